@@ -1,0 +1,44 @@
+# Two commands set everything up: `make run` and `make test`.
+VENV ?= .venv
+BIN := $(VENV)/bin
+PYTHON ?= python3
+HOST ?= 127.0.0.1
+PORT ?= 5000
+export FLASK_APP := survey_app:create_app
+
+.PHONY: run test install translations lint clean demo bench
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+
+# Reinstall only when the package metadata changes.
+$(VENV)/.installed: setup.cfg pyproject.toml | $(BIN)/activate
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+# Compiled catalogues (.mo) are build output: made from the .po files, never committed.
+translations: install
+	$(BIN)/pybabel compile -f -d survey_app/translations -D messages >/dev/null
+
+run: translations
+	mkdir -p instance
+	$(BIN)/parsurvey db upgrade
+	$(BIN)/parsurvey demo --codes-out instance/demo-codes.csv
+	$(BIN)/parsurvey serve --host $(HOST) --port $(PORT)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+
+test: translations lint
+	$(BIN)/python -m pytest -q
+
+bench: install
+	$(BIN)/python benchmarks/analysis.py
+	$(BIN)/python benchmarks/web.py
+
+clean:
+	rm -rf $(VENV) instance/*.sqlite .pytest_cache

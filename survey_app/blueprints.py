@@ -1,0 +1,9 @@
+"""Registers one blueprint per feature; a newcomer finds each feature by its folder name."""
+
+from flask import Flask
+
+
+def register_blueprints(app: Flask) -> None:
+    from survey_app.preview.routes import bp as preview_bp
+
+    app.register_blueprint(preview_bp)

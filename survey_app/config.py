@@ -1,0 +1,41 @@
+"""One configuration object, read from the environment, so every deployment differs only by variables."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    return os.environ.get(f"PARSURVEY_{name}", default)
+
+
+def _int_env(name: str, default: int) -> int:
+    raw = _env(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise SystemExit(f"PARSURVEY_{name} must be a whole number, got {raw!r}")
+
+
+class Config:
+    """Settings for :func:`survey_app.create_app`; every one can be set by a ``PARSURVEY_*`` variable."""
+
+    def __init__(self, instance_path: str):
+        default_db = "sqlite:///" + str(Path(instance_path) / "parsurvey.sqlite")
+        self.SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL", default_db)
+        self.SECRET_KEY = _env("SECRET_KEY", "dev-only-change-me")
+        # Public base URL used in printed links (letters, QR codes); requests use their own host.
+        self.PUBLIC_BASE_URL = _env("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
+        self.RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", "memory://")
+        self.RATELIMIT_CODE_ENTRY = _env("RATELIMIT_CODE_ENTRY", "20 per minute")
+        self.MAX_CONTENT_LENGTH = _int_env("MAX_CONTENT_LENGTH", 256 * 1024)
+        self.BABEL_DEFAULT_LOCALE = "vi"
+        self.LANGUAGES = ("vi", "en")
+        self.WTF_CSRF_TIME_LIMIT = _int_env("CSRF_TIME_LIMIT", 8 * 3600)
+        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        self.QUESTIONNAIRE_DIRS = [
+            p for p in (_env("QUESTIONNAIRE_DIRS") or "").split(os.pathsep) if p
+        ]

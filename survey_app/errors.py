@@ -1,0 +1,39 @@
+"""Every error a person can cause becomes a page in their language with the right status, never a traceback."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template
+from flask_babel import gettext as _
+from werkzeug.exceptions import HTTPException
+
+
+def _messages() -> dict[int, tuple[str, str]]:
+    return {
+        400: (_("The request could not be understood"),
+              _("Something in what was sent is not valid. Nothing you saved before has been lost.")),
+        403: (_("Not allowed"), _("You do not have access to this page.")),
+        404: (_("Not found"), _("We could not find this page or this code. Please check what you typed.")),
+        405: (_("Not allowed"), _("This page cannot be used this way.")),
+        410: (_("No longer available"), _("This survey or code is no longer open.")),
+        413: (_("Too much data"), _("What was sent is larger than allowed. Nothing you saved before has been lost.")),
+        429: (_("Too many attempts"), _("Please wait a minute before trying again.")),
+        500: (_("Something went wrong"), _("An unexpected error occurred. Nothing you saved before has been lost.")),
+    }
+
+
+def render_error(status: int, detail: str | None = None):
+    """Render the error page for ``status`` with an optional specific explanation."""
+    title, default_detail = _messages().get(status, _messages()[500])
+    return render_template("error.html", status=status, title=title, detail=detail or default_detail), status
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(HTTPException)
+    def handle_http(error: HTTPException):
+        description = getattr(error, "parsurvey_detail", None)
+        return render_error(error.code or 500, description)
+
+    @app.errorhandler(Exception)
+    def handle_unexpected(error: Exception):
+        app.logger.exception("Unhandled error")
+        return render_error(500)

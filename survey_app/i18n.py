@@ -1,0 +1,34 @@
+"""Language choice: Vietnamese by default, English by an explicit switch remembered in the signed session."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, request, session
+from flask_babel import get_locale
+
+from survey_app.extensions import babel
+
+
+def select_locale() -> str:
+    """Pick ``?lang=`` when given (and remember it), else the remembered choice, else Vietnamese."""
+    languages = current_app.config["LANGUAGES"]
+    asked = request.args.get("lang")
+    if asked in languages:
+        session["lang"] = asked
+        return asked
+    remembered = session.get("lang")
+    if remembered in languages:
+        return remembered
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def current_language() -> str:
+    """The two-letter code of the language the page is rendered in."""
+    return str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
+
+
+def init_app(app: Flask) -> None:
+    babel.init_app(app, locale_selector=select_locale)
+
+    @app.context_processor
+    def inject_language():
+        return {"current_language": current_language, "languages": app.config["LANGUAGES"]}
