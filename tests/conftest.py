@@ -4,6 +4,9 @@
 from __future__ import annotations
 
 import os
+import uuid
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import pytest
@@ -17,39 +20,38 @@ SHARED_REFERENCE = ROOT.parent / "shared" / "reference"
 TEST_DATA = Path(__file__).resolve().parent / "data"
 
 
-def _database_url(tmp_path_factory) -> str:
-    url = os.environ.get("PARSURVEY_TEST_DATABASE_URL")
-    if url:
-        return url
-    return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite")
-
-
-def _reset_schema(url: str) -> None:
-    """Drop everything so that ``upgrade`` starts from an empty database, as on a new server."""
-    engine = sa.create_engine(url)
-    with engine.begin() as conn:
-        if engine.dialect.name == "postgresql":
-            conn.execute(sa.text("DROP SCHEMA public CASCADE"))
-            conn.execute(sa.text("CREATE SCHEMA public"))
-        else:
-            meta = sa.MetaData()
-            meta.reflect(conn)
-            meta.drop_all(conn)
-            conn.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
-    engine.dispose()
+@contextmanager
+def _scratch_postgres(url: str) -> Iterator[str]:
+    """A throwaway database on the server named by ``url``, so parallel runs never share tables."""
+    server = sa.engine.make_url(url)
+    name = f"parsurvey_test_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield server.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory) -> str:
-    url = _database_url(tmp_path_factory)
-    _reset_schema(url)
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True})
+def database_url(tmp_path_factory) -> Iterator[str]:
+    """A database migrated from empty with ``upgrade``, exactly as an operator would on a new server."""
     from flask_migrate import upgrade
 
-    with app.app_context():
-        upgrade()
-        db.engine.dispose()
-    return url
+    with ExitStack() as stack:
+        server_url = os.environ.get("PARSURVEY_TEST_DATABASE_URL")
+        if server_url:
+            url = stack.enter_context(_scratch_postgres(server_url))
+        else:
+            url = "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite")
+        app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True})
+        with app.app_context():
+            upgrade()
+            db.engine.dispose()
+        yield url
 
 
 @pytest.fixture
