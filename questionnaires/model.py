@@ -223,6 +223,7 @@ class Methodology:
     sipas: Sipas | None = None
     checksum: str = ""
     path: str | None = None
+    raw: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}), repr=False, compare=False)
 
     def subcriteria(self) -> Iterator[Subcriterion]:
         for f in self.fields:
