@@ -1,5 +1,23 @@
 """SQLAlchemy models, one module per noun; importing this package registers every table."""
 
+from survey_app.models.draft import Draft
+from survey_app.models.invitation import Invitation
 from survey_app.models.questionnaire_version import QuestionnaireVersion
+from survey_app.models.respondent_group import RespondentGroup
+from survey_app.models.response import Response, ResponseIdentity, SpentSession
+from survey_app.models.survey import Survey, SurveyQuota, survey_group
+from survey_app.models.unit import Unit
 
-__all__ = ["QuestionnaireVersion"]
+__all__ = [
+    "Draft",
+    "Invitation",
+    "QuestionnaireVersion",
+    "RespondentGroup",
+    "Response",
+    "ResponseIdentity",
+    "SpentSession",
+    "Survey",
+    "SurveyQuota",
+    "Unit",
+    "survey_group",
+]

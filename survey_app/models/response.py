@@ -1,0 +1,71 @@
+"""Submitted responses. What is NOT here is the point: see the anonymity guarantee in the README.
+
+A response holds no invitation id, code, hash, IP address, user agent or time finer than a day, and its
+primary key is a random UUID, so neither a column nor the key order joins it to an invitation.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Any
+
+from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, String, Uuid
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from survey_app.extensions import db
+from survey_app.models.questionnaire_version import QuestionnaireVersion
+from survey_app.models.respondent_group import RespondentGroup
+from survey_app.models.survey import Survey
+from survey_app.models.unit import Unit
+
+RESPONSE_MODES = ("online", "paper")
+
+
+class Response(db.Model):
+    """One submitted questionnaire: answers as JSON (variable -> value, relevant items only)."""
+
+    __tablename__ = "response"
+    __table_args__ = (CheckConstraint("mode IN ('online', 'paper')", name="mode"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id"), index=True)
+    questionnaire_version_id: Mapped[int] = mapped_column(ForeignKey("questionnaire_version.id"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
+    group_id: Mapped[int | None] = mapped_column(ForeignKey("respondent_group.id"))
+    mode: Mapped[str] = mapped_column(String(10))
+    answers: Mapped[dict[str, Any]] = mapped_column(JSON)
+    submitted_on: Mapped[date] = mapped_column(Date)
+    # Random, drawn when the draft was created; unique so that the database enforces submit-once.
+    submission_id: Mapped[uuid.UUID] = mapped_column(Uuid, unique=True)
+
+    survey: Mapped[Survey] = relationship()
+    questionnaire_version: Mapped[QuestionnaireVersion] = relationship()
+    unit: Mapped[Unit] = relationship()
+    group: Mapped[RespondentGroup | None] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<Response {self.id}>"
+
+
+class ResponseIdentity(db.Model):
+    """For identified surveys only: which invitation a response came from. Never written for anonymous ones."""
+
+    __tablename__ = "response_identity"
+
+    response_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("response.id", ondelete="CASCADE"), primary_key=True
+    )
+    invitation_id: Mapped[int] = mapped_column(ForeignKey("invitation.id"), unique=True)
+
+
+class SpentSession(db.Model):
+    """Open surveys: the hash of a browser-session token that has submitted, so it cannot start again.
+
+    It holds no link to the response and no time: it only says "this session is used".
+    """
+
+    __tablename__ = "spent_session"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id"), index=True)
