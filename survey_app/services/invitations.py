@@ -1,0 +1,90 @@
+"""Invitation codes: unguessable, typeable from paper, stored only as a hash.
+
+A code is 16 symbols of Crockford's base-32 alphabet (no I, L, O, U): 16 x 5 = 80 bits from ``secrets``,
+printed in groups of four (``7KQ2-M9XD-...``). Entry ignores case, spaces and dashes and reads the
+look-alikes O as 0 and I/L as 1. The database keeps the plain SHA-256 of the normalised code: with 80 random
+bits a lookup table is hopeless, and no server secret is involved, so codes survive a SECRET_KEY rotation.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+
+from sqlalchemy import select
+
+from survey_app.extensions import db
+from survey_app.models import Invitation, RespondentGroup, Survey, Unit
+from survey_app.services.errors import CodeNotFound, OperatorError
+
+ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+CODE_LENGTH = 16
+GROUP_SIZE = 4
+MAX_BATCH = 10_000
+
+_LOOK_ALIKES = str.maketrans({"O": "0", "I": "1", "L": "1"})
+_IGNORED = re.compile(r"[\s\-_.]+")
+_WELL_FORMED = re.compile(f"[{ALPHABET}]{{{CODE_LENGTH}}}")
+
+
+def generate_code() -> str:
+    """A fresh code, grouped for reading aloud or from paper: ``XXXX-XXXX-XXXX-XXXX``."""
+    raw = "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
+    return "-".join(raw[i : i + GROUP_SIZE] for i in range(0, CODE_LENGTH, GROUP_SIZE))
+
+
+def normalise_code(text: str) -> str:
+    """The canonical form of what a person typed: upper case, no spaces or dashes, look-alikes mapped."""
+    return _IGNORED.sub("", text or "").upper().translate(_LOOK_ALIKES)
+
+
+def is_well_formed(text: str) -> bool:
+    """Whether ``text`` could be a code at all (checked before touching the database)."""
+    return bool(_WELL_FORMED.fullmatch(normalise_code(text)))
+
+
+def hash_code(text: str) -> str:
+    """SHA-256 hex of the normalised code: the only trace of a code the database keeps."""
+    return hashlib.sha256(normalise_code(text).encode("ascii", "replace")).hexdigest()
+
+
+def issue(survey: Survey, unit: Unit, group: RespondentGroup, count: int) -> list[str]:
+    """Create ``count`` invitations and return their codes; the codes are never stored, so keep the list."""
+    if survey.access != "invitation":
+        raise OperatorError(f"survey {survey.slug!r} is an open-link survey; it takes no invitation codes")
+    if group not in survey.groups:
+        allowed = ", ".join(g.code for g in survey.groups) or "none"
+        raise OperatorError(f"group {group.code!r} is not invited to survey {survey.slug!r} (groups: {allowed})")
+    if not 1 <= count <= MAX_BATCH:
+        raise OperatorError(f"count must be between 1 and {MAX_BATCH}, got {count}")
+    codes = [generate_code() for _ in range(count)]
+    db.session.add_all(
+        Invitation(survey=survey, unit=unit, group=group, code_hash=hash_code(code), status="issued")
+        for code in codes
+    )
+    db.session.flush()
+    return codes
+
+
+def find_invitation(code: str) -> Invitation:
+    """The invitation for a typed code, whatever its status; :class:`CodeNotFound` when there is none."""
+    if not is_well_formed(code):
+        raise CodeNotFound()
+    invitation = db.session.scalar(select(Invitation).where(Invitation.code_hash == hash_code(code)))
+    if invitation is None:
+        raise CodeNotFound()
+    return invitation
+
+
+def revoke(code: str) -> Invitation:
+    """Withdraw an unused code (e.g. a letter sent to the wrong person); a completed one cannot be withdrawn."""
+    try:
+        invitation = find_invitation(code)
+    except CodeNotFound:
+        raise OperatorError(f"no invitation has the code {code!r}")
+    if invitation.status == "completed":
+        raise OperatorError("this code was already used to submit a response; it can no longer be revoked")
+    invitation.status = "revoked"
+    db.session.flush()
+    return invitation

@@ -1,0 +1,110 @@
+"""Submitting: once per draft, enforced by the database, leaving nothing that joins answers to a code."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from datetime import date, datetime
+
+from sqlalchemy.exc import IntegrityError
+
+from questionnaires.model import Questionnaire
+from survey_app.extensions import db
+from survey_app.models import Draft, RespondentGroup, Response, ResponseIdentity, SpentSession, Survey, Unit
+from survey_app.models.invitation import utc_today
+from survey_app.services.drafts import check_invitation_usable, is_missing
+from survey_app.services.errors import AlreadySubmitted, Incomplete, OperatorError
+from survey_app.services.surveys import as_utc, ensure_open
+
+
+def submit(
+    draft: Draft, questionnaire: Questionnaire, mode: str = "online", now: datetime | None = None
+) -> Response:
+    """Turn the draft into a response and delete the draft; one response per draft, whatever races.
+
+    The response's unique ``submission_id`` (drawn when the draft was created) makes the database refuse a
+    second insert: a double click, a reload or a retry ends in :class:`AlreadySubmitted`, after the session
+    has been rolled back. Raises :class:`Incomplete` when a required question is unanswered.
+    """
+    from questionnaires.answers import apply_relevance, first_unanswered_section
+
+    survey = draft.survey
+    if draft.invitation is not None:
+        check_invitation_usable(draft.invitation)
+    ensure_open(survey, now)
+    answers, _ = apply_relevance(questionnaire, draft.answers or {})
+    unanswered = first_unanswered_section(questionnaire, answers)
+    if unanswered is not None:
+        raise Incomplete(unanswered.id)
+    response = _insert_response(
+        survey, draft.unit_id, draft.group_id, answers, mode, draft.submission_id, (as_utc(now).date() if now else None)
+    )
+    _record_participation(draft, survey, response)
+    db.session.delete(draft)
+    db.session.flush()
+    return response
+
+
+def _insert_response(
+    survey: Survey, unit_id: int, group_id: int | None, answers: Mapping, mode: str,
+    submission_id: uuid.UUID, day: date | None,
+) -> Response:
+    response = Response(
+        id=uuid.uuid4(),
+        survey_id=survey.id,
+        questionnaire_version_id=survey.questionnaire_version_id,
+        unit_id=unit_id,
+        group_id=group_id,
+        mode=mode,
+        answers=dict(answers),
+        submitted_on=day or utc_today(),  # a day, never a time: see the anonymity guarantee
+        submission_id=submission_id,
+    )
+    db.session.add(response)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        raise AlreadySubmitted()
+    return response
+
+
+def _record_participation(draft: Draft, survey: Survey, response: Response) -> None:
+    """Mark who took part, apart from what they answered (linked only in identified surveys)."""
+    invitation = draft.invitation
+    if invitation is not None:
+        invitation.status = "completed"
+        if not survey.anonymous:
+            db.session.add(ResponseIdentity(response_id=response.id, invitation_id=invitation.id))
+    if draft.session_token_hash is not None:
+        db.session.add(SpentSession(token_hash=draft.session_token_hash, survey_id=survey.id))
+
+
+def enter_paper(
+    survey: Survey,
+    unit: Unit,
+    group: RespondentGroup | None,
+    answers: Mapping[str, object],
+    questionnaire: Questionnaire,
+    submission_id: uuid.UUID | None = None,
+    day: date | None = None,
+) -> Response:
+    """Store a paper questionnaire typed in by a coordinator (mode ``paper``).
+
+    ``answers`` are typed values (variable -> value, as in a draft). Pass the ``submission_id`` drawn when
+    the entry form was shown, and a double-posted form stores one response (:class:`AlreadySubmitted`).
+    """
+    from questionnaires.answers import apply_relevance
+
+    known = {var for var, _ in questionnaire.variables()}
+    stray = sorted(set(answers) - known)
+    if stray:
+        raise OperatorError(f"{questionnaire.key} has no question(s) {', '.join(stray)}")
+    if group is not None and group not in survey.groups:
+        raise OperatorError(f"group {group.code!r} is not part of survey {survey.slug!r}")
+    kept, _ = apply_relevance(questionnaire, {k: v for k, v in answers.items() if not is_missing(v)})
+    response = _insert_response(
+        survey, unit.id, group.id if group else None, kept, "paper", submission_id or uuid.uuid4(), day
+    )
+    db.session.flush()
+    return response
