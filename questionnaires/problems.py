@@ -1,0 +1,51 @@
+"""What is wrong with a questionnaire or methodology file, said precisely enough to fix it.
+
+A problem names the file, the line where possible and the path of the element (``sections[2].items[5].relevant``,
+indices counted from 0 as in the file's own lists) so that an operator can find it without reading code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+PathPart = str | int
+Path = tuple[PathPart, ...]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a file: ``file.yaml:12: sections[2].items[5].relevant: message``."""
+
+    file: str | None
+    line: int | None
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        location = ""
+        if self.file:
+            location = self.file + (f":{self.line}" if self.line else "")
+        elif self.line:
+            location = f"line {self.line}"
+        parts = [p for p in (location, self.path) if p]
+        return ": ".join([*parts, self.message])
+
+
+class QuestionnaireError(Exception):
+    """Raised by the loader with every problem found, not just the first."""
+
+    def __init__(self, problems: Sequence[Problem]):
+        self.problems = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems) or "invalid questionnaire")
+
+
+def format_path(path: Iterable[PathPart]) -> str:
+    """``("sections", 2, "items", 5, "relevant")`` -> ``sections[2].items[5].relevant``."""
+    text = ""
+    for part in path:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += ("." if text else "") + str(part)
+    return text
