@@ -1,0 +1,121 @@
+"""Loading the sample frame of units from a CSV file: all rows are checked before anything is written."""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select
+
+from survey_app.extensions import db
+from survey_app.models import Unit
+from survey_app.models.unit import PARENT_LEVEL, UNIT_LEVELS
+
+COLUMNS = ("code", "name_vi", "name_en", "level", "parent_code")
+CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,39}")
+
+
+@dataclass(frozen=True)
+class UnitProblem:
+    """One mistake in a units file; ``row`` is the line number as a spreadsheet shows it (header = 1)."""
+
+    file: str
+    row: int | None
+    field: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file + (f":{self.row}" if self.row is not None else "")
+        return f"{where}: {self.field + ': ' if self.field else ''}{self.message}"
+
+
+class UnitFileError(ValueError):
+    """The units file has problems; nothing was written."""
+
+    def __init__(self, problems: list[UnitProblem]):
+        super().__init__("\n".join(map(str, problems)))
+        self.problems = problems
+
+
+def read_units_file(path: Path) -> list[dict[str, str]]:
+    """The rows of a UTF-8 CSV (a BOM from Excel is fine) with the expected columns, or :class:`UnitFileError`."""
+    name = str(path)
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as fh:
+            reader = csv.DictReader(fh)
+            missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
+            if missing:
+                raise UnitFileError([UnitProblem(name, 1, None, f"missing column(s): {', '.join(missing)}")])
+            return [{k: (row.get(k) or "").strip() for k in COLUMNS} for row in reader]
+    except UnicodeDecodeError as exc:
+        raise UnitFileError([UnitProblem(name, None, None, f"not UTF-8 text ({exc.reason}); save it as CSV UTF-8")])
+    except OSError as exc:
+        raise UnitFileError([UnitProblem(name, None, None, f"cannot be read: {exc.strerror}")])
+
+
+def load_units(path: Path) -> tuple[int, int]:
+    """Create or update the units of a sample-frame CSV; returns (created, updated). Flushes, never commits."""
+    rows = read_units_file(path)
+    existing = {u.code: u for u in db.session.scalars(select(Unit))}
+    problems = check_rows(str(path), rows, {code: u.level for code, u in existing.items()})
+    if problems:
+        raise UnitFileError(problems)
+    created = updated = 0
+    for row in rows:
+        unit = existing.get(row["code"])
+        if unit is None:
+            unit = existing[row["code"]] = Unit(code=row["code"])
+            db.session.add(unit)
+            created += 1
+        else:
+            updated += 1
+        unit.name_vi, unit.name_en, unit.level = row["name_vi"], row["name_en"] or None, row["level"]
+    for row in rows:
+        existing[row["code"]].parent = existing.get(row["parent_code"]) if row["parent_code"] else None
+    db.session.flush()
+    return created, updated
+
+
+def check_rows(file: str, rows: list[dict[str, str]], known_levels: dict[str, str]) -> list[UnitProblem]:
+    """Every problem of every row (not just the first), so the operator fixes the file in one go."""
+    problems: list[UnitProblem] = []
+    levels = dict(known_levels)
+    seen: dict[str, int] = {}
+    for number, row in enumerate(rows, start=2):
+        if row["code"] in seen:
+            message = f"{row['code']!r} already used on row {seen[row['code']]}"
+            problems.append(UnitProblem(file, number, "code", message))
+        seen.setdefault(row["code"], number)
+        levels[row["code"]] = row["level"]
+    if not rows:
+        problems.append(UnitProblem(file, None, None, "no units in the file"))
+    for number, row in enumerate(rows, start=2):
+        problems.extend(UnitProblem(file, number, field, message) for field, message in _row_problems(row, levels))
+    return problems
+
+
+def _row_problems(row: dict[str, str], levels: dict[str, str]) -> list[tuple[str, str]]:
+    found = []
+    if not CODE.fullmatch(row["code"]):
+        found.append(("code", f"{row['code']!r} is not a code (1-40 letters, digits, '_', '.', '-')"))
+    if not row["name_vi"]:
+        found.append(("name_vi", "the Vietnamese name is required"))
+    for column in ("name_vi", "name_en"):
+        if len(row[column]) > 200:
+            found.append((column, "longer than 200 characters"))
+    if row["level"] not in UNIT_LEVELS:
+        found.append(("level", f"{row['level']!r} is not one of {', '.join(UNIT_LEVELS)}"))
+        return found
+    wanted = PARENT_LEVEL[row["level"]]
+    parent = row["parent_code"]
+    if wanted is None and parent:
+        found.append(("parent_code", "a province has no parent; leave it empty"))
+    elif wanted is not None and not parent:
+        found.append(("parent_code", f"a {row['level']} needs the code of its {wanted}"))
+    elif parent and parent not in levels:
+        found.append(("parent_code", f"unknown unit {parent!r} (neither in this file nor already loaded)"))
+    elif parent and levels[parent] != wanted:
+        found.append(("parent_code", f"{parent!r} is a {levels[parent]}; the parent of a {row['level']} is a {wanted}"))
+    return found
