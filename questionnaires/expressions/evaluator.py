@@ -46,8 +46,7 @@ def _binary(op: str, left_node: tuple, right_node: tuple, context: Context) -> o
         return is_true(left) or is_true(evaluate_tree(right_node, context))
     right = evaluate_tree(right_node, context)
     if op in ("=", "!="):
-        same = equals(left, right)
-        return False if same is None else same == (op == "=")
+        return equals(left, right) == (op == "=")
     if op in _RELATIONS:
         return compare(left, right, _RELATIONS[op])
     return arithmetic(op, to_number(left), to_number(right))

@@ -34,7 +34,9 @@ def _operator(token: Token) -> str | None:
 
 
 def _shown(token: Token) -> str:
-    return "end of expression" if token.kind == "end" else f"'{token.text}'"
+    if token.kind == "end":
+        return "end of expression"
+    return token.text if token.kind == "string" else f"'{token.text}'"
 
 
 class _Parser:
@@ -56,7 +58,7 @@ class _Parser:
 
     def parse(self) -> tuple:
         if self.peek().kind == "end":
-            raise self.error("empty expression", self.peek())
+            raise ExpressionError("empty expression", 0, self.source)
         tree, _ = self.expression(0)
         token = self.peek()
         if token.kind != "end":

@@ -105,15 +105,16 @@ def codes_of(value: object) -> tuple[str, ...]:
     return tuple(to_string(value).split())
 
 
-def equals(left: object, right: object) -> bool | None:
-    """XPath equality, or None when a number meets a missing value (then both ``=`` and ``!=`` are false)."""
+def equals(left: object, right: object) -> bool:
+    """``=``: booleans if either side is one, numbers if either side is a number, else exact strings.
+
+    A number never equals a missing value or a string that does not look like a number (``!=`` is the negation).
+    """
     if isinstance(left, bool) or isinstance(right, bool):
         return is_true(left) == is_true(right)
     if isinstance(left, float) or isinstance(right, float):
         a, b = to_number(left), to_number(right)
-        if left == MISSING or right == MISSING:
-            return None
-        return a == b if a != MISSING and b != MISSING else False
+        return a != MISSING and b != MISSING and a == b
     return to_string(left) == to_string(right)
 
 
