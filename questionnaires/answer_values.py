@@ -1,0 +1,99 @@
+"""Turn the raw strings a form posts into typed answers, one function per kind of item.
+
+Each parser returns ``(value, problem)``: ``value`` is None when the field was left empty or could not be read,
+and ``problem`` is ``(kind, params)`` for ``AnswerProblem`` or None. Bounds and constraints are checked later.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from datetime import date
+
+from questionnaires.model import Item, ItemType
+
+TEXT_LIMITS = {ItemType.TEXT: 500, ItemType.LONG_TEXT: 5000}
+_INTEGER = re.compile(r"^[+-]?\d+$")
+_DECIMAL = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)$")
+
+Parsed = tuple[object, tuple[str, dict] | None]
+
+
+def parse_value(item: Item, raw: Sequence[str]) -> Parsed:
+    """The typed value of one variable of ``item`` from its posted strings."""
+    strings = [s.strip() for s in raw if isinstance(s, str) and s.strip() != ""]
+    if item.type is ItemType.MULTIPLE_CHOICE:
+        return _codes(item, strings)
+    if not strings:
+        return None, None
+    if len(set(strings)) > 1 and item.type.has_options:
+        return None, ("not_an_option", {"value": strings})  # one choice only; a forged post sends several
+    text = strings[0]
+    if item.type.has_options:
+        return _code(item, text)
+    if item.type is ItemType.INTEGER:
+        return (int(text), None) if _INTEGER.match(text) else (None, ("not_an_integer", {"value": text}))
+    if item.type is ItemType.DECIMAL:
+        return _decimal(text)
+    if item.type is ItemType.DATE:
+        return _date(text)
+    return _text(item, [s for s in raw if isinstance(s, str)][0].strip())
+
+
+def _code(item: Item, text: str) -> Parsed:
+    if item.scale is None or text not in item.scale.codes:
+        return None, ("not_an_option", {"value": text})
+    return text, None
+
+
+def _codes(item: Item, strings: list[str]) -> Parsed:
+    codes = item.scale.codes if item.scale else ()
+    unknown = [s for s in strings if s not in codes]
+    if unknown:
+        return None, ("not_an_option", {"value": unknown[0]})
+    chosen = [c for c in codes if c in strings]  # questionnaire order, no duplicates
+    return (chosen or None), None
+
+
+def _decimal(text: str) -> Parsed:
+    """A number; a decimal comma (Vietnamese habit: ``3,5``) is read as a decimal point."""
+    if not _DECIMAL.match(text):
+        return None, ("not_a_number", {"value": text})
+    number = float(text.replace(",", "."))
+    if not math.isfinite(number):
+        return None, ("not_a_number", {"value": text})
+    return number, None
+
+
+def _date(text: str) -> Parsed:
+    try:
+        if len(text) != 10:
+            raise ValueError(text)
+        return date.fromisoformat(text).isoformat(), None
+    except ValueError:
+        return None, ("not_a_date", {"value": text})
+
+
+def _text(item: Item, text: str) -> Parsed:
+    limit = item.max_length or TEXT_LIMITS[item.type]
+    text = text.replace("\r\n", "\n")
+    if len(text) > limit:
+        return None, ("too_long", {"max_length": limit, "length": len(text)})
+    return text, None
+
+
+def bound_problem(item: Item, value: object) -> tuple[str, dict] | None:
+    """``below_min``/``above_max`` for numbers and ISO dates (which compare correctly as text)."""
+    if value is None or item.type not in (ItemType.INTEGER, ItemType.DECIMAL, ItemType.DATE):
+        return None
+    if item.min is not None and value < item.min:
+        return "below_min", {"min": item.min, "value": value}
+    if item.max is not None and value > item.max:
+        return "above_max", {"max": item.max, "value": value}
+    return None
+
+
+def is_missing(value: object) -> bool:
+    """The contract's missing answer: None, an empty string or an empty list."""
+    return value is None or value == "" or (isinstance(value, list | tuple) and len(value) == 0)
