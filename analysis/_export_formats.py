@@ -1,0 +1,106 @@
+"""Readers for the XLSX and SPSS exports (private helpers of :mod:`analysis.io`).
+
+Each returns the raw responses (cells as text or numbers, typed later by the codebook) and the codebook JSON.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pandas as pd
+
+#: Codebook keys whose cells an XLSX export may hold as JSON text.
+_JSON_KEYS = ("label", "values", "missing_codes")
+
+
+def read_xlsx_export(path: Path) -> tuple[pd.DataFrame, dict]:
+    """Sheets ``responses`` and ``codebook`` (one variable per row; labels and values as JSON text)."""
+    from analysis.io import ExportError
+
+    try:
+        sheets = pd.read_excel(path, sheet_name=None, dtype=str, keep_default_na=False)
+    except (ValueError, OSError, KeyError) as error:
+        raise ExportError(f"{path.name}: not a readable XLSX export ({error})")
+    missing = [s for s in ("responses", "codebook") if s not in sheets]
+    if missing:
+        raise ExportError(f"{path.name}: the workbook has no sheet {missing} (it has {list(sheets)})")
+    return sheets["responses"], _codebook_from_rows(sheets["codebook"], path.name)
+
+
+def _codebook_from_rows(sheet: pd.DataFrame, source: str) -> dict:
+    variables = []
+    for position, record in enumerate(sheet.to_dict("records")):
+        variables.append(_variable_from_row(record, f"{source}: sheet codebook, row {position + 2}"))
+    return {"variables": variables}
+
+
+def _variable_from_row(record: dict, where: str) -> dict:
+    from analysis.io import ExportError
+
+    variable: dict = {}
+    labels: dict[str, str] = {}
+    for key, cell in record.items():
+        key, text = str(key).strip(), str(cell).strip()
+        if key.startswith(("label_", "label.")) and text:
+            labels[key[6:]] = text
+        elif key in _JSON_KEYS and text[:1] in ("[", "{"):
+            try:
+                variable[key] = json.loads(text)
+            except json.JSONDecodeError as error:
+                raise ExportError(f"{where}, column {key}: not valid JSON ({error})")
+        elif key == "missing_codes":
+            variable[key] = [c.strip() for c in text.split(",") if c.strip()]
+        elif text:
+            variable[key] = text
+    if labels and "label" not in variable:
+        variable["label"] = labels
+    return variable
+
+
+def read_sav_export(path: Path) -> tuple[pd.DataFrame, dict]:
+    """An SPSS file: its values as read, and a codebook rebuilt from its labels and user-missing values."""
+    import pyreadstat
+
+    from analysis.io import ExportError
+
+    try:
+        frame, meta = pyreadstat.read_sav(str(path), user_missing=True, apply_value_formats=False)
+    except pyreadstat.ReadstatError as error:
+        raise ExportError(f"{path.name}: not a readable SPSS file ({error})")
+    from analysis.io import LEADING_COLUMNS
+
+    variables = [_sav_variable(name, meta) for name in meta.column_names if name not in LEADING_COLUMNS]
+    return frame, {"variables": variables}
+
+
+def _sav_variable(name: str, meta) -> dict:
+    """Value labels make a categorical (0/1 alone, a flag); otherwise the SPSS type decides."""
+    from analysis.io import SYSTEM_MISSING
+
+    labels = {_code(code): text for code, text in meta.variable_value_labels.get(name, {}).items()}
+    user_missing = {_code(c) for c in meta.missing_user_values.get(name, [])}
+    for low_high in meta.missing_ranges.get(name, []):
+        if low_high["lo"] == low_high["hi"]:
+            user_missing.add(_code(low_high["lo"]))
+    own_missing = sorted(user_missing - set(SYSTEM_MISSING))
+    variable = {"name": name, "label": {"vi": meta.column_names_to_labels.get(name) or name}}
+    substantive = {c: t for c, t in labels.items() if c not in SYSTEM_MISSING}
+    if substantive and set(substantive) <= {"0", "1"} and not own_missing:
+        return {**variable, "type": "flag"}
+    if substantive:
+        values = [{"code": c, "label": {"vi": t}, "missing": c in own_missing} for c, t in substantive.items()]
+        return {**variable, "type": "categorical", "values": values, "missing_codes": own_missing}
+    spss_format = meta.original_variable_types.get(name, "").upper()
+    if spss_format.startswith("A"):
+        return {**variable, "type": "text"}
+    if spss_format.startswith(("DATE", "SDATE", "ADATE", "EDATE")):
+        return {**variable, "type": "date"}
+    return {**variable, "type": "integer" if re.fullmatch(r"F\d+\.0", spss_format) else "decimal"}
+
+
+def _code(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
