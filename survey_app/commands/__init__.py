@@ -4,8 +4,14 @@ from flask import Flask
 
 
 def register(app: Flask) -> None:
+    from survey_app.commands.invitations import invitations_cli
     from survey_app.commands.questionnaires import questionnaires_cli
     from survey_app.commands.serve import serve_command
+    from survey_app.commands.surveys import surveys_cli
+    from survey_app.commands.units import units_cli
 
     app.cli.add_command(questionnaires_cli)
     app.cli.add_command(serve_command)
+    app.cli.add_command(units_cli)
+    app.cli.add_command(surveys_cli)
+    app.cli.add_command(invitations_cli)

@@ -1,0 +1,119 @@
+"""``parsurvey surveys ...``: open a questionnaire version to respondent groups for a period."""
+
+from __future__ import annotations
+
+import sys
+from datetime import datetime, timedelta, timezone
+
+import click
+from flask.cli import with_appcontext
+
+from survey_app.extensions import db
+from survey_app.services.errors import OperatorError
+
+# Times typed without a zone are Vietnam time: that is what a coordinator in Hà Nội or Hải Phòng means.
+VIETNAM = timezone(timedelta(hours=7), "ICT")
+
+
+def parse_moment(text: str, option: str) -> datetime:
+    """An ISO date or date-time; without a zone it is taken as Vietnam time (UTC+07:00)."""
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise click.BadParameter(f"{text!r} is not an ISO date or time such as 2026-12-01T08:00", param_hint=option)
+    return moment if moment.tzinfo else moment.replace(tzinfo=VIETNAM)
+
+
+def parse_quotas(values: tuple[str, ...]) -> dict[str, int]:
+    """``UNIT=N`` pairs into a dict; a malformed pair is a usage error naming it."""
+    quotas = {}
+    for value in values:
+        code, sep, number = value.partition("=")
+        if not sep or not code or not number.strip().isdigit():
+            raise click.BadParameter(f"{value!r} is not UNIT=N (e.g. HP-HB=30)", param_hint="--quota")
+        quotas[code.strip()] = int(number)
+    return quotas
+
+
+def resolve_version(key: str):
+    """The QuestionnaireVersion for ``ID@VERSION``: already published, or published now from the files."""
+    from sqlalchemy import select
+
+    from survey_app.models import QuestionnaireVersion
+    from survey_app.questionnaire_registry import bundled_questionnaires
+    from survey_app.services.surveys import publish_questionnaire
+
+    qid, sep, version = key.partition("@")
+    if not sep:
+        raise OperatorError(f"--questionnaire must be ID@VERSION (e.g. par_f02_dept_leader@2021.1), got {key!r}")
+    questionnaire = bundled_questionnaires().get(key)
+    if questionnaire is not None:
+        return publish_questionnaire(questionnaire)
+    row = db.session.scalar(
+        select(QuestionnaireVersion).where(QuestionnaireVersion.questionnaire_id == qid,
+                                           QuestionnaireVersion.version == version)
+    )
+    if row is None:
+        raise OperatorError(f"no questionnaire {key} among the definition files or the published versions")
+    return row
+
+
+@click.group("surveys")
+def surveys_cli() -> None:
+    """Create and list surveys."""
+
+
+@surveys_cli.command("create")
+@click.option("--slug", required=True, help="Short name used in links, e.g. par-2026-dept.")
+@click.option("--questionnaire", "key", required=True, help="ID@VERSION of the questionnaire.")
+@click.option("--title", required=True)
+@click.option("--anonymous/--identified", default=True, show_default=True,
+              help="Anonymous: no link at all between answers and invitations.")
+@click.option("--access", type=click.Choice(["invitation", "open"]), default="invitation", show_default=True)
+@click.option("--groups", required=True, help="Comma-separated respondent group ids.")
+@click.option("--opens", required=True, help="ISO date/time; without a zone, Vietnam time.")
+@click.option("--closes", required=True, help="ISO date/time; without a zone, Vietnam time.")
+@click.option("--quota", "quotas", multiple=True, help="UNIT=N: open surveys only; repeat per unit.")
+@with_appcontext
+def create_command(slug, key, title, anonymous, access, groups, opens, closes, quotas) -> None:
+    """Open a questionnaire version to respondent groups between two times."""
+    from survey_app.services.surveys import create_survey
+
+    opens_at, closes_at = parse_moment(opens, "--opens"), parse_moment(closes, "--closes")
+    quota_map = parse_quotas(quotas)
+    try:
+        survey = create_survey(
+            slug=slug, title=title, questionnaire_version=resolve_version(key), anonymous=anonymous,
+            access=access, groups=[g.strip() for g in groups.split(",") if g.strip()],
+            opens_at=opens_at, closes_at=closes_at, quotas=quota_map,
+        )
+    except OperatorError as error:
+        db.session.rollback()
+        click.echo(f"error: {error}", err=True)
+        sys.exit(1)
+    db.session.commit()
+    kind = "anonymous" if survey.anonymous else "identified"
+    click.echo(f"Survey {survey.slug} created ({kind}, {survey.access}).")
+
+
+@surveys_cli.command("list")
+@with_appcontext
+def list_command() -> None:
+    """One line per survey: slug, questionnaire, access, anonymity, state, period, responses."""
+    from sqlalchemy import func, select
+
+    from survey_app.models import Response, Survey
+    from survey_app.services.surveys import as_utc, survey_state
+
+    counts = dict(db.session.execute(select(Response.survey_id, func.count()).group_by(Response.survey_id)).all())
+    surveys = db.session.scalars(select(Survey).order_by(Survey.slug)).all()
+    if not surveys:
+        click.echo("No surveys yet: create one with 'parsurvey surveys create'.")
+    for s in surveys:
+        version = s.questionnaire_version
+        period = f"{as_utc(s.opens_at):%Y-%m-%d %H:%M} - {as_utc(s.closes_at):%Y-%m-%d %H:%M} UTC"
+        click.echo(
+            f"{s.slug:<24} {version.questionnaire_id}@{version.version:<10} {s.access:<10} "
+            f"{'anonymous' if s.anonymous else 'identified':<10} {survey_state(s).value:<12} {period} "
+            f"{counts.get(s.id, 0)} response(s)"
+        )
