@@ -1,0 +1,231 @@
+"""Survey tree -> sections and items in the FORMAT.md shape, each remembering the cells it came from.
+
+Top-level groups become sections; questions outside any group go into a section of their own (titled with the
+form title). Sections do not nest, so a group inside a group is flattened into the enclosing section: its label
+becomes a note, and its relevance is joined (``and``) to the relevance of each of its questions. A group with
+appearance ``table-list`` whose questions are all ``select_one`` on one list becomes a matrix item.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from questionnaires.model import Scale
+from questionnaires.xlsform.choices import ChoiceList
+from questionnaires.xlsform.problems import Report
+from questionnaires.xlsform.texts import TextReader
+from questionnaires.xlsform.tree import Node
+from questionnaires.xlsform.workbook import Row
+
+REQUIRED_WORDS = {"yes": True, "true": True, "true()": True, "1": True, "soft": "soft",
+                  "no": None, "false": None, "false()": None, "0": None, "": None}
+ITEM_FIELDS = ("hint", "scale", "required", "relevant", "constraint", "constraint_message", "criterion", "scored")
+
+
+@dataclass
+class Built:
+    """A section, item or matrix row as a dict, with the cell of each key ("" = the row itself)."""
+
+    data: dict
+    origin: dict[str, str]
+    children: list[Built] = field(default_factory=list)
+
+
+@dataclass
+class SurveyBuilder:
+    report: Report
+    texts: TextReader
+    lists: dict[str, ChoiceList]
+    outside_scales: Mapping[str, Scale] = field(default_factory=dict)  # the methodology's, by name
+    used_lists: list[str] = field(default_factory=list)
+
+    def sections(self, tree: list[Node], loose_title: dict[str, str], taken: set[str]) -> list[Built]:
+        """Sections in sheet order; runs of questions outside groups get generated ids ``section_1``, ..."""
+        sections: list[Built] = []
+        loose: list[Built] = []
+        for node in tree:
+            if node.type.kind == "begin_group" and self._matrix_problem(node) is not None:
+                self._flush(loose, sections, loose_title, taken)
+                sections.append(self._section(node))
+            else:
+                loose.extend(self._flatten([node], [], None))
+        self._flush(loose, sections, loose_title, taken)
+        return sections
+
+    def _flush(self, loose: list[Built], sections: list[Built], title: dict[str, str], taken: set[str]) -> None:
+        if not loose:
+            return
+        number = 1
+        while f"section_{number}" in taken:
+            number += 1
+        taken.add(f"section_{number}")
+        first = loose[0].origin[""]
+        sections.append(Built({"id": f"section_{number}", "title": title}, {"": first}, list(loose)))
+        loose.clear()
+
+    def _section(self, node: Node) -> Built:
+        row = node.row
+        data = {"id": node.name, "title": self.texts.required(row, "label", f"group '{node.name}'")}
+        if row.get("relevant"):
+            data["relevant"] = row.get("relevant")
+        children = self._flatten(node.children, [], node.name)
+        if not children:
+            self.report.problem(row.ref("type"), f"group '{node.name}' has no questions")
+        origin = {"": row.ref("name"), "id": row.ref("name"), "title": row.ref("label", "vi"),
+                  "relevant": row.ref("relevant")}
+        return Built(data, origin, children)
+
+    def _flatten(self, nodes: list[Node], conditions: list[str], section: str | None) -> list[Built]:
+        built: list[Built] = []
+        for node in nodes:
+            kind = node.type.kind
+            if kind == "question":
+                built.append(self._item(node, conditions))
+            elif kind == "begin_repeat":
+                self._flatten(node.children, conditions, section)  # reported already; look inside for more
+            elif self._matrix_problem(node) is None:
+                built.append(self._matrix(node, conditions))
+            else:
+                built.extend(self._nested(node, conditions, section))
+        return built
+
+    def _nested(self, node: Node, conditions: list[str], section: str | None) -> list[Built]:
+        row = node.row
+        where = f"section '{section}'" if section else "the section of questions outside groups"
+        self.report.warn(row.ref("type"), f"group '{node.name}' is flattened into {where} (sections do not nest)")
+        inner = [*conditions, row.get("relevant")] if row.get("relevant") else conditions
+        heading = []
+        if row.texts("label"):
+            text = self.texts.required(row, "label", f"group '{node.name}'")
+            note = Built({"id": node.name, "type": "note", "text": text},
+                         {"": row.ref("name"), "text": row.ref("label", "vi")})
+            _set_relevant(note, conditions, row)
+            heading.append(note)
+        return heading + self._flatten(node.children, inner, section)
+
+    def _item(self, node: Node, conditions: list[str]) -> Built:
+        row, row_type = node.row, node.type
+        item_type = self._item_type(node)
+        data = {"id": node.name, "type": item_type,
+                "text": self.texts.required(row, "label", f"question '{node.name}'")}
+        origin = {"": row.ref("name"), "id": row.ref("name"), "type": row.ref("type"), "text": row.ref("label", "vi")}
+        built = Built(data, origin)
+        if item_type != "note":
+            self._answer_fields(built, row, row_type.list_name)
+        _set_relevant(built, conditions, row)
+        return built
+
+    def _item_type(self, node: Node) -> str:
+        item_type = node.type.item_type or "text"
+        appearance = node.row.get("appearance").lower()
+        if item_type == "text" and "multiline" in appearance:
+            return "long_text"
+        if item_type == "single_choice" and ("likert" in appearance or self._is_weighted(node.type.list_name or "")):
+            return "rating"
+        return item_type
+
+    def _is_weighted(self, list_name: str) -> bool:
+        """A list with weights or a "don't know" option is a rating scale, as in the PAR questionnaires."""
+        if list_name in self.lists:
+            return self.lists[list_name].is_weighted
+        scale = self.outside_scales.get(list_name)
+        return scale is not None and (scale.is_weighted or any(o.missing for o in scale.options))
+
+    def _answer_fields(self, built: Built, row: Row, list_name: str | None) -> None:
+        data, origin, what = built.data, built.origin, f"question '{row.get('name')}'"
+        if list_name:
+            data["scale"] = self._scale(list_name, row)
+        required = row.get("required")
+        if required.lower() not in REQUIRED_WORDS:
+            self.report.problem(row.ref("required"), f"required must be yes, no or soft, not '{required}' "
+                                                     "(a condition cannot be converted)")
+        elif REQUIRED_WORDS[required.lower()] is not None:
+            data["required"] = REQUIRED_WORDS[required.lower()]
+        for key in ("constraint", "criterion"):
+            if row.get(key):
+                data[key] = row.get(key)
+        for key in ("hint", "constraint_message"):
+            text = self.texts.optional(row, key, what)
+            if text:
+                data[key] = text
+        scored = row.get("scored").lower()
+        if scored:
+            data["scored"] = REQUIRED_WORDS.get(scored) is True
+        origin.update({key: row.ref(key, "vi" if key in ("hint", "constraint_message") else None)
+                       for key in ITEM_FIELDS if key != "scale"})
+        origin["scale"] = row.ref("type")
+
+    def _scale(self, list_name: str, row: Row) -> str:
+        if list_name in self.lists:
+            if list_name not in self.used_lists:
+                self.used_lists.append(list_name)
+        elif list_name not in self.outside_scales:
+            known = [*self.lists, *self.outside_scales]
+            close = difflib.get_close_matches(list_name, known, n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            self.report.problem(row.ref("type"), f"list '{list_name}' is not on the choices sheet{hint}")
+        return list_name
+
+    def _matrix_problem(self, node: Node) -> str | None:
+        """Why a group is not a matrix (None when it is one); a table-list group that cannot be is reported."""
+        if node.type.kind != "begin_group" or "table-list" not in node.row.get("appearance").lower():
+            return "not a table-list group"
+        reason = _matrix_obstacle(node)
+        if reason:
+            self.report.warn(node.row.ref("appearance"), f"table-list group '{node.name}' is kept as separate "
+                                                         f"questions, not a matrix: {reason}")
+        return reason
+
+    def _matrix(self, node: Node, conditions: list[str]) -> Built:
+        row, first = node.row, node.children[0]
+        data = {"id": node.name, "type": "matrix", "text": self.texts.required(row, "label", f"group '{node.name}'")}
+        origin = {"": row.ref("name"), "id": row.ref("name"), "text": row.ref("label", "vi"),
+                  "scale": first.row.ref("type"), "required": first.row.ref("required"),
+                  "criterion": row.ref("criterion"), "hint": row.ref("hint", "vi"), "relevant": row.ref("relevant")}
+        hint = self.texts.optional(row, "hint", f"group '{node.name}'")
+        if hint:
+            data["hint"] = hint
+        data["scale"] = self._scale(first.type.list_name or "", first.row)
+        required = REQUIRED_WORDS.get(first.row.get("required").lower())
+        if required is not None:
+            data["required"] = required
+        if row.get("criterion"):
+            data["criterion"] = row.get("criterion")
+        built = Built(data, origin, [self._matrix_row(child) for child in node.children])
+        _set_relevant(built, conditions, row)
+        return built
+
+    def _matrix_row(self, node: Node) -> Built:
+        row = node.row
+        data = {"id": node.name, "text": self.texts.required(row, "label", f"question '{node.name}'")}
+        if row.get("criterion"):
+            data["criterion"] = row.get("criterion")
+        return Built(data, {"": row.ref("name"), "id": row.ref("name"), "text": row.ref("label", "vi"),
+                            "criterion": row.ref("criterion")})
+
+
+def _matrix_obstacle(node: Node) -> str | None:
+    questions = [c for c in node.children if c.type.kind == "question"]
+    if not questions or len(questions) != len(node.children):
+        return "it must hold questions only"
+    if any(c.type.item_type != "single_choice" for c in questions):
+        return "all its questions must be select_one"
+    if len({c.type.list_name for c in questions}) != 1:
+        return "all its questions must use the same list"
+    for child in questions:
+        for key in ("relevant", "constraint", "hint"):
+            if child.row.get(key):
+                return f"{child.row.ref(key)} gives one row its own {key}"
+    if len({c.row.get("required").lower() for c in questions}) != 1:
+        return "its questions differ in 'required'"
+    return None
+
+
+def _set_relevant(built: Built, conditions: list[str], row: Row) -> None:
+    """Join enclosing groups' relevance and the row's own: every one must hold for the item to show."""
+    parts = [*conditions, row.get("relevant")] if row.get("relevant") else list(conditions)
+    if parts:
+        built.data["relevant"] = parts[0] if len(parts) == 1 else " and ".join(f"({p})" for p in parts)
+        built.origin.setdefault("relevant", row.ref("relevant"))

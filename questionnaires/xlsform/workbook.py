@@ -1,0 +1,169 @@
+"""Read an XLSForm workbook into rows that remember their cells, so every problem can name ``sheet!B7``.
+
+Headers are normalised the way XLSForm tools accept them (``list name`` = ``list_name``, ``relevance`` =
+``relevant``, ``caption`` = ``label``), and translated columns (``label::English (en)``) carry a language code.
+An untranslated column (plain ``label``) belongs to the form's default language: ``settings!default_language``
+when it is given, Vietnamese otherwise.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zipfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import InvalidFileException
+
+from questionnaires.xlsform.problems import Report
+
+TRANSLATABLE = frozenset(
+    {"label", "hint", "guidance_hint", "constraint_message", "required_message", "form_title",
+     "image", "big-image", "audio", "video"}
+)
+MEDIA = frozenset({"image", "big-image", "audio", "video"})
+HEADER_ALIASES = {
+    "list name": "list_name", "relevance": "relevant", "caption": "label", "constraining_message":
+    "constraint_message", "constraint message": "constraint_message", "required message": "required_message",
+    "choice filter": "choice_filter", "repeat count": "repeat_count", "jr:count": "repeat_count", "value": "name",
+    "calculate": "calculation", "media::image": "image", "media::audio": "audio", "media::video": "video",
+}
+LANGUAGE_NAMES = {
+    "vietnamese": "vi", "tiếng việt": "vi", "tieng viet": "vi", "việt": "vi",
+    "english": "en", "tiếng anh": "en", "tieng anh": "en",
+}
+_CODE_IN_BRACKETS = re.compile(r"\(\s*([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]+)*\s*\)\s*$")
+_BARE_CODE = re.compile(r"^([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]+)*$")
+
+
+def language_code(name: str) -> str | None:
+    """``"English (en)"``, ``"en"`` or ``"English"`` -> ``"en"``; None when the language cannot be told."""
+    name = name.strip()
+    match = _CODE_IN_BRACKETS.search(name) or _BARE_CODE.match(name)
+    if match:
+        return match.group(1).lower()
+    return LANGUAGE_NAMES.get(name.lower())
+
+
+@dataclass(frozen=True)
+class Cell:
+    value: str
+    ref: str
+
+
+@dataclass(frozen=True)
+class Row:
+    """One non-empty row of a sheet: cells by (column key, language), language None when untranslated."""
+
+    sheet: str
+    number: int
+    cells: Mapping[tuple[str, str | None], Cell]
+
+    def get(self, key: str, language: str | None = None) -> str:
+        cell = self.cells.get((key, language))
+        return cell.value if cell else ""
+
+    def ref(self, key: str | None = None, language: str | None = None) -> str:
+        """The cell to point the author at: the column's cell, or the row's first cell when it has none."""
+        cell = self.cells.get((key, language)) if key else None
+        return cell.ref if cell else f"{self.sheet}!A{self.number}"
+
+    def texts(self, key: str) -> dict[str, Cell]:
+        """Non-empty translations of a translatable column, by language code."""
+        return {lang: cell for (k, lang), cell in self.cells.items() if k == key and lang and cell.value}
+
+    def filled(self) -> list[tuple[str, Cell]]:
+        return [(key, cell) for (key, _lang), cell in self.cells.items() if cell.value]
+
+
+@dataclass(frozen=True)
+class Sheet:
+    name: str
+    keys: frozenset[str]
+    rows: tuple[Row, ...]
+
+    def has(self, key: str) -> bool:
+        return key in self.keys
+
+
+def read_grids(path: str | Path, report: Report) -> dict[str, list[tuple]] | None:
+    """Every sheet's raw rows, by lower-cased sheet name; None (with a problem) when the file is not readable."""
+    path = Path(path)
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        hint = " (an old .xls file: save it as .xlsx)" if path.suffix.lower() == ".xls" else ""
+        report.problem(None, f"{path.name}: cannot read the workbook{hint}: {exc}")
+        return None
+    try:
+        return {ws.title.strip().lower(): list(ws.iter_rows(values_only=True)) for ws in workbook.worksheets}
+    finally:
+        workbook.close()
+
+
+def parse_sheet(name: str, grid: list[tuple], default_language: str, report: Report) -> Sheet:
+    """Turn a raw grid (header row first) into rows keyed by normalised column, reporting bad headers."""
+    header = grid[0] if grid else ()
+    columns: dict[int, tuple[str, str | None]] = {}
+    seen: dict[tuple[str, str | None], str] = {}
+    for index, raw in enumerate(header):
+        title = _cell_text(raw)
+        if not title or title.startswith("#"):
+            continue
+        ref = f"{name}!{get_column_letter(index + 1)}1"
+        column = _column(title, default_language, ref, report)
+        if column is None:
+            continue
+        if column in seen:
+            report.problem(ref, f"column '{title}' repeats column {seen[column]}")
+            continue
+        seen[column] = ref.partition("!")[2]
+        columns[index] = column
+    return Sheet(name, frozenset(k for k, _ in columns.values()), tuple(_rows(name, grid, columns)))
+
+
+def _column(title: str, default_language: str, ref: str, report: Report) -> tuple[str, str | None] | None:
+    base, sep, suffix = title.partition("::")
+    lowered = title.strip().lower()
+    if lowered in HEADER_ALIASES:
+        base, sep, suffix = HEADER_ALIASES[lowered], "", ""
+    key = HEADER_ALIASES.get(base.strip().lower(), base.strip().lower().replace(" ", "_"))
+    if key not in TRANSLATABLE:
+        return (lowered if sep else key), None
+    if not sep:
+        return key, default_language
+    language = language_code(suffix)
+    if language is None:
+        report.problem(ref, f"cannot tell the language of column '{title}': write its code in brackets, "
+                            f"e.g. '{base}::Vietnamese (vi)'")
+        return None
+    return key, language
+
+
+def _rows(name: str, grid: list[tuple], columns: dict[int, tuple[str, str | None]]):
+    for number, values in enumerate(grid[1:], start=2):
+        cells = {}
+        for index, column in columns.items():
+            value = _cell_text(values[index]) if index < len(values) else ""
+            cells[column] = Cell(value, f"{name}!{get_column_letter(index + 1)}{number}")
+        if any(cell.value for cell in cells.values()):
+            yield Row(name, number, cells)
+
+
+def _cell_text(value: object) -> str:
+    """A cell as the text an author sees: 1.0 -> "1", TRUE -> "true", a date -> "2024-05-01"."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value).strip()
