@@ -18,6 +18,8 @@ MISSING = ""
 
 # XPath's Number syntax, ASCII digits only (Python's \d would also accept other scripts' digits; JS would not).
 _NUMERIC = re.compile(r"[ \t\r\n]*-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)[ \t\r\n]*")
+# XPath's whitespace; str.split() would also split on no-break spaces, which the browser would not agree on.
+_WHITESPACE = re.compile(r"[ \t\r\n]+")
 
 
 def normalise(value: object) -> object:
@@ -102,7 +104,7 @@ def codes_of(value: object) -> tuple[str, ...]:
         return value
     if value == MISSING:
         return ()
-    return tuple(to_string(value).split())
+    return tuple(code for code in _WHITESPACE.split(to_string(value)) if code)
 
 
 def equals(left: object, right: object) -> bool:
