@@ -7,3 +7,7 @@ def register_blueprints(app: Flask) -> None:
     from survey_app.preview.routes import bp as preview_bp
 
     app.register_blueprint(preview_bp)
+
+    from survey_app.respondent.routes import bp as respondent_bp
+
+    app.register_blueprint(respondent_bp)

@@ -1,0 +1,85 @@
+"""Who is answering what: the survey, questionnaire and draft behind a personal code or an open link.
+
+A :class:`Flow` is loaded at the start of every respondent request, whichever of the two URL shapes was used
+(``/s/<code>/...`` or ``/o/<slug>/<unit_code>/...``), so that every view below is written once for both.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from flask import session
+from sqlalchemy import select
+
+from questionnaires.model import Questionnaire, Section
+from survey_app.extensions import db
+from survey_app.models import Draft, Survey, Unit
+from survey_app.services import drafts, invitations, surveys
+from survey_app.services.errors import AlreadySubmitted, CodeNotFound, InvitationRevoked
+
+SESSION_TOKENS = "open_survey_tokens"
+
+
+@dataclass
+class Flow:
+    """The loaded context of one respondent request; ``where`` rebuilds its URLs with ``url_for``."""
+
+    where: dict[str, str]
+    survey: Survey
+    questionnaire: Questionnaire
+    draft: Draft
+
+    @property
+    def answers(self) -> dict[str, Any]:
+        return dict(self.draft.answers or {})
+
+    @property
+    def sections(self) -> tuple[Section, ...]:
+        return self.questionnaire.sections
+
+    @property
+    def resumes_with_code(self) -> bool:
+        return "code" in self.where
+
+
+def load_flow(where: dict[str, str]) -> Flow:
+    """The flow for the URL's arguments; raises the services' domain errors (code unknown, survey closed...)."""
+    if "code" in where:
+        return _closed_flow(where)
+    return _open_flow(where)
+
+
+def _closed_flow(where: dict[str, str]) -> Flow:
+    invitation = invitations.find_invitation(where["code"])
+    if invitation.status == "revoked":
+        raise InvitationRevoked()
+    survey = invitation.survey
+    surveys.ensure_open(survey)
+    if invitation.status == "completed":
+        raise AlreadySubmitted()
+    draft = drafts.open_for_invitation(invitation)
+    return Flow(where, survey, surveys.questionnaire_for(survey), draft)
+
+
+def _open_flow(where: dict[str, str]) -> Flow:
+    survey = db.session.scalar(select(Survey).where(Survey.slug == where["slug"], Survey.access == "open"))
+    unit = db.session.scalar(select(Unit).where(Unit.code == where["unit_code"]))
+    if survey is None or unit is None:
+        raise CodeNotFound()
+    surveys.ensure_open(survey)
+    draft = drafts.open_for_session(survey, unit, session_token(survey))
+    return Flow(where, survey, surveys.questionnaire_for(survey), draft)
+
+
+def session_token(survey: Survey) -> str:
+    """This browser's random token for an open survey, kept in the signed session cookie (one response each)."""
+    tokens = dict(session.get(SESSION_TOKENS) or {})
+    token = tokens.get(str(survey.id))
+    if not token:
+        token = secrets.token_urlsafe(24)
+        tokens[str(survey.id)] = token
+        session[SESSION_TOKENS] = tokens
+        session.permanent = True
+    return token

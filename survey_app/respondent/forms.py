@@ -1,0 +1,202 @@
+"""The one form generator: a Flask-WTF form class built at run time from a questionnaire Section.
+
+Every question type is registered once in :data:`QUESTION_TYPES` (ItemType -> field factory + widget template), so a
+new questionnaire never needs a hand-written form and a new question type is one entry here plus one template.
+Validation of the values is not done by WTForms: ``questionnaires.answers.check_page`` is the single source of truth
+(shared with imports and tests); the form renders the fields, keeps what was posted and carries the CSRF token.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from threading import Lock
+
+from flask_wtf import FlaskForm
+from werkzeug.datastructures import MultiDict
+from wtforms import Field, HiddenField, RadioField, SelectChoice, SelectMultipleField, StringField, TextAreaField
+from wtforms.fields.core import UnboundField
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from questionnaires.model import Item, ItemType, Questionnaire, Required, Section
+
+# Posted names that are not answers: everything else is handed to check_page, which reports unknown names.
+CONTROL_FIELDS = frozenset({"csrf_token", "soft_ack", "action"})
+TEXT_MAX = {ItemType.TEXT: 500, ItemType.LONG_TEXT: 5000}
+
+FieldFactory = Callable[[Item, str], Iterable[tuple[str, UnboundField]]]
+
+
+@dataclass(frozen=True)
+class QuestionType:
+    """How one ItemType becomes form fields (one per answer variable) and which widget template renders them."""
+
+    template: str
+    make_fields: FieldFactory
+
+
+class PageForm(FlaskForm):
+    """Base of every generated page form: the CSRF token and the "soft warning already shown" flag."""
+
+    soft_ack = HiddenField()
+
+
+def _choices(item: Item, language: str) -> list[SelectChoice]:
+    options = item.scale.options if item.scale else ()
+    return [SelectChoice(o.code, o.label.get(language)) for o in options]
+
+
+def _one_choice(item: Item, language: str) -> RadioField:
+    return RadioField(item.text.get(language), choices=_choices(item, language), validate_choice=False)
+
+
+def _choice_fields(item: Item, language: str):
+    yield item.id, _one_choice(item, language)
+
+
+def _multiple_fields(item: Item, language: str):
+    yield item.id, SelectMultipleField(
+        item.text.get(language), choices=_choices(item, language), validate_choice=False,
+        widget=ListWidget(prefix_label=False), option_widget=CheckboxInput(),
+    )
+
+
+def _matrix_fields(item: Item, language: str):
+    for row in item.rows:
+        yield row.id, RadioField(row.text.get(language), choices=_choices(item, language), validate_choice=False)
+
+
+def _bound(value: float | str | None) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _input_attrs(item: Item) -> dict[str, str]:
+    attrs = {"min": _bound(item.min), "max": _bound(item.max)}
+    return {k: v for k, v in attrs.items() if v is not None}
+
+
+def _number_fields(item: Item, language: str):
+    # A text input with a numeric keyboard, not type=number: a mistyped value must come back exactly as typed,
+    # beside its message, and a decimal comma ("3,5", usual in Vietnamese) must reach the server.
+    inputmode = "numeric" if item.type is ItemType.INTEGER else "decimal"
+    yield item.id, StringField(item.text.get(language), render_kw={"inputmode": inputmode, "autocomplete": "off"})
+
+
+def _text_fields(item: Item, language: str):
+    limit = item.max_length or TEXT_MAX[item.type]
+    cls = TextAreaField if item.type is ItemType.LONG_TEXT else StringField
+    yield item.id, cls(item.text.get(language), render_kw={"maxlength": str(limit)})
+
+
+def _date_fields(item: Item, language: str):
+    yield item.id, StringField(item.text.get(language), render_kw={"type": "date", **_input_attrs(item)})
+
+
+def _no_fields(item: Item, language: str):
+    return ()
+
+
+QUESTION_TYPES: Mapping[ItemType, QuestionType] = {
+    ItemType.SINGLE_CHOICE: QuestionType("respondent/questions/choice.html", _choice_fields),
+    ItemType.RATING: QuestionType("respondent/questions/choice.html", _choice_fields),
+    ItemType.MULTIPLE_CHOICE: QuestionType("respondent/questions/choice.html", _multiple_fields),
+    ItemType.MATRIX: QuestionType("respondent/questions/matrix.html", _matrix_fields),
+    ItemType.INTEGER: QuestionType("respondent/questions/input.html", _number_fields),
+    ItemType.DECIMAL: QuestionType("respondent/questions/input.html", _number_fields),
+    ItemType.TEXT: QuestionType("respondent/questions/input.html", _text_fields),
+    ItemType.LONG_TEXT: QuestionType("respondent/questions/input.html", _text_fields),
+    ItemType.DATE: QuestionType("respondent/questions/input.html", _date_fields),
+    ItemType.NOTE: QuestionType("respondent/questions/note.html", _no_fields),
+}
+
+_CACHE: OrderedDict[tuple[str, ...], type[PageForm]] = OrderedDict()
+_CACHE_SIZE = 512
+_LOCK = Lock()
+
+
+def section_form_class(questionnaire: Questionnaire, section: Section, language: str) -> type[PageForm]:
+    """The form class of one page, built once per questionnaire version, section and language."""
+    key = (questionnaire.key, questionnaire.checksum, section.id, language)
+    with _LOCK:
+        cached = _CACHE.get(key)
+        if cached is not None:
+            _CACHE.move_to_end(key)
+            return cached
+    attrs: dict[str, UnboundField] = {}
+    for item in section.items:
+        for name, field in QUESTION_TYPES[item.type].make_fields(item, language):
+            attrs[name] = field
+    form_class = type(f"Page_{questionnaire.id}_{section.id}", (PageForm,), attrs)
+    with _LOCK:
+        _CACHE[key] = form_class
+        while len(_CACHE) > _CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    return form_class
+
+
+def formdata_from_answers(section: Section, answers: Mapping[str, object]) -> MultiDict:
+    """The stored answers of a section as the strings a browser would post (to fill the fields in)."""
+    data: MultiDict = MultiDict()
+    for item in section.items:
+        for variable in item.variables:
+            value = answers.get(variable)
+            if value is None or value == "":
+                continue
+            for one in value if isinstance(value, list | tuple) else [value]:
+                data.add(variable, _as_text(one))
+    return data
+
+
+def _as_text(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def posted_answers(formdata: MultiDict) -> dict[str, list[str]]:
+    """The posted answer fields by name (control fields left out), as ``check_page`` expects them."""
+    return {name: formdata.getlist(name) for name in formdata if name not in CONTROL_FIELDS}
+
+
+@dataclass(frozen=True)
+class Question:
+    """One item ready for its widget template: the item, its bound fields, and display texts."""
+
+    item: Item
+    template: str
+    fields: tuple[Field, ...]
+    text: str
+    hint: str | None
+    required: bool
+    soft: bool
+
+    @property
+    def field(self) -> Field | None:
+        return self.fields[0] if self.fields else None
+
+
+def questions(form: PageForm, section: Section, language: str) -> list[Question]:
+    """Pair each item of the section with its bound fields, in questionnaire order."""
+    result = []
+    for item in section.items:
+        kind = QUESTION_TYPES[item.type]
+        result.append(Question(
+            item=item, template=kind.template,
+            fields=tuple(form[name] for name in item.variables),
+            text=item.text.get(language), hint=item.hint.get(language) if item.hint else None,
+            required=item.required is Required.YES, soft=item.required is Required.SOFT,
+        ))
+    return result
+
+
+def new_page_form(questionnaire: Questionnaire, section: Section, language: str, formdata: MultiDict,
+                  soft_ack: bool = False) -> PageForm:
+    """A bound page form filled with ``formdata`` (posted or stored answers) and a fresh CSRF token."""
+    form = section_form_class(questionnaire, section, language)(formdata=formdata)
+    form.soft_ack.data = "1" if soft_ack else ""
+    return form

@@ -1,0 +1,57 @@
+"""Which page comes next: pages are sections, numbered from 1 in questionnaire order; hidden ones are skipped."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from questionnaires.answers import first_unanswered_section, is_relevant
+from questionnaires.model import Questionnaire, Section
+
+
+@dataclass(frozen=True)
+class Progress:
+    """"Page ``position`` of ``total``", counting only the sections that apply to this respondent."""
+
+    position: int
+    total: int
+
+
+def section_at(questionnaire: Questionnaire, number: int) -> Section | None:
+    """The section shown as page ``number`` (1-based), or None when there is no such page."""
+    if 1 <= number <= len(questionnaire.sections):
+        return questionnaire.sections[number - 1]
+    return None
+
+
+def page_number(questionnaire: Questionnaire, section: Section) -> int:
+    return questionnaire.sections.index(section) + 1
+
+
+def relevant_numbers(questionnaire: Questionnaire, answers: Mapping[str, object]) -> list[int]:
+    """Page numbers of the sections that apply given ``answers``."""
+    return [n for n, s in enumerate(questionnaire.sections, start=1) if is_relevant(questionnaire, s, answers)]
+
+
+def next_page(questionnaire: Questionnaire, number: int, answers: Mapping[str, object]) -> int | None:
+    """The first applicable page after ``number``; None means the review page comes next."""
+    return next((n for n in relevant_numbers(questionnaire, answers) if n > number), None)
+
+
+def previous_page(questionnaire: Questionnaire, number: int, answers: Mapping[str, object]) -> int | None:
+    """The last applicable page before ``number``; None on the first page."""
+    earlier = [n for n in relevant_numbers(questionnaire, answers) if n < number]
+    return earlier[-1] if earlier else None
+
+
+def resume_page(questionnaire: Questionnaire, answers: Mapping[str, object]) -> int | None:
+    """Where a returning respondent lands: the first page with an unanswered question; None = review."""
+    section = first_unanswered_section(questionnaire, answers)
+    return page_number(questionnaire, section) if section is not None else None
+
+
+def progress(questionnaire: Questionnaire, number: int, answers: Mapping[str, object]) -> Progress:
+    """The position of page ``number`` among the applicable pages."""
+    numbers = relevant_numbers(questionnaire, answers)
+    position = sum(1 for n in numbers if n <= number)
+    return Progress(position=max(position, 1), total=max(len(numbers), 1))

@@ -1,0 +1,67 @@
+"""Rendering a survey page: the generated form plus everything its template and survey.js need."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from flask import render_template, url_for
+from werkzeug.datastructures import MultiDict
+
+from questionnaires.answers import apply_relevance, is_relevant
+from questionnaires.expressions import references
+from questionnaires.model import Section
+from survey_app.i18n import current_language
+from survey_app.respondent import navigation
+from survey_app.respondent.flow import Flow
+from survey_app.respondent.forms import new_page_form, questions
+from survey_app.respondent.messages import messages_by_variable
+
+
+def flow_url(flow: Flow, endpoint: str, **values) -> str:
+    """A URL of this respondent's flow (closed or open shape) for ``endpoint``."""
+    return url_for(f"respondent.{endpoint}", **flow.where, **values)
+
+
+def _labels_and_anchors(form, section: Section, language: str) -> tuple[dict[str, str], dict[str, str]]:
+    """Per variable: the question text for the problem summary, and the id of its first input to jump to."""
+    labels, anchors = {}, {}
+    for item in section.items:
+        for variable in item.variables:
+            row = next((r for r in item.rows if r.id == variable), None)
+            labels[variable] = (row.text if row else item.text).get(language)
+            field = form[variable]
+            anchors[variable] = f"{field.id}-0" if getattr(field, "choices", None) else field.id
+    return labels, anchors
+
+
+def render_page(flow: Flow, number: int, formdata: MultiDict, *, page_answers: Mapping[str, object] | None = None,
+                errors=(), warnings=(), notice: str | None = None, status: int = 200):
+    """Render page ``number`` filled with ``formdata``; ``page_answers`` are this page's current parsed values."""
+    q, section, language = flow.questionnaire, flow.sections[number - 1], current_language()
+    answers = flow.answers
+    if page_answers is not None:
+        answers = {k: v for k, v in answers.items() if k not in _variables(section)} | dict(page_answers)
+    form = new_page_form(q, section, language, formdata, soft_ack=bool(warnings) and not errors)
+    kept, not_applicable = apply_relevance(q, answers)
+    labels, anchors = _labels_and_anchors(form, section, language)
+    progress = navigation.progress(q, number, answers)
+    return render_template(
+        "respondent/page.html",
+        form=form, questions=questions(form, section, language),
+        questionnaire_title=q.title.get(language), section_title=section.title.get(language),
+        section_description=section.description.get(language) if section.description else None,
+        intro=q.intro.get(language) if q.intro and number == 1 else None,
+        position=progress.position, total=progress.total,
+        is_first=navigation.previous_page(q, number, answers) is None,
+        is_last=navigation.next_page(q, number, answers) is None,
+        problems=messages_by_variable(errors, language), warnings=messages_by_variable(warnings, language),
+        labels=labels, anchors=anchors, notice=notice,
+        hidden_items={i.id for i in section.items if not is_relevant(q, i, answers)},
+        references={i.id: sorted(references(i.relevant)) for i in section.items if i.relevant},
+        known_answers={"answers": kept, "not_applicable": sorted(not_applicable)},
+        action_url=flow_url(flow, "page", n=number),
+    ), status
+
+
+def _variables(section: Section) -> set[str]:
+    return {v for item in section.items for v in item.variables}

@@ -1,0 +1,76 @@
+"""The review page's content: every applicable answer per section as readable text, and what is still missing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from questionnaires.answers import apply_relevance, is_relevant
+from questionnaires.model import Item, ItemType, Questionnaire, Required
+
+
+@dataclass(frozen=True)
+class ReviewRow:
+    label: str
+    answer: str
+
+
+@dataclass(frozen=True)
+class ReviewSection:
+    id: str
+    title: str
+    url: str
+    rows: list[ReviewRow] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class MissingAnswer:
+    label: str
+    url: str
+
+
+def _is_empty(value: object) -> bool:
+    return value is None or value == "" or value == []
+
+
+def answer_text(item: Item, value: object, language: str) -> str:
+    """What the respondent chose or typed, as they saw it (option labels, not codes)."""
+    if _is_empty(value):
+        return ""
+    if item.scale is not None:
+        codes = value if isinstance(value, list) else [value]
+        labels = [(item.scale.option(str(c)).label.get(language) if item.scale.option(str(c)) else str(c))
+                  for c in codes]
+        return ", ".join(labels)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _rows(item: Item, answers: Mapping[str, object], language: str) -> list[ReviewRow]:
+    if item.type is ItemType.NOTE:
+        return []
+    if item.type is ItemType.MATRIX:
+        title = item.text.get(language)
+        return [ReviewRow(f"{title} — {row.text.get(language)}", answer_text(item, answers.get(row.id), language))
+                for row in item.rows]
+    return [ReviewRow(item.text.get(language), answer_text(item, answers.get(item.id), language))]
+
+
+def review(questionnaire: Questionnaire, answers: Mapping[str, object], language: str,
+           page_url: Callable[[int], str]) -> tuple[list[ReviewSection], list[MissingAnswer]]:
+    """The applicable sections with their answers, and the required questions still unanswered."""
+    kept, _not_applicable = apply_relevance(questionnaire, answers)
+    sections, missing = [], []
+    for number, section in enumerate(questionnaire.sections, start=1):
+        if not is_relevant(questionnaire, section, kept):
+            continue
+        block = ReviewSection(section.id, section.title.get(language), page_url(number))
+        for item in section.items:
+            if not is_relevant(questionnaire, item, kept):
+                continue
+            block.rows.extend(_rows(item, kept, language))
+            if item.required is Required.YES and any(_is_empty(kept.get(v)) for v in item.variables):
+                missing.append(MissingAnswer(item.text.get(language), page_url(number)))
+        sections.append(block)
+    return sections, missing

@@ -1,0 +1,219 @@
+"""The respondent's pages. Views parse the request, load the flow, call one service, commit once, then render or
+redirect; every rule exists for both URL shapes: ``/s/<code>`` (personal code) and ``/o/<slug>/<unit_code>``."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, redirect, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import validate_csrf
+from wtforms import ValidationError
+
+from questionnaires.answers import check_page
+from survey_app.extensions import csrf, db, limiter
+from survey_app.i18n import current_language
+from survey_app.respondent import navigation
+from survey_app.respondent.errors import register_error_pages
+from survey_app.respondent.flow import Flow, load_flow
+from survey_app.respondent.forms import formdata_from_answers, posted_answers
+from survey_app.respondent.pages import flow_url, render_page
+from survey_app.respondent.review import review as build_review
+from survey_app.services import drafts, invitations, responses
+from survey_app.services.errors import AlreadySubmitted, CodeNotFound, Incomplete, SurveyError
+
+bp = Blueprint("respondent", __name__)
+csrf.exempt(bp)  # checked in the views: an expired token must re-show the page, never discard it with a 400
+register_error_pages(bp)
+
+PREFIXES = ("/s/<code>", "/o/<slug>/<unit_code>")
+# Answers that only fix themselves later do not block Back or "save and continue later".
+NOT_BLOCKING_WHEN_LEAVING = frozenset({"required", "soft_required"})
+
+
+def _code_entry_limit() -> str:
+    return current_app.config["RATELIMIT_CODE_ENTRY"]
+
+
+# Wrong codes on the start page and on personal links share one budget per address (slows guessing).
+code_attempts = limiter.shared_limit(_code_entry_limit, scope="code-entry",
+                                     deduct_when=lambda response: response.status_code in (404, 410))
+
+
+def _rule(suffix: str, endpoint: str, methods=("GET",)):
+    def register(view):
+        limited = code_attempts(view)
+        for prefix in PREFIXES:
+            bp.add_url_rule(prefix + suffix, endpoint, limited, methods=list(methods))
+        return view
+    return register
+
+
+def csrf_is_valid() -> bool:
+    """Whether the posted CSRF token matches this session (False when either expired or is missing)."""
+    try:
+        validate_csrf(request.form.get("csrf_token"))
+    except ValidationError:
+        return False
+    return True
+
+
+@bp.route("/", methods=["GET", "POST"])
+@limiter.limit(_code_entry_limit, methods=["POST"], scope="code-entry",
+               deduct_when=lambda response: response.status_code in (404, 410))
+def start():
+    """The start page: type the code from the letter; a known code goes to its personal link."""
+    if request.method == "GET":
+        return render_template("respondent/start.html")
+    typed = request.form.get("code", "")[:64]
+    if not csrf_is_valid():
+        notice = _("For your security the page had expired. Please press Continue again.")
+        return render_template("respondent/start.html", code=typed, notice=notice)
+    try:
+        invitations.find_invitation(typed)
+    except CodeNotFound:
+        error = _("We could not find this code. Please check it and try again.")
+        return render_template("respondent/start.html", code=typed, error=error), 404
+    return redirect(flow_url_for_code(invitations.normalise_code(typed)))
+
+
+def flow_url_for_code(code: str) -> str:
+    from flask import url_for
+
+    return url_for("respondent.resume", code=code)
+
+
+@_rule("", "resume")
+def resume(**where):
+    """A personal or open link: land on the first page with an unanswered question (or the review)."""
+    flow = load_flow(where)
+    db.session.commit()
+    number = navigation.resume_page(flow.questionnaire, flow.answers)
+    if number is None:
+        return redirect(flow_url(flow, "review"))
+    return redirect(flow_url(flow, "page", n=number))
+
+
+@_rule("/p/<int:n>", "page", methods=("GET", "POST"))
+def page(n: int, **where):
+    """One section: show it, or take what was posted, check it, save it and move on."""
+    flow = load_flow(where)
+    section = navigation.section_at(flow.questionnaire, n)
+    if section is None:
+        return redirect(flow_url(flow, "resume"))
+    if request.method == "GET":
+        db.session.commit()
+        if n not in navigation.relevant_numbers(flow.questionnaire, flow.answers):
+            following = navigation.next_page(flow.questionnaire, n, flow.answers)
+            return redirect(flow_url(flow, "page", n=following) if following else flow_url(flow, "review"))
+        return render_page(flow, n, formdata_from_answers(section, flow.answers))
+    return _take_page(flow, n, section)
+
+
+def _take_page(flow: Flow, n: int, section):
+    posted = posted_answers(request.form)
+    if not csrf_is_valid():
+        notice = _("For your security this page had expired, so your answers here are not saved yet. "
+                   "They are still filled in below: please check them and press Next again.")
+        return render_page(flow, n, request.form, notice=notice)
+    action = request.form.get("action", "next")
+    leaving = action in ("back", "save")
+    result = check_page(flow.questionnaire, section, posted, flow.answers,
+                        soft_acknowledged=leaving or request.form.get("soft_ack") == "1")
+    errors = [e for e in result.errors if not (leaving and e.kind in NOT_BLOCKING_WHEN_LEAVING)]
+    if errors:
+        return render_page(flow, n, request.form, page_answers=result.values, errors=errors, status=400)
+    if result.warnings:
+        return render_page(flow, n, request.form, page_answers=result.values, warnings=result.warnings)
+    drafts.save_page(flow.draft, section.id, result.values, flow.questionnaire)
+    db.session.commit()
+    return redirect(_after_saving(flow, n, action))
+
+
+def _after_saving(flow: Flow, n: int, action: str) -> str:
+    answers = flow.answers
+    if action == "save":
+        return flow_url(flow, "saved")
+    if action == "back":
+        previous = navigation.previous_page(flow.questionnaire, n, answers)
+        return flow_url(flow, "page", n=previous or n)
+    following = navigation.next_page(flow.questionnaire, n, answers)
+    return flow_url(flow, "page", n=following) if following else flow_url(flow, "review")
+
+
+@_rule("/review", "review")
+def review(**where):
+    """Every answer per section with a link to change it, then the submit button."""
+    flow = load_flow(where)
+    db.session.commit()
+    return _render_review(flow)
+
+
+def _render_review(flow: Flow, notice: str | None = None):
+    language = current_language()
+    sections, missing = build_review(flow.questionnaire, flow.answers, language,
+                                     lambda number: flow_url(flow, "page", n=number))
+    last = navigation.relevant_numbers(flow.questionnaire, flow.answers)
+    return render_template(
+        "respondent/review.html", sections=sections, missing=missing, notice=notice,
+        questionnaire_title=flow.questionnaire.title.get(language),
+        submit_url=flow_url(flow, "submit"),
+        back_url=flow_url(flow, "page", n=last[-1]) if last else flow_url(flow, "resume"),
+    )
+
+
+@_rule("/submit", "submit", methods=("POST",))
+def submit(**where):
+    """Submit once: a double click, a reload or a retry all end on the thank-you page with one response."""
+    try:
+        flow = load_flow(where)
+    except AlreadySubmitted:
+        return redirect(_done_url(where))
+    if not csrf_is_valid():
+        db.session.commit()
+        return _render_review(flow, notice=_("For your security the page had expired. Please press Submit again."))
+    try:
+        responses.submit(flow.draft, flow.questionnaire, "online")
+        db.session.commit()
+    except Incomplete as missing:
+        db.session.rollback()
+        number = next(i for i, s in enumerate(flow.questionnaire.sections, 1) if s.id == missing.section_id)
+        return redirect(flow_url(flow, "page", n=number))
+    except AlreadySubmitted:
+        db.session.rollback()
+    return redirect(_done_url(where))
+
+
+def _done_url(where: dict[str, str]) -> str:
+    from flask import url_for
+
+    return url_for("respondent.done", **where)
+
+
+@_rule("/done", "done")
+def done(**where):
+    """The thank-you page; it shows nothing of the answers."""
+    if "code" in where:
+        invitation = invitations.find_invitation(where["code"])
+        if invitation.status != "completed":
+            return redirect(_resume_url(where))
+        anonymous = invitation.survey.anonymous
+    else:
+        anonymous = True
+    return render_template("respondent/done.html", anonymous=anonymous)
+
+
+def _resume_url(where: dict[str, str]) -> str:
+    from flask import url_for
+
+    return url_for("respondent.resume", **where)
+
+
+@_rule("/saved", "saved")
+def saved(**where):
+    """After "save and continue later": how to come back."""
+    flow = load_flow(where)
+    db.session.commit()
+    return render_template("respondent/saved.html", resume_with_code=flow.resumes_with_code,
+                           continue_url=flow_url(flow, "resume"))
+
+
+__all__ = ["bp", "SurveyError"]

@@ -1,0 +1,94 @@
+/* Live relevance on a survey page: shows and hides questions as the respondent answers, with the same expression
+ * engine as the server (expressions.js). Hidden questions have their inputs disabled so that they are not posted.
+ * The page works without this script: the server applies relevance again on every post and drops hidden answers.
+ */
+(function () {
+  "use strict";
+  var engine = window.ParsurveyExpressions;
+  var form = document.querySelector("form.survey-page");
+  var knownNode = document.getElementById("known-answers");
+  if (!engine || !form || !knownNode) { return; }
+
+  var known = JSON.parse(knownNode.textContent || "{}");
+  var questions = Array.prototype.slice.call(form.querySelectorAll(".question[data-item]"));
+
+  function words(text) {
+    return (text || "").split(" ").filter(function (w) { return w !== ""; });
+  }
+
+  function inputsOf(question, variable) {
+    return Array.prototype.filter.call(question.querySelectorAll("input, textarea, select"), function (el) {
+      return el.name === variable;
+    });
+  }
+
+  /* The value of one variable as the server stores it: option code, list of codes, number or string. */
+  function valueOf(question, variable) {
+    var inputs = inputsOf(question, variable);
+    if (inputs.length === 0) { return undefined; }
+    var type = question.getAttribute("data-type");
+    if (inputs[0].type === "radio") {
+      var checked = inputs.filter(function (el) { return el.checked; });
+      return checked.length ? checked[0].value : undefined;
+    }
+    if (inputs[0].type === "checkbox") {
+      return inputs.filter(function (el) { return el.checked; }).map(function (el) { return el.value; });
+    }
+    var raw = inputs[0].value.trim();
+    if (raw === "") { return undefined; }
+    if (type === "integer" || type === "decimal") {
+      var number = Number(raw.replace(",", "."));
+      if (isNaN(number)) { return raw; }
+      return number;
+    }
+    return raw;
+  }
+
+  function setShown(question, shown) {
+    question.hidden = !shown;
+    Array.prototype.forEach.call(question.querySelectorAll("input, textarea, select"), function (el) {
+      el.disabled = !shown;
+    });
+  }
+
+  function isShown(question, answers, hidden) {
+    var expression = question.getAttribute("data-relevant");
+    if (!expression) { return true; }
+    var references = words(question.getAttribute("data-references"));
+    for (var i = 0; i < references.length; i += 1) {
+      if (hidden[references[i]]) { return false; }  /* what it depends on is itself not applicable */
+    }
+    try {
+      return engine.isTrue(engine.evaluate(expression, answers));
+    } catch (error) {
+      return true;  /* never hide a question because of a script problem: the server decides in the end */
+    }
+  }
+
+  /* One pass in questionnaire order: each question sees the answers above it, as on the server. */
+  function apply() {
+    var answers = {};
+    var hidden = {};
+    var name;
+    for (name in (known.answers || {})) { answers[name] = known.answers[name]; }
+    (known.not_applicable || []).forEach(function (v) { hidden[v] = true; });
+    questions.forEach(function (q) {
+      words(q.getAttribute("data-variables")).forEach(function (v) { delete answers[v]; });
+    });
+    questions.forEach(function (q) {
+      var shown = isShown(q, answers, hidden);
+      setShown(q, shown);
+      var variables = words(q.getAttribute("data-variables"));
+      if (!shown) { hidden[q.getAttribute("data-item")] = true; }
+      variables.forEach(function (v) {
+        var value = shown ? valueOf(q, v) : undefined;
+        if (!shown) { hidden[v] = true; }
+        if (value !== undefined) { answers[v] = value; }
+      });
+    });
+  }
+
+  form.addEventListener("change", apply);
+  form.addEventListener("input", apply);
+  apply();
+}());
