@@ -1,0 +1,108 @@
+"""The anonymity guarantee, checked on the migrated database itself (schema and rows), not on the models.
+
+In an anonymous survey nothing stored joins a response to an invitation: no column, no foreign key, no
+code or hash, no IP address or user agent, no time finer than a day, no sequential key.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+import sqlalchemy as sa
+
+from survey_app.extensions import db
+from survey_app.services import drafts, invitations, responses
+from tests.survey_app.conftest import DURING
+
+LINKING_WORDS = ("invitation", "draft", "code", "hash", "token", "session", "ip", "addr", "agent", "user", "time")
+RESPONSE_REFERENCES = {"survey", "questionnaire_version", "unit", "respondent_group"}
+
+
+def inspector():
+    return sa.inspect(db.engine)
+
+
+def test_the_response_table_has_no_column_that_could_identify_a_respondent(ctx):
+    columns = {c["name"]: c for c in inspector().get_columns("response")}
+    assert set(columns) == {"id", "survey_id", "questionnaire_version_id", "unit_id", "group_id", "mode", "answers",
+                            "submitted_on", "submission_id"}
+    suspicious = [name for name in columns if any(word in name.split("_") for word in LINKING_WORDS)]
+    assert suspicious == []
+
+
+def test_the_response_table_refers_only_to_survey_version_unit_and_group(ctx):
+    referred = {fk["referred_table"] for fk in inspector().get_foreign_keys("response")}
+    assert referred == RESPONSE_REFERENCES
+
+
+def test_no_time_finer_than_a_day_is_stored_with_a_response_or_an_invitation(ctx):
+    for table in ("response", "invitation", "response_identity", "spent_session"):
+        for column in inspector().get_columns(table):
+            kind = column["type"]
+            assert not isinstance(kind, sa.DateTime | sa.Time), f"{table}.{column['name']} is {kind}"
+
+
+def test_only_drafts_and_the_identified_link_table_refer_to_invitations(ctx):
+    referring = {
+        table for table in inspector().get_table_names()
+        for fk in inspector().get_foreign_keys(table) if fk["referred_table"] == "invitation"
+    }
+    assert referring == {"draft", "response_identity"}
+    to_responses = {
+        table for table in inspector().get_table_names()
+        for fk in inspector().get_foreign_keys(table) if fk["referred_table"] == "response"
+    }
+    assert to_responses == {"response_identity"}
+
+
+def rows(table: str) -> list[dict]:
+    with db.engine.connect() as conn:
+        return [dict(r._mapping) for r in conn.execute(sa.text(f"SELECT * FROM {table}"))]  # noqa: S608
+
+
+def answer_all(survey, surveys, questionnaire):
+    [code] = invitations.issue(survey, surveys["HP-SNV"], survey.groups[0], 1)
+    draft = drafts.open_for_invitation(invitations.find_invitation(code), DURING)
+    drafts.save_page(draft, "S1", {"Q1": "2"}, questionnaire)
+    db.session.commit()
+    return code, draft
+
+
+def test_after_an_anonymous_submit_nothing_joins_the_response_to_the_invitation(surveys, storage_questionnaire):
+    code, draft = answer_all(surveys["anonymous"], surveys, storage_questionnaire)
+    invitation_before = rows("invitation")
+    response = responses.submit(draft, storage_questionnaire, now=DURING)
+    db.session.commit()
+
+    assert rows("draft") == [], "the draft (which knew the invitation) is deleted at submit"
+    assert rows("response_identity") == []
+    [invitation_after] = rows("invitation")
+    changed = {k for k, v in invitation_after.items() if invitation_before[0][k] != v}
+    assert changed == {"status"} and invitation_after["status"] == "completed"
+
+    [stored] = rows("response")
+    text = " ".join(str(v) for v in stored.values())
+    for secret in (code, invitations.normalise_code(code), invitations.hash_code(code)):
+        assert secret not in text
+    assert uuid.UUID(str(response.id)).version == 4, "a random key: its order says nothing about submit order"
+    assert str(stored["submitted_on"]) == DURING.date().isoformat()
+
+
+def test_identified_surveys_keep_the_link_only_in_response_identity(surveys, storage_questionnaire):
+    code, draft = answer_all(surveys["identified"], surveys, storage_questionnaire)
+    response = responses.submit(draft, storage_questionnaire, now=DURING)
+    db.session.commit()
+    [link] = rows("response_identity")
+    assert str(uuid.UUID(str(link["response_id"]))) == str(response.id)
+    assert link["invitation_id"] == invitations.find_invitation(code).id
+    assert "invitation_id" not in rows("response")[0]
+
+
+def test_an_open_survey_keeps_only_that_a_session_was_used(surveys, storage_questionnaire):
+    draft = drafts.open_for_session(surveys["open"], surveys["HP-HB"], "browser-token", DURING)
+    drafts.save_page(draft, "S1", {"Q1": "2"}, storage_questionnaire)
+    responses.submit(draft, storage_questionnaire, now=DURING)
+    db.session.commit()
+    [spent] = rows("spent_session")
+    assert set(spent) == {"token_hash", "survey_id"}
+    assert "browser-token" not in str(spent) and rows("draft") == []
