@@ -57,8 +57,11 @@ def _check_one(questionnaire: Questionnaire, path: Path, source: str, kind: str)
 
 
 def variable_owners(questionnaire: Questionnaire) -> dict[str, Item]:
-    """Every answerable variable id (matrix rows included) with the item that owns it."""
-    return dict(questionnaire.variables())
+    """Every answerable variable id (matrix rows included) with the item that owns it (first one if reused)."""
+    owners: dict[str, Item] = {}
+    for variable, item in questionnaire.variables():
+        owners.setdefault(variable, item)
+    return owners
 
 
 def _reference_problem(questionnaire: Questionnaire, owners: dict[str, Item], ref: str) -> str | None:

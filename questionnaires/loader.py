@@ -169,27 +169,36 @@ def load_files(files: Iterable[str | Path], fallback_to_bundled: bool = True) ->
         result.problems += document.problems + ([problem] if problem else [])
         if not document.problems and problem is None:
             parsed.append((file, document))
+    broken: dict[str, str] = {}  # methodology id -> file, for methodologies that did not load
     for file, document in parsed:
-        if document.data["kind"] == "methodology":
-            _add_methodology(result, file, document)
+        if document.data["kind"] == "methodology" and not _add_methodology(result, file, document):
+            broken.setdefault(str(document.data.get("id")), file)
     for file, document in parsed:
-        if document.data["kind"] == "questionnaire":
-            _add_questionnaire(result, file, document, fallback_to_bundled)
+        if document.data["kind"] != "questionnaire":
+            continue
+        named = document.data.get("methodology")
+        if named in broken and named not in result.methodologies:
+            result.problems.append(Problem(file, document.lines.line_for(("methodology",)), "methodology",
+                                           f"methodology '{named}' has problems (see {broken[named]}); "
+                                           "this questionnaire is checked once it loads"))
+            continue
+        _add_questionnaire(result, file, document, fallback_to_bundled)
     return result
 
 
-def _add_methodology(result: LoadResult, file: str, document) -> None:
+def _add_methodology(result: LoadResult, file: str, document) -> bool:
     try:
         methodology = methodology_from_dict(document.data, file, document.lines)
     except QuestionnaireError as error:
         result.problems += error.problems
-        return
+        return False
     if methodology.id in result.methodologies:
         other = result.methodologies[methodology.id].path
         result.problems.append(Problem(file, document.lines.line_for(("id",)), "id",
                                        f"methodology '{methodology.id}' is also defined in {other}"))
-        return
+        return True
     result.methodologies[methodology.id] = methodology
+    return True
 
 
 def _add_questionnaire(result: LoadResult, file: str, document, fallback_to_bundled: bool) -> None:
