@@ -103,8 +103,9 @@ def _check_columns(row: Row, ignored: set[str], report: Report) -> None:
     for key, cell in row.filled():
         if key in MEDIA:
             report.problem(cell.ref, f"media column '{key}' is not supported")
-        elif key in FORBIDDEN and not (key == "calculation" and row.get("type").startswith("calculate")):
-            report.problem(cell.ref, FORBIDDEN[key])
+        elif key in FORBIDDEN:
+            if not (key == "calculation" and row.get("type").startswith("calculate")):  # the type says it already
+                report.problem(cell.ref, FORBIDDEN[key])
         elif key not in KNOWN and key not in ignored:
             ignored.add(key)
             report.warn(cell.ref, f"column '{key}' is ignored")

@@ -97,7 +97,7 @@ def read_grids(path: str | Path, report: Report) -> dict[str, list[tuple]] | Non
         workbook = load_workbook(path, read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         hint = " (an old .xls file: save it as .xlsx)" if path.suffix.lower() == ".xls" else ""
-        report.problem(None, f"{path.name}: cannot read the workbook{hint}: {exc}")
+        report.problem(None, f"{path.name}: cannot read the workbook (is it an .xlsx file?){hint}: {exc}")
         return None
     try:
         return {ws.title.strip().lower(): list(ws.iter_rows(values_only=True)) for ws in workbook.worksheets}
