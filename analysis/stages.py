@@ -1,0 +1,157 @@
+"""Build and validate the sampling stages of a design once, with messages an analyst can act on.
+
+Follows R ``survey``'s ``svydesign``: stage-1 units (PSUs) sit in strata; a later stage's units sit in the unit
+of the stage above; an fpc is a population size (> 1) or a sampling fraction (<= 1) per stage and must be
+constant within a stratum and not smaller than the sample; a stratum with a single sampled unit is refused
+unless a ``lonely_psu`` remedy is chosen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from .variance import Stage
+
+LonelyPsu = Literal["fail", "certainty", "adjust", "average", "remove"]
+LONELY_PSU_OPTIONS: tuple[str, ...] = ("fail", "certainty", "adjust", "average", "remove")
+
+
+class DesignError(ValueError):
+    """A survey design or weighting step cannot be built from the data as given."""
+
+
+def codes_of(data: pd.DataFrame, columns: Sequence[str]) -> tuple[np.ndarray, pd.DataFrame]:
+    """Integer codes (sorted order) of the combinations of `columns`, and the table of their labels."""
+    if len(columns) == 1:
+        codes, uniques = pd.factorize(data[columns[0]], sort=True)
+        return codes.astype(np.int64), pd.DataFrame({columns[0]: np.asarray(uniques)})
+    grouped = data.groupby(list(columns), sort=True, observed=True)
+    codes = grouped.ngroup().to_numpy().astype(np.int64)
+    labels = pd.DataFrame(list(grouped.groups.keys()), columns=list(columns))
+    return codes, labels
+
+
+def pair_codes(outer: np.ndarray, inner: np.ndarray) -> np.ndarray:
+    """Codes of (outer, inner) pairs, numbered 0..k-1 in sorted order."""
+    combined = outer.astype(np.int64) * (int(inner.max(initial=0)) + 1) + inner
+    return np.unique(combined, return_inverse=True)[1].astype(np.int64)
+
+
+def build_stages(data: pd.DataFrame, ids: list[str], strata: str | None, fpc: list[str], nest: bool,
+                 lonely_psu: str) -> tuple[tuple[Stage, ...], np.ndarray | None, int, int]:
+    """Validate the design columns and precompute the stages.
+
+    Returns
+    -------
+    tuple
+        ``(stages, weights implied by the fpc or None, number of PSUs, number of strata)``.
+    """
+    n = len(data)
+    if strata is None:
+        stratum, stratum_labels = np.zeros(n, dtype=np.int64), ["(whole sample)"]
+    else:
+        stratum, table = codes_of(data, [strata])
+        stratum_labels = [str(v) for v in table[strata]]
+    if len(fpc) > max(len(ids), 1):
+        raise DesignError(f"fpc names {len(fpc)} columns but the design has {max(len(ids), 1)} stage(s)")
+    units, outers, labels = _stage_units(data, ids, stratum, stratum_labels, nest)
+    stages, implied, mult = [], np.ones(n), None
+    for s, (unit, outer) in enumerate(zip(units, outers, strict=True)):
+        n_strata = int(outer.max(initial=-1)) + 1
+        unit_stratum = np.zeros(int(unit.max(initial=-1)) + 1, dtype=np.int64)
+        unit_stratum[unit] = outer
+        n_sampled = np.bincount(unit_stratum, minlength=n_strata)
+        population = _population(data, fpc[s], outer, n_sampled, labels[s], s) if s < len(fpc) else None
+        if population is not None:
+            implied = implied * (population / n_sampled)[outer]
+        stage_mult = np.ones(n_strata) if s == 0 else mult
+        if stage_mult is None or not np.any(stage_mult > 0):
+            break
+        stages.append(_stage(unit, unit_stratum, n_sampled, population, stage_mult, lonely_psu, labels[s], s))
+        mult = None if population is None else (stage_mult * n_sampled / population)[unit_stratum]
+    implied_weights = implied if len(fpc) == max(len(ids), 1) else None
+    return tuple(stages), implied_weights, int(units[0].max(initial=-1)) + 1, len(stratum_labels)
+
+
+def _stage_units(data, ids, stratum, stratum_labels, nest):
+    """Per stage: row -> unit codes, row -> enclosing stratum codes, and stratum labels for messages."""
+    n = len(data)
+    if not ids:
+        return [np.arange(n, dtype=np.int64)], [stratum], [stratum_labels]
+    units, outers, labels = [], [], []
+    outer, outer_labels = stratum, stratum_labels
+    for s, column in enumerate(ids):
+        raw = codes_of(data, [column])[0]
+        unit = pair_codes(outer, raw) if (s > 0 or nest) else raw
+        if s == 0 and not nest:
+            _check_nested(data, column, raw, stratum, stratum_labels)
+        units.append(unit)
+        outers.append(outer)
+        labels.append(outer_labels)
+        first_row = np.unique(unit, return_index=True)[1]
+        outer = unit
+        outer_labels = [f"{column}={data[column].iloc[i]}" for i in first_row]
+    return units, outers, labels
+
+
+def _check_nested(data, column, raw, stratum, stratum_labels):
+    """Refuse PSU labels shared by two strata unless ``nest=True`` (as R's svydesign)."""
+    pairs = np.unique(raw * (int(stratum.max(initial=0)) + 1) + stratum)
+    if pairs.size != np.unique(raw).size:
+        counts = np.bincount(pairs // (int(stratum.max(initial=0)) + 1))
+        bad = int(np.flatnonzero(counts > 1)[0])
+        label = data[column].to_numpy()[np.flatnonzero(raw == bad)[0]]
+        raise DesignError(f"PSU {column}={label} appears in more than one stratum; PSUs must be nested in strata "
+                          "(pass nest=True if PSU labels restart within each stratum)")
+
+
+def _population(data, column, outer, n_sampled, labels, s):
+    """Population size per stratum at stage ``s`` from an fpc column (size or sampling fraction)."""
+    values = pd.to_numeric(data[column], errors="coerce").to_numpy(dtype=float)
+    if np.isnan(values).any() or (values <= 0).any():
+        row = int(np.flatnonzero(np.isnan(values) | (values <= 0))[0])
+        raise DesignError(f"fpc column '{column}' must be a positive number in every row (row {row})")
+    per_stratum = np.full(len(n_sampled), np.nan)
+    per_stratum[outer] = values
+    varies = np.flatnonzero(per_stratum[outer] != values)
+    if varies.size:
+        raise DesignError(f"fpc column '{column}' varies within stratum {labels[outer[varies[0]]]} (stage {s + 1})")
+    if (values > 1).any() and (values < 1).any():
+        raise DesignError(f"fpc column '{column}' mixes population sizes (> 1) and sampling fractions (< 1)")
+    population = per_stratum if (values > 1).any() else n_sampled / per_stratum
+    small = np.flatnonzero(population < n_sampled - 1e-9)
+    if small.size:
+        h = int(small[0])
+        raise DesignError(f"fpc '{column}' is smaller than the sample in stratum {labels[h]} (stage {s + 1}): "
+                          f"{n_sampled[h]} units sampled but a population of {population[h]:g}")
+    return population
+
+
+def _stage(unit, unit_stratum, n_sampled, population, mult, lonely_psu, labels, s) -> Stage:
+    """Variance scale per stratum, with the lonely-PSU remedy applied."""
+    f = np.ones(len(n_sampled)) if population is None else (population - n_sampled) / population
+    f = np.where(f < 1e-7, 0.0, f)
+    correction = np.where(n_sampled > 1, n_sampled / np.maximum(n_sampled - 1, 1), 1.0)
+    scale = mult * f * correction
+    centred = np.ones(len(n_sampled), dtype=bool)
+    lonely = (n_sampled == 1) & (scale > 0)
+    average_factor = 1.0
+    if lonely.any():
+        if lonely_psu == "fail":
+            h = int(np.flatnonzero(lonely)[0])
+            where = f"stratum {labels[h]}" if s == 0 else f"{labels[h]} at stage {s + 1}"
+            raise DesignError(f"{where} has only one sampled unit, so its variance cannot be estimated; choose "
+                              f"lonely_psu= one of {', '.join(LONELY_PSU_OPTIONS[1:])}")
+        if lonely_psu == "adjust":
+            centred = ~lonely
+        else:
+            scale = np.where(lonely, 0.0, scale)
+            if lonely_psu == "average":
+                average_factor = len(n_sampled) / max(int((~lonely).sum()), 1)
+    return Stage(unit=unit, n_units=len(unit_stratum), unit_stratum=unit_stratum, n_strata=len(n_sampled),
+                 n_sampled=n_sampled, scale=scale, centred=centred, average_factor=average_factor,
+                 row_level=bool(len(unit_stratum) == len(unit) and np.array_equal(unit, np.arange(len(unit)))))
