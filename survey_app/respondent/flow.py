@@ -17,7 +17,7 @@ from questionnaires.model import Questionnaire, Section
 from survey_app.extensions import db
 from survey_app.models import Draft, Survey, Unit
 from survey_app.services import drafts, invitations, surveys
-from survey_app.services.errors import AlreadySubmitted, CodeNotFound, InvitationRevoked
+from survey_app.services.errors import CodeNotFound
 
 SESSION_TOKENS = "open_survey_tokens"
 
@@ -53,22 +53,15 @@ def load_flow(where: dict[str, str]) -> Flow:
 
 def _closed_flow(where: dict[str, str]) -> Flow:
     invitation = invitations.find_invitation(where["code"])
-    if invitation.status == "revoked":
-        raise InvitationRevoked()
-    survey = invitation.survey
-    surveys.ensure_open(survey)
-    if invitation.status == "completed":
-        raise AlreadySubmitted()
-    draft = drafts.open_for_invitation(invitation)
-    return Flow(where, survey, surveys.questionnaire_for(survey), draft)
+    draft = drafts.open_for_invitation(invitation)  # refuses revoked, used, closed and not-yet-open
+    return Flow(where, invitation.survey, surveys.questionnaire_for(invitation.survey), draft)
 
 
 def _open_flow(where: dict[str, str]) -> Flow:
-    survey = db.session.scalar(select(Survey).where(Survey.slug == where["slug"], Survey.access == "open"))
+    survey = db.session.scalar(select(Survey).where(Survey.slug == where["slug"]))
     unit = db.session.scalar(select(Unit).where(Unit.code == where["unit_code"]))
     if survey is None or unit is None:
         raise CodeNotFound()
-    surveys.ensure_open(survey)
     draft = drafts.open_for_session(survey, unit, session_token(survey))
     return Flow(where, survey, surveys.questionnaire_for(survey), draft)
 

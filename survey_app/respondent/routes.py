@@ -3,7 +3,7 @@ redirect; every rule exists for both URL shapes: ``/s/<code>`` (personal code) a
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, redirect, render_template, request
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import validate_csrf
 from wtforms import ValidationError
@@ -18,7 +18,7 @@ from survey_app.respondent.forms import formdata_from_answers, posted_answers
 from survey_app.respondent.pages import flow_url, render_page
 from survey_app.respondent.review import review as build_review
 from survey_app.services import drafts, invitations, responses
-from survey_app.services.errors import AlreadySubmitted, CodeNotFound, Incomplete, SurveyError
+from survey_app.services.errors import AlreadySubmitted, CodeNotFound, Incomplete
 
 bp = Blueprint("respondent", __name__)
 csrf.exempt(bp)  # checked in the views: an expired token must re-show the page, never discard it with a 400
@@ -72,13 +72,7 @@ def start():
     except CodeNotFound:
         error = _("We could not find this code. Please check it and try again.")
         return render_template("respondent/start.html", code=typed, error=error), 404
-    return redirect(flow_url_for_code(invitations.normalise_code(typed)))
-
-
-def flow_url_for_code(code: str) -> str:
-    from flask import url_for
-
-    return url_for("respondent.resume", code=code)
+    return redirect(url_for("respondent.resume", code=invitations.normalise_code(typed)))
 
 
 @_rule("", "resume")
@@ -166,7 +160,7 @@ def submit(**where):
     try:
         flow = load_flow(where)
     except AlreadySubmitted:
-        return redirect(_done_url(where))
+        return redirect(url_for("respondent.done", **where))
     if not csrf_is_valid():
         db.session.commit()
         return _render_review(flow, notice=_("For your security the page had expired. Please press Submit again."))
@@ -179,13 +173,7 @@ def submit(**where):
         return redirect(flow_url(flow, "page", n=number))
     except AlreadySubmitted:
         db.session.rollback()
-    return redirect(_done_url(where))
-
-
-def _done_url(where: dict[str, str]) -> str:
-    from flask import url_for
-
-    return url_for("respondent.done", **where)
+    return redirect(url_for("respondent.done", **where))
 
 
 @_rule("/done", "done")
@@ -194,17 +182,11 @@ def done(**where):
     if "code" in where:
         invitation = invitations.find_invitation(where["code"])
         if invitation.status != "completed":
-            return redirect(_resume_url(where))
+            return redirect(url_for("respondent.resume", **where))
         anonymous = invitation.survey.anonymous
     else:
         anonymous = True
     return render_template("respondent/done.html", anonymous=anonymous)
-
-
-def _resume_url(where: dict[str, str]) -> str:
-    from flask import url_for
-
-    return url_for("respondent.resume", **where)
 
 
 @_rule("/saved", "saved")
@@ -215,5 +197,3 @@ def saved(**where):
     return render_template("respondent/saved.html", resume_with_code=flow.resumes_with_code,
                            continue_url=flow_url(flow, "resume"))
 
-
-__all__ = ["bp", "SurveyError"]
