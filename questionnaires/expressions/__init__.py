@@ -15,7 +15,7 @@ from functools import lru_cache
 from .errors import ExpressionError
 from .evaluator import Context, evaluate_tree
 from .parser import FUNCTIONS, parse_tree
-from .values import is_true
+from .values import is_true, to_string
 
 __all__ = ["FUNCTIONS", "Expression", "ExpressionError", "evaluate", "is_true", "parse", "references"]
 
@@ -34,6 +34,17 @@ class Expression:
 
     def __str__(self) -> str:
         return self.source
+
+    def compared_codes(self) -> frozenset[tuple[str, str]]:
+        """``(item id, code)`` for every ``${id} = 'code'``, ``'code' != ${id}`` and ``selected(${id}, 'code')``.
+
+        What a validator needs to report a code that is not an option of the item; a number literal counts as
+        its text (``${Q1} = 1`` gives ``("Q1", "1")``). Found in the parsed tree, so text inside strings and
+        other operators never confuse it.
+        """
+        found: set[tuple[str, str]] = set()
+        _codes(self.tree, found)
+        return frozenset(found)
 
 
 @lru_cache(maxsize=4096)
@@ -62,6 +73,21 @@ def _collect(node: tuple, refs: set[str]) -> bool:
     for child in children:
         found = _collect(child, refs) or found
     return found
+
+
+def _codes(node: tuple, found: set[tuple[str, str]]) -> None:
+    kind = node[0]
+    pairs = ()
+    if kind == "binary" and node[1] in ("=", "!="):
+        pairs = ((node[2], node[3]), (node[3], node[2]))
+    elif kind == "call" and node[1] == "selected":
+        pairs = ((node[2][0], node[2][1]),)
+    for ref, literal in pairs:
+        if ref[0] == "ref" and literal[0] == "literal" and not isinstance(literal[1], bool):
+            found.add((ref[1], to_string(literal[1])))
+    children = node[1:2] if kind == "negate" else node[2:4] if kind == "binary" else node[2] if kind == "call" else ()
+    for child in children:
+        _codes(child, found)
 
 
 def evaluate(expression: Expression | str, answers: Mapping[str, object], current: object = None) -> object:

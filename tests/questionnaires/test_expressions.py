@@ -76,6 +76,12 @@ def test_parse_reports_references_and_use_of_the_current_answer():
     assert references("1 + 2") == frozenset()
 
 
+def test_compared_codes_lists_the_option_codes_an_expression_tests_for():
+    expression = parse("${Q1} = 'A' or 'B' != ${Q2} or selected(${Q3}, 'x') and ${Q4} = 1 or ${Q5} > 'C'"
+                       " or string-length(\"${Q6} = 'Z'\") = 3 or ${Q7} = ${Q8} or not(. = 'D')")
+    assert expression.compared_codes() == frozenset({("Q1", "A"), ("Q2", "B"), ("Q3", "x"), ("Q4", "1")})
+
+
 def test_parse_is_memoised_so_each_page_view_does_not_reparse():
     assert parse("${Q1} = 'A' and ${Q2} > 3") is parse("${Q1} = 'A' and ${Q2} > 3")
 
