@@ -27,3 +27,8 @@ def validate_command(paths: tuple[Path, ...]) -> None:
         click.echo(str(problem), err=True)
     click.echo(f"{report.files_checked} file(s) checked, {len(report.problems)} problem(s).")
     sys.exit(1 if report.problems else 0)
+
+
+from survey_app.commands.xlsform import import_xlsform_command  # noqa: E402  (kept beside the group it joins)
+
+questionnaires_cli.add_command(import_xlsform_command)

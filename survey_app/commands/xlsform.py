@@ -1,0 +1,42 @@
+"""``parsurvey questionnaires import-xlsform FORM.xlsx -o OUT.yaml``: an XLSForm becomes a definition file."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+
+@click.command("import-xlsform")
+@click.argument("form", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("-o", "--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The YAML definition to write (only when the form converts and validates).")
+@click.option("--id", "form_id", help="Questionnaire id (overrides settings!form_id).")
+@click.option("--version", "version", help="Questionnaire version (overrides settings!version).")
+@click.option("--methodology", help="Methodology id whose scales and criteria the form uses (overrides settings).")
+@click.option("--force", is_flag=True, help="Replace OUT if it exists.")
+def import_xlsform_command(form: Path, out: Path, form_id: str | None, version: str | None,
+                           methodology: str | None, force: bool) -> None:
+    """Convert an XLSForm; on any problem print one line per problem (sheet!cell) and write nothing."""
+    from questionnaires.xlsform import convert_xlsform, write_yaml
+
+    if out.exists() and not force:
+        click.echo(f"{out} exists: a published definition is never overwritten silently; use --force.", err=True)
+        sys.exit(2)
+    conversion = convert_xlsform(form, form_id=form_id, version=version, methodology=methodology)
+    for warning in conversion.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    if not conversion.ok:
+        for problem in conversion.problems:
+            click.echo(str(problem), err=True)
+        click.echo(f"{form.name}: {len(conversion.problems)} problem(s); nothing written.", err=True)
+        sys.exit(1)
+    try:
+        write_yaml(conversion, out)
+    except OSError as error:
+        click.echo(f"cannot write {out}: {error.strerror or error}; nothing written.", err=True)
+        sys.exit(1)
+    questionnaire = conversion.questionnaire
+    items = sum(1 for _ in questionnaire.items())
+    click.echo(f"Wrote {out}: {questionnaire.key}, {len(questionnaire.sections)} section(s), {items} item(s).")
