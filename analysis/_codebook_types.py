@@ -46,6 +46,7 @@ def _categorical(text: pd.Series, variable: Mapping, source: str) -> pd.Series:
     if found:
         row, value = found
         raise _error(source, row, variable["name"], f"{value!r} is not one of its codes {codes}")
+    text = text.where(text.isin(valid), None)  # an option marked missing but not listed in missing_codes
     return pd.Series(pd.Categorical(text, categories=valid), index=text.index, name=text.name)
 
 
