@@ -3,10 +3,15 @@
 Works on pandas DataFrames; never imports Flask or the web app, so a notebook needs nothing else.
 """
 
+from .charts import likert_shares, plot_estimates, plot_likert
 from .design import DesignError, SurveyDesign
 from .greg import calibrate
+from .io import ExportError, apply_codebook, label_categories, read_export, value_labels, variable_label
 from .quantiles import weighted_quantile
+from .rates import aapor_category, response_rates
+from .reliability import AlphaResult, cronbach_alpha, item_scores, item_total_statistics, scale_scores
 from .results import Estimate
+from .tables import Crosstab, RaoScottTest, crosstab, frequency_table, rao_scott
 from .weighting import (
     RakeResult,
     base_weights,
@@ -19,8 +24,29 @@ from .weighting import (
 )
 
 __all__ = [
+    "AlphaResult",
+    "Crosstab",
     "DesignError",
     "Estimate",
+    "ExportError",
+    "RaoScottTest",
+    "aapor_category",
+    "apply_codebook",
+    "cronbach_alpha",
+    "crosstab",
+    "frequency_table",
+    "item_scores",
+    "item_total_statistics",
+    "label_categories",
+    "likert_shares",
+    "plot_estimates",
+    "plot_likert",
+    "rao_scott",
+    "read_export",
+    "response_rates",
+    "scale_scores",
+    "value_labels",
+    "variable_label",
     "RakeResult",
     "SurveyDesign",
     "base_weights",
