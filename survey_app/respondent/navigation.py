@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from questionnaires.answers import first_unanswered_section, is_relevant
+from questionnaires.answers import apply_relevance, first_unanswered_section, is_missing, is_relevant
 from questionnaires.model import Questionnaire, Section
 
 
@@ -45,9 +45,22 @@ def previous_page(questionnaire: Questionnaire, number: int, answers: Mapping[st
 
 
 def resume_page(questionnaire: Questionnaire, answers: Mapping[str, object]) -> int | None:
-    """Where a returning respondent lands: the first page with an unanswered question; None = review."""
-    section = first_unanswered_section(questionnaire, answers)
-    return page_number(questionnaire, section) if section is not None else None
+    """Where a returning respondent lands; None = the review page.
+
+    The first applicable page that either lacks a required answer or has no answer at all (a page of optional
+    questions the respondent has not reached yet must not be skipped just because nothing on it is required).
+    """
+    kept, not_applicable = apply_relevance(questionnaire, answers)
+    gap = first_unanswered_section(questionnaire, kept)
+    for number, section in enumerate(questionnaire.sections, start=1):
+        if section is gap:
+            return number
+        if not is_relevant(questionnaire, section, kept):
+            continue
+        variables = [v for item in section.items for v in item.variables if v not in not_applicable]
+        if variables and all(is_missing(kept.get(v)) for v in variables):
+            return number
+    return None
 
 
 def progress(questionnaire: Questionnaire, number: int, answers: Mapping[str, object]) -> Progress:

@@ -1,0 +1,84 @@
+"""A questionnaire page costs the same few SQL statements whether it has 10 questions or 60."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import event
+
+from survey_app.extensions import db
+from tests.survey_app.respondent_support import csrf_token, location, make_closed_survey
+
+SCALE = {"options": [{"code": c, "label": {"vi": f"Mức {c}"}} for c in "ABCD"]}
+
+
+def questionnaire_with(items: int) -> dict:
+    """One page of ``items`` questions alternating single choice and integer, then a closing page."""
+    questions = [
+        {"id": f"Q{i}", "type": "single_choice", "scale": "abcd", "text": {"vi": f"Câu {i}"}}
+        if i % 2 else {"id": f"Q{i}", "type": "integer", "min": 0, "max": 9, "text": {"vi": f"Câu {i}"}}
+        for i in range(1, items + 1)
+    ]
+    questions[3]["relevant"] = "${Q1} = 'A'"
+    return {
+        "kind": "questionnaire", "id": f"count_{items}", "version": "1", "respondent_groups": ["dept_leader"],
+        "title": {"vi": "Đếm truy vấn"}, "scales": {"abcd": SCALE},
+        "sections": [{"id": "S1", "title": {"vi": "Trang 1"}, "items": questions},
+                     {"id": "S2", "title": {"vi": "Trang 2"}, "items": [
+                         {"id": "Z1", "type": "text", "text": {"vi": "Góp ý"}}]}],
+    }
+
+
+@contextmanager
+def counted(app):
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+def page_costs(app, items: int) -> tuple[int, int]:
+    """Statements for showing page 1 and for saving it (a started draft, so no first-visit insert)."""
+    with app.app_context():
+        code = make_closed_survey(questionnaire_with(items), slug=f"count-{items}", count=1)[0]
+    client = app.test_client()
+    url = f"/s/{code}/p/1"
+    client.get(url)  # first visit creates the draft
+    with counted(app) as shown:
+        html = client.get(url).get_data(as_text=True)
+    answers = {f"Q{i}": ("A" if i % 2 else "3") for i in range(1, items + 1)}
+    with counted(app) as saved:
+        response = client.post(url, data={**answers, "action": "next", "csrf_token": csrf_token(html)})
+    assert location(response).endswith("/p/2")
+    return len(shown), len(saved)
+
+
+@pytest.fixture
+def costs(app):
+    small = page_costs(app, 10)
+    with app.app_context():
+        from tests.conftest import _empty_tables
+
+        _empty_tables()
+    return small, page_costs(app, 60)
+
+
+def test_showing_a_page_costs_the_same_few_queries_for_10_and_60_questions(costs):
+    (small_show, _), (large_show, _) = costs
+    assert small_show == large_show
+    assert large_show <= 6
+
+
+def test_saving_a_page_costs_the_same_few_queries_for_10_and_60_questions(costs):
+    (_, small_save), (_, large_save) = costs
+    assert small_save == large_save
+    assert large_save <= 6
