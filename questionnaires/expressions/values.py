@@ -29,7 +29,10 @@ def normalise(value: object) -> object:
     if isinstance(value, bool | str):
         return value
     if isinstance(value, int | float | decimal.Decimal):
-        return _finite(float(value))
+        try:
+            return _finite(float(value))
+        except OverflowError:  # an int beyond any double
+            return MISSING
     if isinstance(value, list | tuple | set | frozenset):
         codes = tuple(str(v) for v in value if v is not None and v != "")
         return codes if codes else MISSING

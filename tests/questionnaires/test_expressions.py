@@ -140,6 +140,7 @@ def test_answers_of_every_stored_type_are_understood():
     assert evaluate("${d} > '2024-01-31'", answers) is True
     assert evaluate("count-selected(${m}) + count-selected(${s})", answers) == 3.0
     assert evaluate("${x} = ''", {"x": float("nan")}) is True
+    assert evaluate("${x} = ''", {"x": 10**400}) is True, "a number no double can hold reads as no value"
 
 
 @pytest.mark.parametrize(
