@@ -1,0 +1,140 @@
+"""The design object: R ``survey``'s printed results on the API data, validation messages, immutability.
+
+Reference numbers:
+- stratified: ``../shared/reference/README.md`` (R's output for ``dstrat``);
+- one- and two-stage clusters: R survey ``tests/api.Rout.save`` (``example(api)``), cran/survey on GitHub.
+Tolerances follow the digits R prints (5 significant digits for ``svymean``'s SE, integers for totals).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from analysis import DesignError, SurveyDesign
+
+
+def test_stratified_mean_and_total_match_r(dstrat):
+    mean = dstrat.mean("api00")
+    assert mean.estimate == pytest.approx(662.287363, abs=1e-6)
+    assert mean.se == pytest.approx(9.408941, abs=1e-6)
+    total = dstrat.total("enroll")
+    assert total.estimate == pytest.approx(3687178, abs=0.5)
+    assert total.se == pytest.approx(114642, abs=0.5)
+
+
+def test_stratified_mean_without_fpc_is_with_replacement(apistrat):
+    design = SurveyDesign(apistrat, weights="pw", strata="stype")
+    assert design.mean("api00").se == pytest.approx(9.536132, abs=1e-6)
+
+
+def test_one_stage_cluster_matches_r(dclus1):
+    # api.Rout.save: svymean(~api00, dclus1) 644.17 (23.542); svytotal(~enroll, dclus1) 3404940 (932235)
+    mean = dclus1.mean("api00")
+    assert mean.estimate == pytest.approx(644.17, abs=0.005)
+    assert mean.se == pytest.approx(23.542, abs=0.0005)
+    total = dclus1.total("enroll")
+    assert total.estimate == pytest.approx(3404940, abs=0.5)
+    assert total.se == pytest.approx(932235, abs=0.5)
+
+
+def test_two_stage_cluster_with_fpc_at_both_stages_matches_r(dclus2):
+    # api.Rout.save: svymean(~api00, dclus2) 670.81 (30.099); svytotal(~enroll, dclus2) 2639273 (799638)
+    mean = dclus2.mean("api00")
+    assert mean.estimate == pytest.approx(670.81, abs=0.005)
+    assert mean.se == pytest.approx(30.099, abs=0.0005)
+    total = dclus2.total("enroll")
+    assert total.estimate == pytest.approx(2639273, abs=0.5)
+    assert total.se == pytest.approx(799638, abs=0.5)
+
+
+def test_two_stage_without_fpc_is_with_replacement(apiclus2):
+    # api.Rout.save: dclus2wr: svymean 670.81 (30.712); svytotal enroll 2639273 (820261)
+    design = SurveyDesign(apiclus2, weights="pw", ids=["dnum", "snum"])
+    assert design.mean("api00").se == pytest.approx(30.712, abs=0.0005)
+    assert design.total("enroll").se == pytest.approx(820261, abs=0.5)
+
+
+def test_weights_are_derived_from_the_fpc_when_absent(dclus2, apiclus2):
+    np.testing.assert_allclose(dclus2.weights, apiclus2["pw"], rtol=1e-6)
+
+
+def test_fpc_as_sampling_fraction_gives_the_same_design(apistrat, dstrat):
+    fractions = apistrat.assign(frac=apistrat.groupby("stype")["fpc"].transform(lambda s: len(s) / s))
+    design = SurveyDesign(fractions, weights="pw", strata="stype", fpc="frac")
+    assert design.mean("api00").se == pytest.approx(dstrat.mean("api00").se, rel=1e-12)
+
+
+def test_srs_with_fpc_matches_the_textbook_formula(apisrs):
+    design = SurveyDesign(apisrs, weights="pw", fpc="fpc")
+    y = apisrs["api00"].to_numpy(dtype=float)
+    expected = np.sqrt((1 - len(y) / 6194) * y.var(ddof=1) / len(y))
+    assert design.mean("api00").se == pytest.approx(expected, rel=1e-12)
+
+
+def test_total_vcov_is_the_variance_behind_the_total(dclus1, apiclus1):
+    scores = apiclus1[["enroll", "api00"]].to_numpy(dtype=float)
+    vcov = dclus1.total_vcov(scores)
+    assert vcov.shape == (2, 2)
+    assert vcov[0, 1] == pytest.approx(vcov[1, 0])
+    assert np.sqrt(vcov[0, 0]) == pytest.approx(932235, abs=0.5)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"weights": "nope"}, "'nope' not in the data"),
+        ({"ids": "district"}, "'district' not in the data"),
+        ({"weights": "bad_weight"}, "must be positive numbers: row 3"),
+        ({"weights": "nan_weight"}, r"'nan_weight' has a missing value \(row 0\)"),
+        ({"weights": "pw", "strata": "stype", "fpc": "tiny_fpc"}, "smaller than the sample in stratum E"),
+    ],
+)
+def test_invalid_designs_are_refused_with_the_reason(apistrat, kwargs, message):
+    data = apistrat.assign(bad_weight=np.where(np.arange(len(apistrat)) == 3, 0.0, 1.0),
+                           nan_weight=np.where(np.arange(len(apistrat)) == 0, np.nan, 1.0), tiny_fpc=10)
+    with pytest.raises(DesignError, match=message):
+        SurveyDesign(data, **kwargs)
+
+
+def _one_high_school(apistrat):
+    """apistrat with a single high school left, so stratum H has one PSU."""
+    high = apistrat.index[apistrat["stype"] == "H"]
+    return apistrat.drop(index=high[1:])
+
+
+def test_a_stratum_with_one_psu_is_refused_naming_it_and_the_remedies(apistrat):
+    with pytest.raises(DesignError, match=r"stratum H has only one sampled unit.*certainty, adjust, average"):
+        SurveyDesign(_one_high_school(apistrat), weights="pw", strata="stype")
+
+
+def test_lonely_psu_remedies_change_the_variance_as_documented(apistrat):
+    lonely = _one_high_school(apistrat)
+    certainty = SurveyDesign(lonely, weights="pw", strata="stype", lonely_psu="certainty").mean("api00").se
+    adjust = SurveyDesign(lonely, weights="pw", strata="stype", lonely_psu="adjust").mean("api00").se
+    average = SurveyDesign(lonely, weights="pw", strata="stype", lonely_psu="average").mean("api00").se
+    assert adjust > certainty
+    assert average > certainty
+
+
+def test_psus_shared_between_strata_need_nest(apistrat):
+    data = apistrat.assign(psu=np.arange(len(apistrat)) % 50)
+    with pytest.raises(DesignError, match="more than one stratum.*nest=True"):
+        SurveyDesign(data, weights="pw", strata="stype", ids="psu")
+    nested = SurveyDesign(data, weights="pw", strata="stype", ids="psu", nest=True)
+    assert nested.degf == len(data[["stype", "psu"]].drop_duplicates()) - 3
+
+
+def test_design_is_immutable(dclus1):
+    with pytest.raises(AttributeError, match="immutable"):
+        dclus1.lonely_psu = "certainty"
+    with pytest.raises(ValueError, match="read-only"):
+        dclus1.weights[0] = 1.0
+
+
+def test_design_keeps_its_own_copy_of_the_data(apiclus1):
+    data = apiclus1.copy()
+    design = SurveyDesign(data, weights="pw", ids="dnum", fpc="fpc")
+    before = design.mean("api00").estimate
+    data["api00"] = 0
+    assert design.mean("api00").estimate == before
