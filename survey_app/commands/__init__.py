@@ -4,6 +4,7 @@ from flask import Flask
 
 
 def register(app: Flask) -> None:
+    from survey_app.commands.export import export_cli
     from survey_app.commands.invitations import invitations_cli
     from survey_app.commands.questionnaires import questionnaires_cli
     from survey_app.commands.serve import serve_command
@@ -15,3 +16,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(units_cli)
     app.cli.add_command(surveys_cli)
     app.cli.add_command(invitations_cli)
+    app.cli.add_command(export_cli)

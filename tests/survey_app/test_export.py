@@ -1,0 +1,126 @@
+"""Exports in CSV, XLSX and SPSS read back with "not applicable" (-97) told apart from "not answered" (-99)."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+import pytest
+
+from survey_app.extensions import db
+from survey_app.services import drafts, invitations, responses
+from tests.survey_app.conftest import DURING
+
+LEADING = ["response_id", "survey", "questionnaire", "questionnaire_version", "unit", "unit_level", "group", "mode",
+           "submitted_on"]
+VARIABLES = ["Q1", "Q2", "Q3__A", "Q3__B", "Q3__E", "Q4_a", "Q4_b", "Q5", "Q6", "Q7"]
+# Q1 = 1: everything applies; Q6 and Q7 were left empty (not answered).
+USER = {"Q1": "1", "Q2": 3, "Q3__A": 1, "Q3__B": 0, "Q3__E": 1, "Q4_a": "A", "Q4_b": "B", "Q5": "ok",
+        "Q6": -99, "Q7": "-99"}
+# Q1 = 2: Q2 and the whole section S2 are skipped (not applicable); Q3, Q5-Q7 were left empty.
+NON_USER = {"Q1": "2", "Q2": -97, "Q3__A": -99, "Q3__B": -99, "Q3__E": -99, "Q4_a": "-97", "Q4_b": "-97",
+            "Q5": "-99", "Q6": -99, "Q7": "-99"}
+
+
+@pytest.fixture
+def answered(surveys, storage_questionnaire):
+    survey = surveys["anonymous"]
+    pages = [
+        {"S1": {"Q1": "1", "Q2": 3, "Q3": ["A", "E"]}, "S2": {"Q4_a": "A", "Q4_b": "B"}, "S3": {"Q5": "ok"}},
+        {"S1": {"Q1": "2"}},
+    ]
+    for unit_code, answers in zip(("HP-HB", "HP-SNV"), pages, strict=True):
+        [code] = invitations.issue(survey, surveys[unit_code], survey.groups[0], 1)
+        draft = drafts.open_for_invitation(invitations.find_invitation(code), DURING)
+        for section_id, values in answers.items():
+            drafts.save_page(draft, section_id, values, storage_questionnaire)
+        responses.submit(draft, storage_questionnaire, now=DURING)
+    db.session.commit()
+    return survey
+
+
+def export(runner, tmp_path, fmt):
+    out = tmp_path / f"out.{fmt}"
+    result = runner.invoke(args=["export", "responses", "--survey", "anon", "--format", fmt, "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "2 response(s)" in result.output
+    return out
+
+
+def by_unit(records):
+    return {r["unit"]: r for r in records}
+
+
+def as_text(expected):
+    return {k: str(v) for k, v in expected.items()}
+
+
+def test_csv_export_has_the_contract_columns_and_a_codebook_beside_it(answered, runner, tmp_path):
+    out = export(runner, tmp_path, "csv")
+    with out.open(encoding="utf-8-sig", newline="") as fh:
+        reader = csv.DictReader(fh)
+        assert reader.fieldnames == LEADING + VARIABLES
+        records = by_unit(reader)
+    user, non_user = records["HP-HB"], records["HP-SNV"]
+    assert {k: user[k] for k in VARIABLES} == as_text(USER)
+    assert {k: non_user[k] for k in VARIABLES} == as_text(NON_USER)
+    assert (user["survey"], user["questionnaire"], user["questionnaire_version"]) == ("anon", "storage_test", "1")
+    assert (user["unit_level"], user["group"], user["mode"]) == ("district", "dept_leader", "online")
+    assert user["submitted_on"] == DURING.date().isoformat()
+    book = json.loads((tmp_path / "out.codebook.json").read_text(encoding="utf-8"))
+    assert [v["name"] for v in book["variables"]] == VARIABLES
+    assert set(book["system_missing"]) == {"-97", "-99"}
+
+
+def test_xlsx_export_has_responses_and_codebook_sheets(answered, runner, tmp_path):
+    from openpyxl import load_workbook
+
+    book = load_workbook(export(runner, tmp_path, "xlsx"), read_only=True)
+    assert {"responses", "codebook"} <= set(book.sheetnames)
+    rows = list(book["responses"].iter_rows(values_only=True))
+    assert list(rows[0]) == LEADING + VARIABLES
+    records = by_unit(dict(zip(rows[0], row, strict=True)) for row in rows[1:])
+    assert {k: records["HP-HB"][k] for k in VARIABLES} == USER
+    assert {k: records["HP-SNV"][k] for k in VARIABLES} == NON_USER
+    codebook = list(book["codebook"].iter_rows(values_only=True))
+    header = codebook[0]
+    q4a = dict(zip(header, next(r for r in codebook if r[0] == "Q4_a"), strict=True))
+    assert [v["code"] for v in json.loads(q4a["values"])] == ["A", "B", "E"]
+    assert json.loads(q4a["missing_codes"]) == ["E"]
+
+
+def test_sav_export_carries_labels_and_user_missing_values(answered, runner, tmp_path):
+    import pyreadstat
+
+    frame, meta = pyreadstat.read_sav(str(export(runner, tmp_path, "sav")), user_missing=True)
+    assert list(frame.columns) == LEADING + VARIABLES
+    records = by_unit(frame.to_dict("records"))
+    expected_user = {**USER, "Q1": 1, "Q3__A": 1.0}
+    assert {k: records["HP-HB"][k] for k in VARIABLES} == expected_user
+    assert {k: records["HP-SNV"][k] for k in VARIABLES} == {**NON_USER, "Q1": 2}
+    assert meta.column_names_to_labels["Q1"] == "Có dùng dịch vụ?"
+    assert meta.variable_value_labels["Q1"] == {1.0: "Có", 2.0: "Không", -97.0: "Không áp dụng",
+                                                -99.0: "Không trả lời"}
+    assert meta.variable_value_labels["Q4_a"]["E"] == "Không biết"
+    assert {r["lo"] for r in meta.missing_ranges["Q4_a"]} == {"-97", "-99", "E"}
+    assert {r["lo"] for r in meta.missing_ranges["Q2"]} == {-97.0, -99.0}
+
+
+def test_the_analysis_reads_every_export_format_back_to_the_same_answers(answered, runner, tmp_path):
+    import pandas as pd
+
+    from analysis.io import read_export
+
+    frames = {fmt: read_export(export(runner, tmp_path, fmt)) for fmt in ("csv", "xlsx", "sav")}
+    for fmt, frame in frames.items():
+        rows = frame.set_index("unit")
+        assert rows.loc["HP-HB", "Q2"] == 3, fmt
+        assert rows.loc["HP-HB", "Q4_b"] == "B", fmt
+        assert pd.isna(rows.loc["HP-SNV", "Q2"]) and pd.isna(rows.loc["HP-SNV", "Q4_a"]), fmt
+
+
+def test_exporting_an_unknown_survey_names_it(ctx, runner, tmp_path):
+    result = runner.invoke(args=["export", "responses", "--survey", "nope", "--format", "csv",
+                                 "--out", str(tmp_path / "x.csv")])
+    assert result.exit_code == 1
+    assert "no survey has the slug 'nope'" in result.output
