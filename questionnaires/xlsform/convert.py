@@ -75,6 +75,8 @@ def _draft(path: Path, overrides: dict, methodologies: Mapping[str, Methodology]
         found = ", ".join(repr(name) for name in grids) or "none"
         report.problem(None, f"{path.name}: the workbook has no 'survey' sheet (sheets found: {found})")
         return None
+    for name in sorted(grids.keys() - {"survey", "choices", "settings"}):
+        report.warn(None, f"{path.name}: sheet '{name}' is ignored")
     settings = read_settings(grids.get("settings"), path, overrides, report)
     texts = TextReader(report)
     survey = parse_sheet("survey", grids["survey"], settings.default_language, report)

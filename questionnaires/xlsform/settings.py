@@ -41,7 +41,7 @@ def read_settings(grid: list[tuple] | None, source: Path, overrides: dict[str, s
     for key, value in overrides.items():
         if value:
             settings.values[key] = value
-            settings.origins.pop(key, None)
+            settings.origins[key] = f"--{key}"  # a problem with it then names the option
     _defaults(settings, source, report)
     return settings
 

@@ -68,13 +68,16 @@ class SurveyBuilder:
     def _section(self, node: Node) -> Built:
         row = node.row
         data = {"id": node.name, "title": self.texts.required(row, "label", f"group '{node.name}'")}
+        description = self.texts.optional(row, "hint", f"group '{node.name}'")
+        if description:
+            data["description"] = description  # a group's hint is shown under the section title
         if row.get("relevant"):
             data["relevant"] = row.get("relevant")
         children = self._flatten(node.children, [], node.name)
         if not children:
             self.report.problem(row.ref("type"), f"group '{node.name}' has no questions")
         origin = {"": row.ref("name"), "id": row.ref("name"), "title": row.ref("label", "vi"),
-                  "relevant": row.ref("relevant")}
+                  "relevant": row.ref("relevant"), "description": row.ref("hint", "vi")}
         return Built(data, origin, children)
 
     def _flatten(self, nodes: list[Node], conditions: list[str], section: str | None) -> list[Built]:
@@ -151,8 +154,10 @@ class SurveyBuilder:
             if text:
                 data[key] = text
         scored = row.get("scored").lower()
-        if scored:
-            data["scored"] = REQUIRED_WORDS.get(scored) is True
+        if scored and REQUIRED_WORDS.get(scored, "soft") == "soft":
+            self.report.problem(row.ref("scored"), f"scored must be yes or no, not '{row.get('scored')}'")
+        elif scored:
+            data["scored"] = REQUIRED_WORDS[scored] is True
         origin.update({key: row.ref(key, "vi" if key in ("hint", "constraint_message") else None)
                        for key in ITEM_FIELDS if key != "scale"})
         origin["scale"] = row.ref("type")

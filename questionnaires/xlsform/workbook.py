@@ -10,14 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
 
 from questionnaires.xlsform.problems import Report
 
@@ -95,21 +93,30 @@ def read_grids(path: str | Path, report: Report) -> dict[str, list[tuple]] | Non
     path = Path(path)
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        hint = " (an old .xls file: save it as .xlsx)" if path.suffix.lower() == ".xls" else ""
-        report.problem(None, f"{path.name}: cannot read the workbook (is it an .xlsx file?){hint}: {exc}")
-        return None
-    try:
-        return {ws.title.strip().lower(): list(ws.iter_rows(values_only=True)) for ws in workbook.worksheets}
-    finally:
-        workbook.close()
+        try:
+            return {ws.title.strip().lower(): _grid(ws) for ws in workbook.worksheets}
+        finally:
+            workbook.close()
+    except Exception as exc:  # a damaged file may fail anywhere inside openpyxl: a message, never a traceback
+        _unreadable(path, exc, report)
+    return None
+
+
+def _grid(worksheet) -> list[tuple]:
+    worksheet.reset_dimensions()  # files written by some tools state a wrong size; read every row there is
+    return list(worksheet.iter_rows(values_only=True))
+
+
+def _unreadable(path: Path, exc: Exception, report: Report) -> None:
+    hint = " (an old .xls file: save it as .xlsx)" if path.suffix.lower() == ".xls" else ""
+    report.problem(None, f"{path.name}: cannot read the workbook (is it an .xlsx file?){hint}: {exc}")
 
 
 def parse_sheet(name: str, grid: list[tuple], default_language: str, report: Report) -> Sheet:
     """Turn a raw grid (header row first) into rows keyed by normalised column, reporting bad headers."""
     header = grid[0] if grid else ()
     columns: dict[int, tuple[str, str | None]] = {}
-    seen: dict[tuple[str, str | None], str] = {}
+    seen: dict[tuple[str, str | None], str] = {}  # column -> "E ('relevant')", to say which one it repeats
     for index, raw in enumerate(header):
         title = _cell_text(raw)
         if not title or title.startswith("#"):
@@ -121,7 +128,7 @@ def parse_sheet(name: str, grid: list[tuple], default_language: str, report: Rep
         if column in seen:
             report.problem(ref, f"column '{title}' repeats column {seen[column]}")
             continue
-        seen[column] = ref.partition("!")[2]
+        seen[column] = f"{get_column_letter(index + 1)} ('{title}')"
         columns[index] = column
     return Sheet(name, frozenset(k for k, _ in columns.values()), tuple(_rows(name, grid, columns)))
 

@@ -100,9 +100,21 @@ def test_without_form_id_the_id_comes_from_the_file_name(tmp_path):
         conversion)
 
 
-def test_unknown_methodology_lists_the_known_ones(tmp_path):
-    conversion = convert(forms.PAR_DEPT_LEADER, tmp_path, methodology="par_2099")
-    assert lines(conversion)[0] == "settings: unknown methodology 'par_2099' (known: par_province_2021, sipas_2023)"
+def test_unknown_methodology_lists_the_known_ones_at_the_cell_or_option_that_named_it(tmp_path):
+    in_sheet = convert(with_cells(forms.PAR_DEPT_LEADER, settings_F2="par_2099"), tmp_path)
+    assert lines(in_sheet)[0] == "settings!F2: unknown methodology 'par_2099' (known: par_province_2021, sipas_2023)"
+    by_option = convert(forms.PAR_DEPT_LEADER, tmp_path, methodology="par_2099")
+    assert lines(by_option)[0] == "--methodology: unknown methodology 'par_2099' (known: par_province_2021, sipas_2023)"
+
+
+def test_repeated_column_is_reported_at_its_header(tmp_path):
+    form = with_cells(forms.PROVINCE_ONE_STOP, survey_H1="relevance")
+    assert lines(convert(form, tmp_path)) == ["survey!H1: column 'relevance' repeats column E ('relevant')"]
+
+
+def test_scored_column_accepts_only_yes_or_no(tmp_path):
+    form = with_cells(forms.SIPAS_CITIZEN, survey_J14="maybe")
+    assert lines(convert(form, tmp_path)) == ["survey!J14: scored must be yes or no, not 'maybe'"]
 
 
 def test_unclosed_and_unopened_groups_are_reported(tmp_path):
@@ -122,6 +134,13 @@ def test_table_list_group_that_cannot_be_a_matrix_stays_separate_questions(tmp_p
         "survey!A9: group 'sat_grid' is flattened into section 'sat' (sections do not nest)",
     ]
     assert conversion.questionnaire.item("sat_grid").type.value == "note"
+
+
+def test_other_sheets_are_ignored_with_a_warning(tmp_path):
+    form = {**forms.PROVINCE_ONE_STOP, "Hướng dẫn": [["Cách điền phiếu"]]}
+    conversion = convert(form, tmp_path)
+    assert conversion.ok
+    assert "form.xlsx: sheet 'hướng dẫn' is ignored" in warnings(conversion)
 
 
 def test_unreadable_language_column_is_reported_at_its_header(tmp_path):

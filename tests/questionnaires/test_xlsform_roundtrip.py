@@ -8,6 +8,7 @@ import pytest
 from questionnaires.answers import check_page, is_relevant
 from questionnaires.model import ItemType, Required
 from tests.data.xlsform import forms
+from tests.data.xlsform.forms import with_cells
 from tests.data.xlsform.helpers import round_trip, warnings
 
 
@@ -42,6 +43,12 @@ def test_par_groups_become_sections_in_sheet_order_with_both_languages(par):
     assert f1.title.get("vi") == "Công tác chỉ đạo, điều hành cải cách hành chính"
     assert f1.title.get("en") == "Steering and managing PAR"
     assert [i.id for i in f1.items] == ["Q1", "Q2", "Q3", "Q3b"]
+
+
+def test_group_hint_becomes_the_section_description(tmp_path):
+    form = with_cells(forms.PAR_DEPT_LEADER, survey_E7="Đánh giá năm 2024", survey_F7="Rate the year 2024")
+    questionnaire, _ = round_trip(form, tmp_path)
+    assert questionnaire.sections[1].description.get("en") == "Rate the year 2024"
 
 
 def test_par_weighted_list_becomes_a_scored_rating_with_a_never_scored_dont_know(par):
