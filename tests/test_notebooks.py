@@ -1,0 +1,41 @@
+"""Every notebook under ``notebooks/`` runs from top to bottom without an error, on the project's interpreter.
+
+The notebooks are committed without outputs; this executes them in memory (nothing is written back). The kernel is
+``python3``, which jupyter_client resolves to the interpreter running the tests, i.e. the project's virtualenv.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+nbformat = pytest.importorskip("nbformat")
+nbclient = pytest.importorskip("nbclient")
+
+NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+NOTEBOOK_FILES = sorted(NOTEBOOKS.glob("*.ipynb"))
+TIMEOUT_SECONDS = 180
+
+
+def test_there_is_a_notebook_to_run():
+    assert NOTEBOOK_FILES, f"no notebook found in {NOTEBOOKS}"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", NOTEBOOK_FILES, ids=[p.name for p in NOTEBOOK_FILES])
+def test_notebook_runs_without_errors(path: Path, monkeypatch):
+    monkeypatch.setenv("MPLBACKEND", "Agg")
+    notebook = nbformat.read(path, as_version=4)
+    client = nbclient.NotebookClient(notebook, timeout=TIMEOUT_SECONDS, kernel_name="python3",
+                                     resources={"metadata": {"path": str(NOTEBOOKS)}})
+    client.execute()  # raises CellExecutionError, naming the cell and the exception, on the first failure
+    errors = [o for cell in notebook.cells for o in cell.get("outputs", []) if o.get("output_type") == "error"]
+    assert not errors
+
+
+def test_notebooks_are_committed_without_outputs():
+    for path in NOTEBOOK_FILES:
+        notebook = nbformat.read(path, as_version=4)
+        dirty = [i for i, c in enumerate(notebook.cells) if c.cell_type == "code" and (c.outputs or c.execution_count)]
+        assert not dirty, f"{path.name}: cells {dirty} carry outputs; clear them before committing"
