@@ -33,9 +33,14 @@ def _code_entry_limit() -> str:
     return current_app.config["RATELIMIT_CODE_ENTRY"]
 
 
+def _code_was_wrong(response) -> bool:
+    return response.status_code in (404, 410)
+
+
 # Wrong codes on the start page and on personal links share one budget per address (slows guessing).
-code_attempts = limiter.shared_limit(_code_entry_limit, scope="code-entry",
-                                     deduct_when=lambda response: response.status_code in (404, 410))
+code_attempts = limiter.shared_limit(_code_entry_limit, scope="code-entry", deduct_when=_code_was_wrong)
+typed_code_attempts = limiter.shared_limit(_code_entry_limit, scope="code-entry", deduct_when=_code_was_wrong,
+                                           methods=["POST"])
 
 
 def _rule(suffix: str, endpoint: str, methods=("GET",)):
@@ -57,8 +62,7 @@ def csrf_is_valid() -> bool:
 
 
 @bp.route("/", methods=["GET", "POST"])
-@limiter.limit(_code_entry_limit, methods=["POST"], scope="code-entry",
-               deduct_when=lambda response: response.status_code in (404, 410))
+@typed_code_attempts
 def start():
     """The start page: type the code from the letter; a known code goes to its personal link."""
     if request.method == "GET":
