@@ -66,14 +66,16 @@ margins = {
     for var, rows in margins_table[margins_table["margin"].isin(["stype", "sch.wide"])].groupby("margin")
 }
 raking = rake(dclus1, margins, tol=1e-8)
-print(f"converged: {raking.converged} after {raking.iterations} iterations, largest margin error {raking.max_error:.1e}")
+print(f"converged: {raking.converged} after {raking.iterations} iterations, "
+      f"largest margin error {raking.max_error:.1e}")
 raked = raking.design
 pd.DataFrame({"population": pd.Series(margins["stype"]),
               "before": frequency_table(dclus1, "stype").set_index("stype")["count"],
               "after raking": frequency_table(raked, "stype").set_index("stype")["count"]})"""),
     ("md", """Raking changes the weights, which costs precision when they become unequal. Kish's design effect of
 weighting and the effective sample size say how much."""),
-    ("code", """print(f"Kish deff of weighting: {kish_deff(raked):.3f}; effective sample size {effective_sample_size(raked):.1f} of {raked.n}")
+    ("code", """print(f"Kish deff of weighting: {kish_deff(raked):.3f}; "
+      f"effective sample size {effective_sample_size(raked):.1f} of {raked.n}")
 pd.DataFrame([dclus1.mean("api00").as_dict(), raked.mean("api00").as_dict()], index=["design weights", "raked"])"""),
     ("md", """## 4. Domain estimates and a chart
 
