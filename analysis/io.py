@@ -81,6 +81,52 @@ def read_export(path: str | Path, codebook: Mapping | object | None = None) -> p
     return apply_codebook(raw, book, source=path.name)
 
 
+def read_database(url: str, survey: str, codebook: Mapping | object | None = None) -> pd.DataFrame:
+    """Read a survey's submitted responses from the web app's database into the same tidy frame as an export.
+
+    Parameters
+    ----------
+    url : str
+        SQLAlchemy database URL, e.g. ``postgresql+psycopg://user@host/parsurvey`` or ``sqlite:///instance/x.db``.
+    survey : str
+        The survey's slug.
+    codebook : dict or Codebook, optional
+        Default: built from the questionnaire version stored with the survey (``questionnaires.codebook``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        As :func:`read_export`; not applicable and not answered are both NA (a response stores only the answers
+        of the items that were shown and answered). Ordered by submission date.
+
+    Raises
+    ------
+    ExportError
+        Unknown survey (the message lists the surveys there are), an unreachable database, or stored answers
+        that contradict the codebook.
+    """
+    from analysis._database import answer_text, fetch_survey
+
+    definition, rows = fetch_survey(url, survey)
+    book = _codebook_json(codebook) if codebook is not None else _codebook_of_snapshot(definition)
+    raw = pd.DataFrame({name: [str(r[name]) if r[name] is not None else None for r in rows]
+                        for name in LEADING_COLUMNS})
+    for variable in book["variables"]:
+        raw[variable["name"]] = [answer_text(r["answers"] or {}, variable) for r in rows]
+    return apply_codebook(raw, book, source=f"survey {survey}")
+
+
+def _codebook_of_snapshot(definition: Mapping) -> dict:
+    from questionnaires.codebook import build_codebook
+    from questionnaires.loader import QuestionnaireError, from_snapshot
+
+    try:
+        return build_codebook(from_snapshot(definition)).to_json()
+    except QuestionnaireError as error:
+        problems = "; ".join(str(p) for p in error.problems[:3])
+        raise ExportError(f"the survey's stored questionnaire cannot be read: {problems}")
+
+
 def apply_codebook(raw: pd.DataFrame, codebook: Mapping | object, source: str = "data") -> pd.DataFrame:
     """Type and clean a frame of raw export values (text) following a codebook.
 

@@ -218,3 +218,78 @@ def test_a_broken_codebook_json_is_reported_as_such(tmp_path):
 def test_flags_sum_to_counts_of_choices(tmp_path):
     frame = read_export(write_csv_export(tmp_path))
     assert int(frame["Q2__a"].sum()) == 2 and np.isclose(frame["Q2__b"].mean(), 1 / 3)
+
+
+# -- reading straight from the web app's database ------------------------------------------------------------------
+
+
+@pytest.fixture
+def survey_database(tmp_path):
+    """A SQLite database with the web app's tables, one SIPAS survey and three responses, written with Core."""
+    import uuid
+    from datetime import UTC, date, datetime
+
+    import sqlalchemy as sa
+
+    from questionnaires.loader import bundled_questionnaires, snapshot
+    from survey_app.extensions import db
+    from survey_app.models import questionnaire_version, respondent_group, response, survey, unit  # noqa: F401
+
+    sipas = next(q for q in bundled_questionnaires() if q.id.startswith("sipas"))
+    url = f"sqlite:///{tmp_path / 'app.sqlite'}"
+    engine = sa.create_engine(url)
+    db.metadata.create_all(engine)
+    tables = db.metadata.tables
+    now = datetime(2024, 5, 1, tzinfo=UTC)
+    answers = [
+        {"A1": "1", "A3": 34, "B3": ["1", "3"], "B4": "2024-04-20", "D_A1": "5", "D_A2": "9"},
+        {"A1": "2", "A3": 61, "B3": ["6"], "B3_other": "bưu điện", "D_A1": "3"},
+        {"A1": "1"},
+    ]
+    with engine.begin() as conn:
+        conn.execute(tables["questionnaire_version"].insert(), [{
+            "id": 1, "questionnaire_id": sipas.id, "version": sipas.version, "checksum": sipas.checksum,
+            "definition": snapshot(sipas), "published_at": now}])
+        conn.execute(tables["unit"].insert(), [{"id": 1, "code": "HN", "name_vi": "Hà Nội", "level": "province"}])
+        conn.execute(tables["respondent_group"].insert(), [{"id": 1, "code": "citizen", "name_vi": "Người dân"}])
+        conn.execute(tables["survey"].insert(), [{
+            "id": 1, "slug": "sipas-2024", "title": "SIPAS", "questionnaire_version_id": 1, "anonymous": True,
+            "access": "open", "opens_at": now, "closes_at": now}])
+        conn.execute(tables["response"].insert(), [{
+            "id": uuid.uuid4(), "survey_id": 1, "questionnaire_version_id": 1, "unit_id": 1, "group_id": 1,
+            "mode": "online", "answers": a, "submitted_on": date(2024, 5, 1 + i), "submission_id": uuid.uuid4()}
+            for i, a in enumerate(answers)])
+    engine.dispose()
+    return url
+
+
+def test_database_responses_read_like_an_export(survey_database):
+    from analysis.io import read_database
+
+    frame = read_database(survey_database, survey="sipas-2024")
+    assert len(frame) == 3
+    assert frame["survey"].tolist() == ["sipas-2024"] * 3 and frame["unit"].iloc[0] == "HN"
+    assert frame["group"].iloc[0] == "citizen" and frame["questionnaire"].iloc[0].startswith("sipas")
+    assert frame["submitted_on"].tolist() == [pd.Timestamp(f"2024-05-0{d}") for d in (1, 2, 3)]
+    assert isinstance(frame["A1"].dtype, pd.CategoricalDtype) and frame["A1"].tolist() == ["1", "2", "1"]
+    assert frame["A3"].dtype == "Int64" and frame["A3"].tolist()[:2] == [34, 61] and pd.isna(frame["A3"].iloc[2])
+    assert frame["B3__1"].tolist()[:2] == [1, 0] and frame["B3__6"].tolist()[:2] == [0, 1]
+    assert pd.isna(frame["B3__1"].iloc[2])  # the question was not answered: no flag either way
+    assert frame["B3_other"].iloc[1] == "bưu điện" and frame["B4"].iloc[0] == pd.Timestamp("2024-04-20")
+    assert frame["D_A1"].tolist()[:2] == ["5", "3"]
+    assert pd.isna(frame["D_A2"].iloc[0])  # 9 = "don't know" is a missing code of the scale
+    assert value_labels(frame, "D_A1")["5"]
+
+
+def test_an_unknown_survey_names_the_surveys_there_are(survey_database):
+    from analysis.io import read_database
+
+    with pytest.raises(ExportError, match=r"no survey 'nope' in the database \(surveys: sipas-2024\)"):
+        read_database(survey_database, survey="nope")
+
+
+def test_an_unreachable_database_is_reported_without_a_traceback(tmp_path):
+    from analysis.io import read_database
+
+    with pytest.raises(ExportError, match="cannot read the responses from the database"):
+        read_database(f"sqlite:///{tmp_path / 'empty.sqlite'}", survey="x")
