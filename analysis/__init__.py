@@ -6,7 +6,15 @@ Works on pandas DataFrames; never imports Flask or the web app, so a notebook ne
 from .charts import likert_shares, plot_estimates, plot_likert
 from .design import DesignError, SurveyDesign
 from .greg import calibrate
-from .io import ExportError, apply_codebook, label_categories, read_export, value_labels, variable_label
+from .io import (
+    ExportError,
+    apply_codebook,
+    label_categories,
+    read_database,
+    read_export,
+    value_labels,
+    variable_label,
+)
 from .quantiles import weighted_quantile
 from .rates import aapor_category, response_rates
 from .reliability import AlphaResult, cronbach_alpha, item_scores, item_total_statistics, scale_scores
@@ -42,6 +50,7 @@ __all__ = [
     "plot_estimates",
     "plot_likert",
     "rao_scott",
+    "read_database",
     "read_export",
     "response_rates",
     "scale_scores",
