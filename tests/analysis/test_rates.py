@@ -12,6 +12,8 @@ from fractions import Fraction as F
 
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from analysis.rates import RATES, aapor_category, response_rates
 
@@ -127,3 +129,23 @@ def test_bad_input_is_refused_with_a_message_naming_the_problem(kwargs, message)
     with pytest.raises(ValueError) as excinfo:
         response_rates(**kwargs)
     assert message in str(excinfo.value)
+
+
+counts_strategy = st.fixed_dictionaries({d: st.integers(min_value=0, max_value=10_000) for d in CASE})
+
+
+@given(counts=counts_strategy, factor=st.integers(min_value=2, max_value=50))
+def test_rates_depend_on_shares_not_on_the_size_of_the_sample(counts, factor):
+    once = _row(response_rates(counts))
+    scaled = _row(response_rates({d: n * factor for d, n in counts.items()}))
+    for name in RATES:
+        assert (pd.isna(once[name]) and pd.isna(scaled[name])) or scaled[name] == pytest.approx(once[name])
+
+
+@given(counts=counts_strategy)
+def test_every_rate_is_a_share_between_zero_and_one_and_rr1_is_the_most_conservative(counts):
+    row = _row(response_rates(counts))
+    values = [row[name] for name in RATES if not pd.isna(row[name])]
+    assert all(0 <= v <= 1 for v in values)
+    if not pd.isna(row["RR1"]) and not pd.isna(row["RR3"]):
+        assert row["RR1"] <= row["RR3"] + 1e-12 and row["RR3"] <= row["RR5"] + 1e-12

@@ -124,3 +124,15 @@ def test_tables_explain_what_they_cannot_do(dclus1):
     design = SurveyDesign(dclus1.data.assign(same="x"), ids="dnum", weights="pw", fpc="fpc")
     with pytest.raises(ValueError, match="'same' has 1"):
         crosstab(design, "sch.wide", "same")
+
+
+def test_after_raking_a_raked_variable_reproduces_its_margin_without_sampling_error(dclus1):
+    from analysis import rake
+
+    margins = {"stype": {"E": 4421, "H": 755, "M": 1018}, "sch.wide": {"No": 1072, "Yes": 5122}}
+    raked = rake(dclus1, margins, tol=1e-10).design
+    table = frequency_table(raked, "stype").set_index("stype")
+    assert table["count"].tolist() == pytest.approx([4421, 755, 1018])
+    # The raking is part of the design: the calibrated totals are known, so their standard errors vanish.
+    assert table["count_se"].max() < 1e-6 * 6194
+    assert frequency_table(dclus1, "stype")["count_se"].min() > 100
