@@ -4,6 +4,7 @@ from flask import Flask
 
 
 def register(app: Flask) -> None:
+    from survey_app.commands.demo import demo_command
     from survey_app.commands.export import export_cli
     from survey_app.commands.invitations import invitations_cli
     from survey_app.commands.questionnaires import questionnaires_cli
@@ -17,3 +18,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(surveys_cli)
     app.cli.add_command(invitations_cli)
     app.cli.add_command(export_cli)
+    app.cli.add_command(demo_command)

@@ -110,10 +110,10 @@ def list_command() -> None:
     if not surveys:
         click.echo("No surveys yet: create one with 'parsurvey surveys create'.")
     for s in surveys:
-        version = s.questionnaire_version
+        key = f"{s.questionnaire_version.questionnaire_id}@{s.questionnaire_version.version}"
         period = f"{as_utc(s.opens_at):%Y-%m-%d %H:%M} - {as_utc(s.closes_at):%Y-%m-%d %H:%M} UTC"
         click.echo(
-            f"{s.slug:<24} {version.questionnaire_id}@{version.version:<10} {s.access:<10} "
+            f"{s.slug:<30} {key:<40} {s.access:<10} "
             f"{'anonymous' if s.anonymous else 'identified':<10} {survey_state(s).value:<12} {period} "
             f"{counts.get(s.id, 0)} response(s)"
         )

@@ -57,9 +57,13 @@ def read_units_file(path: Path) -> list[dict[str, str]]:
 
 def load_units(path: Path) -> tuple[int, int]:
     """Create or update the units of a sample-frame CSV; returns (created, updated). Flushes, never commits."""
-    rows = read_units_file(path)
+    return save_units(read_units_file(path), str(path))
+
+
+def save_units(rows: list[dict[str, str]], source: str) -> tuple[int, int]:
+    """Check every row (raising :class:`UnitFileError` naming ``source``), then create or update the units."""
     existing = {u.code: u for u in db.session.scalars(select(Unit))}
-    problems = check_rows(str(path), rows, {code: u.level for code, u in existing.items()})
+    problems = check_rows(source, rows, {code: u.level for code, u in existing.items()})
     if problems:
         raise UnitFileError(problems)
     created = updated = 0
