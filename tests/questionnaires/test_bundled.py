@@ -15,7 +15,7 @@ import yaml
 from questionnaires.answers import check_page, is_relevant
 from questionnaires.codebook import build_codebook
 from questionnaires.loader import BUNDLED_DIR, load_file, load_methodologies, questionnaire_from_dict
-from questionnaires.model import ItemType, Methodology, Questionnaire, Required, SubcriterionSource, Text
+from questionnaires.model import ItemType, Methodology, Questionnaire, Required, Section, SubcriterionSource, Text
 from questionnaires.validate import validate_paths
 
 METHODOLOGY_FILES = sorted((BUNDLED_DIR / "methodology").glob("*.yaml"))
@@ -44,9 +44,10 @@ def _par_forms() -> list[Questionnaire]:
     return [_load(p) for p in PAR_FILES]
 
 
-def _scored_variables(questionnaire: Questionnaire) -> Iterator[tuple[str, str | None]]:
+def _scored_variables(questionnaire: Questionnaire | Section) -> Iterator[tuple[str, str | None]]:
     """(variable, criterion) of every scored answer; a matrix row inherits the matrix's criterion."""
-    for item in questionnaire.items():
+    items = questionnaire.items if isinstance(questionnaire, Section) else questionnaire.items()
+    for item in items:
         if not item.is_scored:
             continue
         if item.type is ItemType.MATRIX:
@@ -116,10 +117,8 @@ def test_par_form_has_one_section_per_field_in_the_methodology_order(path):
     field_of = {s.id: f.id for f in methodology.fields for c in f.criteria for s in c.subcriteria}
     fields_by_section = []
     for section in form.sections:
-        scored = {var: crit for var, crit in _scored_variables(
-            dataclasses.replace(form, sections=(section,)))}
-        fields = {field_of.get(crit) for crit in scored.values()}
-        if scored:
+        fields = {field_of.get(criterion) for _, criterion in _scored_variables(section)}
+        if fields:
             assert len(fields) == 1, f"section {section.id} mixes fields {sorted(map(str, fields))}"
             fields_by_section.append(fields.pop())
 
