@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from scipy import optimize
 
 from .calibration import CalibrationModel, CalibrationStep
 from .design import SurveyDesign
@@ -225,9 +226,12 @@ def rake(design: SurveyDesign, margins: Mapping[MarginKey, Population], tol: flo
     return RakeResult(design=raked, iterations=iterations, max_error=error, converged=error < tol)
 
 
-def trim(design: SurveyDesign, lower: float | None = None, upper: float | None = None,
-         max_iter: int = 100) -> SurveyDesign:
+def trim(design: SurveyDesign, lower: float | None = None, upper: float | None = None) -> SurveyDesign:
     """Trim weights to [lower, upper], spreading what was cut over the untrimmed weights to keep the total.
+
+    The untrimmed weights are all scaled by one common factor c, chosen so that the weights
+    ``clip(c * w, lower, upper)`` keep the original total: redistribution in proportion to the weights,
+    repeated until no weight crosses a bound (R's ``trimWeights(strict=TRUE)``), solved directly.
 
     Parameters
     ----------
@@ -235,30 +239,35 @@ def trim(design: SurveyDesign, lower: float | None = None, upper: float | None =
         The design.
     lower, upper : float, optional
         Bounds on the final weights.
-    max_iter : int
-        Redistribution can push a weight past a bound again; repeat at most this often.
 
     Returns
     -------
     SurveyDesign
         A design with the same total weight, every weight within the bounds.
+
+    Raises
+    ------
+    DesignError
+        When no set of weights within the bounds can keep the total.
     """
-    w = np.array(design.weights, dtype=float)
+    w = np.asarray(design.weights, dtype=float)
     low = -np.inf if lower is None else float(lower)
     high = np.inf if upper is None else float(upper)
     total = w.sum()
     if low > high or low * len(w) > total or high * len(w) < total:
         raise DesignError(f"weights summing to {total:g} over {len(w)} rows cannot all lie in [{low:g}, {high:g}]")
-    for _ in range(max_iter):
-        clipped = np.clip(w, low, high)
-        free = (clipped > low) & (clipped < high)
-        excess = total - clipped.sum()
-        if abs(excess) <= 1e-9 * total or not free.any():
-            w = clipped
-            break
-        w = clipped
-        w[free] += excess * w[free] / w[free].sum()
-    return design.with_weights(w)
+
+    def gap(c: float) -> float:
+        return float(np.clip(c * w, low, high).sum() - total)
+
+    at_one = gap(1.0)
+    if at_one == 0:
+        c = 1.0
+    elif at_one > 0:  # too much weight: shrink; at c_min every weight sits at max(lower, 0)
+        c = optimize.brentq(gap, low / w.max() if low > 0 else 0.0, 1.0, xtol=1e-15, rtol=1e-15)
+    else:  # too little: grow; at c_max every weight sits at the upper bound
+        c = optimize.brentq(gap, 1.0, high / w.min(), xtol=1e-15, rtol=1e-15)
+    return design.with_weights(np.clip(c * w, low, high))
 
 
 def kish_deff(weights: np.ndarray | SurveyDesign) -> float:
