@@ -20,13 +20,28 @@ def read_xlsx_export(path: Path) -> tuple[pd.DataFrame, dict]:
     from analysis.io import ExportError
 
     try:
-        sheets = pd.read_excel(path, sheet_name=None, dtype=str, keep_default_na=False)
+        names = pd.ExcelFile(path).sheet_names
+        missing = [s for s in ("responses", "codebook") if s not in names]
+        if missing:
+            raise ExportError(f"{path.name}: the workbook has no sheet {missing} (it has {names})")
+        # Responses as stored (a number stays a number, so 3.0 reads as the code "3"); the codebook as text.
+        responses = pd.read_excel(path, sheet_name="responses", dtype=object)
+        codebook = _codebook_from_rows(pd.read_excel(path, sheet_name="codebook", dtype=str, keep_default_na=False),
+                                       path.name)
+        if "about" in names:
+            about = pd.read_excel(path, sheet_name="about", header=None, dtype=str, keep_default_na=False)
+            codebook.update(_about(about))
     except (ValueError, OSError, KeyError) as error:
+        if isinstance(error, ExportError):
+            raise
         raise ExportError(f"{path.name}: not a readable XLSX export ({error})")
-    missing = [s for s in ("responses", "codebook") if s not in sheets]
-    if missing:
-        raise ExportError(f"{path.name}: the workbook has no sheet {missing} (it has {list(sheets)})")
-    return sheets["responses"], _codebook_from_rows(sheets["codebook"], path.name)
+    return responses, codebook
+
+
+def _about(sheet: pd.DataFrame) -> dict:
+    """The codebook's header (questionnaire, version, checksum) from the two-column ``about`` sheet."""
+    pairs = {str(row[0]).strip(): str(row[1]).strip() for row in sheet.itertuples(index=False) if len(row) > 1}
+    return {key: pairs[key] for key in ("questionnaire", "version", "checksum") if pairs.get(key)}
 
 
 def _codebook_from_rows(sheet: pd.DataFrame, source: str) -> dict:
@@ -52,6 +67,8 @@ def _variable_from_row(record: dict, where: str) -> dict:
                 raise ExportError(f"{where}, column {key}: not valid JSON ({error})")
         elif key == "missing_codes":
             variable[key] = [c.strip() for c in text.split(",") if c.strip()]
+        elif key == "scored":
+            variable[key] = text.lower() in ("true", "1", "yes")
         elif text:
             variable[key] = text
     if labels and "label" not in variable:

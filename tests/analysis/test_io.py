@@ -293,3 +293,35 @@ def test_an_unreachable_database_is_reported_without_a_traceback(tmp_path):
 
     with pytest.raises(ExportError, match="cannot read the responses from the database"):
         read_database(f"sqlite:///{tmp_path / 'empty.sqlite'}", survey="x")
+
+
+# -- round trip through the web app's own export writers ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("suffix", ["csv", "xlsx", "sav"])
+def test_files_written_by_parsurvey_export_read_back_with_their_answers(tmp_path, suffix):
+    from questionnaires.codebook import build_codebook
+    from questionnaires.loader import bundled_questionnaires
+    from survey_app.services import export_formats
+    from survey_app.services.exports import LEADING_COLUMNS, ResponseTable, variable_values
+
+    sipas = next(q for q in bundled_questionnaires() if q.id.startswith("sipas"))
+    codebook = build_codebook(sipas)
+    answers = [
+        {"A1": "1", "A3": 34, "B3": ["1", "3"], "B4": "2024-04-20", "D_A1": "5", "D_A2": "9"},
+        {"A1": "2", "A3": 61, "B3": ["6"], "B3_other": "bưu điện", "D_A1": "3"},
+    ]
+    rows = [[f"r{i}", "sipas-2024", sipas.id, sipas.version, "HN", "province", "citizen", "online", "2024-05-01"]
+            + variable_values(sipas, codebook, a) for i, a in enumerate(answers)]
+    table = ResponseTable((*LEADING_COLUMNS, *codebook.names), rows, codebook, sipas)
+    path = tmp_path / f"out.{suffix}"
+    getattr(export_formats, f"write_{suffix}")(table, path)
+
+    frame = read_export(path)
+    assert list(frame.columns) == list(LEADING_COLUMNS) + list(codebook.names)
+    assert frame["A1"].tolist() == ["1", "2"] and frame["A3"].tolist() == [34, 61]
+    assert frame["B3__1"].tolist() == [1, 0] and frame["B3__6"].tolist() == [0, 1]
+    assert pd.isna(frame["B3_other"].iloc[0]) and frame["B3_other"].iloc[1] == "bưu điện"
+    assert frame["B4"].iloc[0] == pd.Timestamp("2024-04-20") and pd.isna(frame["B4"].iloc[1])
+    assert frame["D_A1"].tolist() == ["5", "3"] and frame["D_A2"].isna().all()
+    assert frame.attrs["codebook"]["questionnaire"] == sipas.id
