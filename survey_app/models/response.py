@@ -26,7 +26,8 @@ class Response(db.Model):
     """One submitted questionnaire: answers as JSON (variable -> value, relevant items only)."""
 
     __tablename__ = "response"
-    __table_args__ = (CheckConstraint("mode IN ('online', 'paper')", name="mode"),)
+    # WITHOUT ROWID: SQLite then stores rows in (random) key order, not in the order they were submitted.
+    __table_args__ = (CheckConstraint("mode IN ('online', 'paper')", name="mode"), {"sqlite_with_rowid": False})
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id"), index=True)

@@ -106,3 +106,11 @@ def test_an_open_survey_keeps_only_that_a_session_was_used(surveys, storage_ques
     [spent] = rows("spent_session")
     assert set(spent) == {"token_hash", "survey_id"}
     assert "browser-token" not in str(spent) and rows("draft") == []
+
+
+def test_sqlite_keeps_no_hidden_insertion_order_for_responses(ctx):
+    if db.engine.dialect.name != "sqlite":
+        return  # PostgreSQL has no rowid; see the README for the physical-order caveat
+    with db.engine.connect() as conn:
+        sql = conn.execute(sa.text("SELECT sql FROM sqlite_master WHERE name = 'response'")).scalar_one()
+    assert "WITHOUT ROWID" in sql.upper()

@@ -93,7 +93,8 @@ def upgrade():
     sa.ForeignKeyConstraint(['survey_id'], ['survey.id'], name=op.f('fk_response_survey_id_survey')),
     sa.ForeignKeyConstraint(['unit_id'], ['unit.id'], name=op.f('fk_response_unit_id_unit')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_response')),
-    sa.UniqueConstraint('submission_id', name=op.f('uq_response_submission_id'))
+    sa.UniqueConstraint('submission_id', name=op.f('uq_response_submission_id')),
+    sqlite_with_rowid=False,  # rows kept in random key order, not in submission order (anonymity)
     )
     with op.batch_alter_table('response', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_response_survey_id'), ['survey_id'], unique=False)
