@@ -179,6 +179,22 @@ class Question:
     def field(self) -> Field | None:
         return self.fields[0] if self.fields else None
 
+    @property
+    def attributes(self) -> dict[str, str]:
+        """HTML attributes of a single input (type first), from the field factory's ``render_kw``."""
+        extra = dict(self.field.render_kw or {}) if self.field is not None else {}
+        if self.item.type is ItemType.LONG_TEXT:
+            return extra
+        return {"type": extra.pop("type", "text"), **extra}
+
+    @staticmethod
+    def chosen(field: Field) -> frozenset[str]:
+        """The option codes currently selected in a choice field (one for radios, several for checkboxes)."""
+        data = field.data
+        if data is None or data == "":
+            return frozenset()
+        return frozenset(str(d) for d in data) if isinstance(data, list | tuple) else frozenset({str(data)})
+
 
 def questions(form: PageForm, section: Section, language: str) -> list[Question]:
     """Pair each item of the section with its bound fields, in questionnaire order."""

@@ -17,31 +17,43 @@ class Progress:
     total: int
 
 
+@dataclass(frozen=True)
+class Pages:
+    """The applicable page numbers for one set of answers, worked out once per request."""
+
+    numbers: tuple[int, ...]
+
+    @classmethod
+    def of(cls, questionnaire: Questionnaire, answers: Mapping[str, object]) -> Pages:
+        # Only sections with their own condition need evaluating; the others always apply.
+        return cls(tuple(n for n, s in enumerate(questionnaire.sections, start=1)
+                         if not s.relevant or is_relevant(questionnaire, s, answers)))
+
+    def applies(self, number: int) -> bool:
+        return number in self.numbers
+
+    def next(self, number: int) -> int | None:
+        """The first applicable page after ``number``; None means the review page comes next."""
+        return next((n for n in self.numbers if n > number), None)
+
+    def previous(self, number: int) -> int | None:
+        """The last applicable page before ``number``; None on the first page."""
+        earlier = [n for n in self.numbers if n < number]
+        return earlier[-1] if earlier else None
+
+    def last(self) -> int | None:
+        return self.numbers[-1] if self.numbers else None
+
+    def progress(self, number: int) -> Progress:
+        position = sum(1 for n in self.numbers if n <= number)
+        return Progress(position=max(position, 1), total=max(len(self.numbers), 1))
+
+
 def section_at(questionnaire: Questionnaire, number: int) -> Section | None:
     """The section shown as page ``number`` (1-based), or None when there is no such page."""
     if 1 <= number <= len(questionnaire.sections):
         return questionnaire.sections[number - 1]
     return None
-
-
-def page_number(questionnaire: Questionnaire, section: Section) -> int:
-    return questionnaire.sections.index(section) + 1
-
-
-def relevant_numbers(questionnaire: Questionnaire, answers: Mapping[str, object]) -> list[int]:
-    """Page numbers of the sections that apply given ``answers``."""
-    return [n for n, s in enumerate(questionnaire.sections, start=1) if is_relevant(questionnaire, s, answers)]
-
-
-def next_page(questionnaire: Questionnaire, number: int, answers: Mapping[str, object]) -> int | None:
-    """The first applicable page after ``number``; None means the review page comes next."""
-    return next((n for n in relevant_numbers(questionnaire, answers) if n > number), None)
-
-
-def previous_page(questionnaire: Questionnaire, number: int, answers: Mapping[str, object]) -> int | None:
-    """The last applicable page before ``number``; None on the first page."""
-    earlier = [n for n in relevant_numbers(questionnaire, answers) if n < number]
-    return earlier[-1] if earlier else None
 
 
 def resume_page(questionnaire: Questionnaire, answers: Mapping[str, object]) -> int | None:
@@ -52,19 +64,13 @@ def resume_page(questionnaire: Questionnaire, answers: Mapping[str, object]) -> 
     """
     kept, not_applicable = apply_relevance(questionnaire, answers)
     gap = first_unanswered_section(questionnaire, kept)
+    pages = Pages.of(questionnaire, kept)
     for number, section in enumerate(questionnaire.sections, start=1):
         if section is gap:
             return number
-        if not is_relevant(questionnaire, section, kept):
+        if not pages.applies(number):
             continue
         variables = [v for item in section.items for v in item.variables if v not in not_applicable]
         if variables and all(is_missing(kept.get(v)) for v in variables):
             return number
     return None
-
-
-def progress(questionnaire: Questionnaire, number: int, answers: Mapping[str, object]) -> Progress:
-    """The position of page ``number`` among the applicable pages."""
-    numbers = relevant_numbers(questionnaire, answers)
-    position = sum(1 for n in numbers if n <= number)
-    return Progress(position=max(position, 1), total=max(len(numbers), 1))

@@ -44,7 +44,8 @@ def render_page(flow: Flow, number: int, formdata: MultiDict, *, page_answers: M
     form = new_page_form(q, section, language, formdata, soft_ack=bool(warnings) and not errors)
     kept, not_applicable = apply_relevance(q, answers)
     labels, anchors = _labels_and_anchors(form, section, language)
-    progress = navigation.progress(q, number, answers)
+    pages = navigation.Pages.of(q, answers)
+    progress = pages.progress(number)
     return render_template(
         "respondent/page.html",
         form=form, questions=questions(form, section, language),
@@ -52,15 +53,26 @@ def render_page(flow: Flow, number: int, formdata: MultiDict, *, page_answers: M
         section_description=section.description.get(language) if section.description else None,
         intro=q.intro.get(language) if q.intro and number == 1 else None,
         position=progress.position, total=progress.total,
-        is_first=navigation.previous_page(q, number, answers) is None,
-        is_last=navigation.next_page(q, number, answers) is None,
+        is_first=pages.previous(number) is None, is_last=pages.next(number) is None,
         problems=messages_by_variable(errors, language), warnings=messages_by_variable(warnings, language),
         labels=labels, anchors=anchors, notice=notice,
-        hidden_items={i.id for i in section.items if not is_relevant(q, i, answers)},
+        hidden_items=_hidden_items(q, section, answers, not_applicable),
         references={i.id: sorted(references(i.relevant)) for i in section.items if i.relevant},
         known_answers={"answers": kept, "not_applicable": sorted(not_applicable)},
         action_url=flow_url(flow, "page", n=number),
     ), status
+
+
+def _hidden_items(q, section: Section, answers: Mapping[str, object], not_applicable: frozenset[str]) -> set[str]:
+    """Items not applicable given the answers so far (shown again live by survey.js when that changes)."""
+    hidden = set()
+    for item in section.items:
+        if item.variables:
+            if set(item.variables) <= not_applicable:
+                hidden.add(item.id)
+        elif item.relevant and not is_relevant(q, item, answers):
+            hidden.add(item.id)
+    return hidden
 
 
 def _variables(section: Section) -> set[str]:

@@ -99,8 +99,9 @@ def page(n: int, **where):
         return redirect(flow_url(flow, "resume"))
     if request.method == "GET":
         db.session.commit()
-        if n not in navigation.relevant_numbers(flow.questionnaire, flow.answers):
-            following = navigation.next_page(flow.questionnaire, n, flow.answers)
+        pages = navigation.Pages.of(flow.questionnaire, flow.answers)
+        if not pages.applies(n):
+            following = pages.next(n)
             return redirect(flow_url(flow, "page", n=following) if following else flow_url(flow, "review"))
         return render_page(flow, n, formdata_from_answers(section, flow.answers))
     return _take_page(flow, n, section)
@@ -127,13 +128,12 @@ def _take_page(flow: Flow, n: int, section):
 
 
 def _after_saving(flow: Flow, n: int, action: str) -> str:
-    answers = flow.answers
+    pages = navigation.Pages.of(flow.questionnaire, flow.answers)
     if action == "save":
         return flow_url(flow, "saved")
     if action == "back":
-        previous = navigation.previous_page(flow.questionnaire, n, answers)
-        return flow_url(flow, "page", n=previous or n)
-    following = navigation.next_page(flow.questionnaire, n, answers)
+        return flow_url(flow, "page", n=pages.previous(n) or n)
+    following = pages.next(n)
     return flow_url(flow, "page", n=following) if following else flow_url(flow, "review")
 
 
@@ -149,12 +149,12 @@ def _render_review(flow: Flow, notice: str | None = None):
     language = current_language()
     sections, missing = build_review(flow.questionnaire, flow.answers, language,
                                      lambda number: flow_url(flow, "page", n=number))
-    last = navigation.relevant_numbers(flow.questionnaire, flow.answers)
+    last = navigation.Pages.of(flow.questionnaire, flow.answers).last()
     return render_template(
         "respondent/review.html", sections=sections, missing=missing, notice=notice,
         questionnaire_title=flow.questionnaire.title.get(language),
         submit_url=flow_url(flow, "submit"),
-        back_url=flow_url(flow, "page", n=last[-1]) if last else flow_url(flow, "resume"),
+        back_url=flow_url(flow, "page", n=last) if last else flow_url(flow, "resume"),
     )
 
 

@@ -54,21 +54,22 @@ def test_the_form_class_is_built_once_per_version_section_and_language(questionn
 def test_a_choice_question_is_a_fieldset_with_its_text_as_legend_and_labelled_options(app, questionnaire):
     html = rendered(app, questionnaire, 0, {"Q1": "2"})
     assert "<legend><span class=\"question-text\">Anh/chị có dùng dịch vụ công không?</span>" in html
-    assert '<label class="choice" for="Q1-1"><input checked id="Q1-1" name="Q1" type="radio" value="2">' in html
+    assert '<label class="choice" for="Q1-1"><input id="Q1-1" name="Q1" type="radio" value="2" checked>' in html
 
 
 def test_multiple_choice_checks_every_stored_code(app, questionnaire):
     html = rendered(app, questionnaire, 0, {"Q3": ["A", "E"]})
-    assert 'checked id="Q3-0" name="Q3" type="checkbox" value="A"' in html
-    assert 'id="Q3-1" name="Q3" type="checkbox" value="B"' in html
-    assert 'checked id="Q3-2" name="Q3" type="checkbox" value="E"' in html
+    assert 'id="Q3-0" name="Q3" type="checkbox" value="A" checked>' in html
+    assert 'id="Q3-1" name="Q3" type="checkbox" value="B">' in html
+    assert 'id="Q3-2" name="Q3" type="checkbox" value="E" checked>' in html
 
 
 def test_a_matrix_is_a_table_with_column_and_row_headers_in_the_chosen_language(app, questionnaire):
     html = rendered(app, questionnaire, 1, {"Q4_b": "B"}, language="en")
     assert '<th scope="col">Very good</th>' in html
     assert '<th scope="row" id="Q4_a-label">Attitude' in html
-    assert 'checked id="Q4_b-1" name="Q4_b" type="radio" value="B"' in html
+    assert 'id="Q4_b-1" name="Q4_b" type="radio" value="B" checked>' in html
+    assert 'id="Q4_a-1" name="Q4_a" type="radio" value="B">' in html
 
 
 def test_numbers_dates_and_texts_are_labelled_inputs_with_their_stored_values(app, questionnaire):

@@ -1,0 +1,263 @@
+"""Web benchmark: parsurvey's questionnaire page (GET) and page submit (POST) under gunicorn on SQLite, beside a
+reference measured in the same run: a bare Flask app rendering a page with the same number of items from a
+precompiled Jinja template, and doing one raw sqlite INSERT per POST. Prints requests/s, p50/p95/p99 latency and
+the ratios (aim: page >= 0.5 of the reference, submit >= 0.4).
+
+    .venv/bin/python benchmarks/web.py [--items 60] [--clients 8] [--seconds 8]
+
+Everything runs on 127.0.0.1 in a temporary folder; both servers are stopped at the end, also on failure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import socket
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+GUNICORN = [sys.executable, "-m", "gunicorn", "--workers", "2", "--worker-class", "gthread", "--threads", "4",
+            "--log-level", "warning"]
+MAX_CLIENTS, MAX_SECONDS = 32, 30
+
+REFERENCE_PAGE = """<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>{{ title }}</title>
+<link rel="stylesheet" href="/static/css/parsurvey.css"></head><body><main><h1>{{ title }}</h1>
+<form method="post" novalidate><input type="hidden" name="csrf_token" value="{{ token }}">
+{% for item in items %}<div class="question" id="q-{{ item.id }}"><fieldset><legend>{{ item.text }}</legend>
+{% for code, label in item.options %}<label class="choice" for="{{ item.id }}-{{ loop.index0 }}"><input
+ id="{{ item.id }}-{{ loop.index0 }}" name="{{ item.id }}" type="radio" value="{{ code }}"> {{ label }}</label>
+{% endfor %}</fieldset></div>{% endfor %}<button name="action" value="next">Tiếp tục</button></form></main>
+</body></html>"""
+
+
+def reference_app():
+    """The bare reference: a precompiled template for GET, one raw sqlite INSERT for POST (gunicorn factory)."""
+    from flask import Flask, redirect, request
+    from jinja2 import Environment
+
+    app = Flask("reference")
+    template = Environment(autoescape=True).from_string(REFERENCE_PAGE)
+    items = [{"id": f"Q{i}", "text": f"Câu hỏi số {i}: Ông/Bà đánh giá thế nào?",
+              "options": [(c, f"Mức {c}") for c in "ABCD"]} for i in range(1, int(os.environ["BENCH_ITEMS"]) + 1)]
+    database = os.environ["BENCH_REFERENCE_DB"]
+    local = threading.local()
+
+    def connection() -> sqlite3.Connection:
+        if not hasattr(local, "conn"):
+            local.conn = sqlite3.connect(database, timeout=30)
+        return local.conn
+
+    @app.route("/page", methods=["GET", "POST"])
+    def page():
+        if request.method == "GET":
+            return template.render(title="Trang 1", items=items, token="x" * 90)
+        conn = connection()
+        conn.execute("INSERT INTO answers (body) VALUES (?)", (json.dumps(request.form.to_dict(flat=False)),))
+        conn.commit()
+        return redirect("/page")
+
+    return app
+
+
+def questionnaire(items: int) -> dict:
+    """A demo form: one page of ``items`` single-choice and integer questions, then a short closing page."""
+    scale = {"options": [{"code": c, "label": {"vi": f"Mức {c}"}} for c in "ABCD"]}
+    questions = [
+        {"id": f"Q{i}", "type": "single_choice", "scale": "abcd", "text": {"vi": f"Câu hỏi số {i}"}}
+        if i % 2 else {"id": f"Q{i}", "type": "integer", "min": 0, "max": 99, "text": {"vi": f"Câu hỏi số {i}"}}
+        for i in range(1, items + 1)
+    ]
+    return {"kind": "questionnaire", "id": "bench", "version": "1", "respondent_groups": ["dept_leader"],
+            "title": {"vi": "Phiếu đo hiệu năng"}, "scales": {"abcd": scale},
+            "sections": [{"id": "S1", "title": {"vi": "Trang 1"}, "items": questions},
+                         {"id": "S2", "title": {"vi": "Trang 2"}, "items": [
+                             {"id": "Z1", "type": "text", "text": {"vi": "Góp ý"}}]}]}
+
+
+def prepare_database(env: dict[str, str], items: int, clients: int) -> list[str]:
+    """Migrate the benchmark database and open a closed survey with one invitation code per client."""
+    from datetime import UTC, datetime
+
+    os.environ.update(env)
+    from flask_migrate import upgrade
+
+    from questionnaires.loader import questionnaire_from_dict
+    from survey_app import create_app
+    from survey_app.extensions import db
+    from survey_app.models import Unit
+    from survey_app.services.invitations import issue
+    from survey_app.services.surveys import create_survey, get_group, publish_questionnaire
+
+    app = create_app()
+    with app.app_context():
+        upgrade()
+        unit = Unit(code="HP-SNV", name_vi="Sở Nội vụ", level="department")
+        db.session.add(unit)
+        version = publish_questionnaire(questionnaire_from_dict(questionnaire(items), fallback_to_bundled=False))
+        survey = create_survey(slug="bench", title="Bench", questionnaire_version=version, anonymous=True,
+                               access="invitation", groups=["dept_leader"],
+                               opens_at=datetime(2020, 1, 1, tzinfo=UTC), closes_at=datetime(2099, 1, 1, tzinfo=UTC))
+        codes = issue(survey, unit, get_group("dept_leader"), clients)
+        db.session.commit()
+        db.engine.dispose()
+    return codes
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_server(app_spec: str, env: dict[str, str], cwd: Path) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    process = subprocess.Popen([*GUNICORN, "--bind", f"127.0.0.1:{port}", app_spec], cwd=cwd,
+                               env={**os.environ, **env})
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"gunicorn for {app_spec} exited with status {process.returncode}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return process, base
+        except OSError:
+            time.sleep(0.1)
+    process.terminate()
+    raise SystemExit(f"gunicorn for {app_spec} did not start within 30 s")
+
+
+@dataclass
+class Result:
+    name: str
+    requests: int
+    errors: int
+    seconds: float
+    latencies: list[float]
+
+    @property
+    def rate(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
+
+    def percentile(self, p: float) -> float:
+        if len(self.latencies) < 2:
+            return self.latencies[0] * 1000 if self.latencies else float("nan")
+        return statistics.quantiles(self.latencies, n=100, method="inclusive")[int(p) - 1] * 1000
+
+
+def drive(name: str, sessions: list, request: Callable, seconds: float) -> Result:
+    """Run ``request(session, index)`` in one thread per session for ``seconds``; True means success."""
+    latencies: list[list[float]] = [[] for _ in sessions]
+    errors = [0] * len(sessions)
+    stop = time.monotonic() + seconds
+
+    def client(index: int) -> None:
+        while time.monotonic() < stop:
+            started = time.perf_counter()
+            ok = request(sessions[index], index)
+            latencies[index].append(time.perf_counter() - started)
+            errors[index] += 0 if ok else 1
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(len(sessions))]
+    begun = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=seconds + 60)
+    flat = [latency for per_client in latencies for latency in per_client]
+    return Result(name, len(flat), sum(errors), time.monotonic() - begun, flat)
+
+
+def form_body(items: int) -> dict[str, str]:
+    return {f"Q{i}": ("B" if i % 2 else "7") for i in range(1, items + 1)}
+
+
+def measure_parsurvey(base: str, codes: list[str], items: int, seconds: float) -> tuple[Result, Result]:
+    import requests
+
+    sessions = [requests.Session() for _ in codes]
+    tokens = []
+    for session, code in zip(sessions, codes, strict=True):
+        html = session.get(f"{base}/s/{code}/p/1", timeout=30).text
+        tokens.append(re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1))
+    body = form_body(items)
+
+    def show(session, i):
+        return session.get(f"{base}/s/{codes[i]}/p/1", timeout=30).status_code == 200
+
+    def save(session, i):
+        data = {**body, "action": "next", "csrf_token": tokens[i]}
+        return session.post(f"{base}/s/{codes[i]}/p/1", data=data, allow_redirects=False, timeout=30).status_code == 302
+
+    return drive("parsurvey page GET", sessions, show, seconds), drive("parsurvey page POST", sessions, save, seconds)
+
+
+def measure_reference(base: str, clients: int, items: int, seconds: float) -> tuple[Result, Result]:
+    import requests
+
+    sessions = [requests.Session() for _ in range(clients)]
+    body = {**form_body(items), "action": "next", "csrf_token": "x" * 90}
+
+    def show(session, _i):
+        return session.get(f"{base}/page", timeout=30).status_code == 200
+
+    def save(session, _i):
+        return session.post(f"{base}/page", data=body, allow_redirects=False, timeout=30).status_code == 302
+
+    return drive("reference page GET", sessions, show, seconds), drive("reference INSERT POST", sessions, save, seconds)
+
+
+def report(results: list[Result]) -> None:
+    print(f"{'scenario':<24}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'errors':>8}")
+    for r in results:
+        print(f"{r.name:<24}{r.rate:>9.1f}{r.percentile(50):>9.1f}{r.percentile(95):>9.1f}"
+              f"{r.percentile(99):>9.1f}{r.errors:>8}")
+    page, post, ref_page, ref_post = results
+    print(f"ratio page   (parsurvey / reference): {page.rate / ref_page.rate:.2f}  (aim >= 0.5)")
+    print(f"ratio submit (parsurvey / reference): {post.rate / ref_post.rate:.2f}  (aim >= 0.4)")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--items", type=int, default=60, help="questions on the measured page")
+    parser.add_argument("--clients", type=int, default=8, help=f"concurrent clients (at most {MAX_CLIENTS})")
+    parser.add_argument("--seconds", type=float, default=8.0, help=f"per scenario (at most {MAX_SECONDS})")
+    args = parser.parse_args(argv)
+    clients, seconds = max(1, min(args.clients, MAX_CLIENTS)), max(1.0, min(args.seconds, MAX_SECONDS))
+    with tempfile.TemporaryDirectory(prefix="parsurvey-bench-") as folder:
+        env = {"PARSURVEY_DATABASE_URL": f"sqlite:///{folder}/bench.sqlite", "PARSURVEY_INSTANCE_PATH": folder,
+               "PARSURVEY_SECRET_KEY": "benchmark-only", "PYTHONPATH": str(ROOT),
+               "BENCH_ITEMS": str(args.items), "BENCH_REFERENCE_DB": f"{folder}/reference.sqlite"}
+        with sqlite3.connect(env["BENCH_REFERENCE_DB"]) as conn:
+            conn.execute("CREATE TABLE answers (id INTEGER PRIMARY KEY, body TEXT)")
+        codes = prepare_database(env, args.items, clients)
+        print(f"{args.items} items per page, {clients} clients, {seconds:.0f} s per scenario, "
+              "gunicorn 2 gthread workers")
+        servers = []
+        try:
+            app_server, app_base = start_server("survey_app:create_app()", env, ROOT)
+            servers.append(app_server)
+            ref_server, ref_base = start_server("web:reference_app()", env, ROOT / "benchmarks")
+            servers.append(ref_server)
+            ours = measure_parsurvey(app_base, codes, args.items, seconds)
+            reference = measure_reference(ref_base, clients, args.items, seconds)
+        finally:
+            for server in servers:
+                server.terminate()
+                server.wait(timeout=30)
+        report([*ours, *reference])
+
+
+if __name__ == "__main__":
+    main()
