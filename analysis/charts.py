@@ -139,7 +139,25 @@ def plot_likert(
 
 
 def likert_shares(data: pd.DataFrame, categories: Sequence[str] | None = None) -> pd.DataFrame:
-    """Percent of each item's answers in each category (rows: items, columns: categories in order)."""
+    """Percent of each item's answers in each category, as :func:`plot_likert` draws them.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        Answers or a table of counts, as in :func:`plot_likert`.
+    categories : sequence of str, optional
+        Categories from the most negative to the most positive.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Rows: items; columns: categories in order; each row sums to 100.
+
+    Raises
+    ------
+    ValueError
+        Answers outside the categories, or an item without any answer.
+    """
     if categories is not None and set(map(str, data.columns)) <= set(map(str, categories)):
         table = data.astype(float)
         table.columns = [str(c) for c in table.columns]

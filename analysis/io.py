@@ -158,7 +158,18 @@ def apply_codebook(raw: pd.DataFrame, codebook: Mapping | object, source: str = 
 
 
 def read_codebook(path: str | Path) -> dict:
-    """Read a ``.codebook.json`` file (or the one beside a CSV export) and return the codebook JSON."""
+    """Read a ``.codebook.json`` file, or the one beside an export.
+
+    Parameters
+    ----------
+    path : str or Path
+        The codebook file itself, or the export (``out.csv`` reads ``out.codebook.json``).
+
+    Returns
+    -------
+    dict
+        The codebook JSON.
+    """
     path = Path(path)
     return _read_codebook_json(path if path.name.endswith(".json") else _sidecar(path))
 
@@ -185,12 +196,41 @@ def value_labels(source: pd.DataFrame | Mapping, variable: str, language: str = 
 
 
 def variable_label(source: pd.DataFrame | Mapping, variable: str, language: str = "vi") -> str:
-    """The question text of a variable in ``language`` (falling back to Vietnamese, then to its name)."""
+    """The question text of a variable.
+
+    Parameters
+    ----------
+    source : pandas.DataFrame or dict
+        A frame from :func:`read_export` / :func:`read_database`, or a codebook JSON.
+    variable : str
+        Variable name.
+    language : str, default "vi"
+        Label language; falls back to Vietnamese, then to the variable's name.
+
+    Returns
+    -------
+    str
+    """
     return _text(_variable_entry(source, variable).get("label"), language) or variable
 
 
 def label_categories(frame: pd.DataFrame, variable: str, language: str = "vi") -> pd.Series:
-    """The variable's codes replaced by their labels, e.g. for a chart's legend."""
+    """The variable's codes replaced by their labels, e.g. for a table or a chart's legend.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        A frame from :func:`read_export` / :func:`read_database`.
+    variable : str
+        Variable name.
+    language : str, default "vi"
+        Label language.
+
+    Returns
+    -------
+    pandas.Series
+        Categorical with the labels as categories (same order), or the mapped values for other columns.
+    """
     labels = value_labels(frame, variable, language)
     column = frame[variable]
     if isinstance(column.dtype, pd.CategoricalDtype):

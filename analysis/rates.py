@@ -7,6 +7,7 @@ cases (NE) are counted but enter no denominator.
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -124,7 +125,7 @@ def response_rates(
     ValueError
         For a negative count, an unknown category or code, an ``e`` outside [0, 1], or a missing column.
     """
-    if e is not None and not (isinstance(e, int | float) and 0 <= e <= 1):
+    if e is not None and (isinstance(e, bool) or not isinstance(e, numbers.Real) or not 0 <= e <= 1):
         raise ValueError(f"e must be a number between 0 and 1, got {e!r}")
     by_cols = [by] if isinstance(by, str) else list(by or [])
     counts = _counts_frame(dispositions, by_cols, disposition_col)

@@ -129,11 +129,27 @@ def crosstab(design: SurveyDesign, row: str, col: str, na_rm: bool = True) -> Cr
 
 
 def rao_scott(design: SurveyDesign, cell: np.ndarray, nr: int, nc: int) -> RaoScottTest:
-    """Rao-Scott test from per-row cell codes (``row + nr * col``, -1 for rows out of the table).
+    """Rao-Scott test of independence from per-row cell codes (most users want :func:`crosstab`).
 
+    Parameters
+    ----------
+    design : SurveyDesign
+        The design.
+    cell : numpy.ndarray
+        Per row, the cell ``row + nr * col`` (0-based category codes), or -1 for a row out of the table.
+    nr, nc : int
+        Numbers of row and column categories.
+
+    Returns
+    -------
+    RaoScottTest
+
+    Notes
+    -----
     Follows R ``survey:::svychisq.survey.design``: Delta = (C' D^-1 C / N)^-1 C' D^-1 V D^-1 C with C the
     interaction contrasts made orthogonal to the main effects, D = diag(cell proportions) and V their design
-    covariance.
+    covariance (``design.total_vcov`` of the linearised proportions); F = X^2 / trace(Delta) on
+    (d, d * degf) degrees of freedom with d = trace(Delta)^2 / trace(Delta^2).
     """
     n_rows = design.n
     indicators, p, size = _cell_indicators(design, cell, nr * nc)
