@@ -109,7 +109,8 @@ def _bound_findings(item: Item, path: Path, raw) -> Iterator[Finding]:
     if item.type in (ItemType.INTEGER, ItemType.DECIMAL):
         for key in ("min", "max"):
             if not isinstance(getattr(item, key), int | float | None):
-                yield (*path, key), f"'{key}' of a {item.type} item must be a number"
+                article = "an" if item.type is ItemType.INTEGER else "a"
+                yield (*path, key), f"'{key}' of {article} {item.type} item must be a number"
     elif item.type is ItemType.DATE:
         for key in ("min", "max"):
             value = getattr(item, key)

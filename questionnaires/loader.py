@@ -161,8 +161,12 @@ def load_files(files: Iterable[str | Path], fallback_to_bundled: bool = True) ->
         file = str(path)
         try:
             text = Path(path).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as error:
-            result.problems.append(Problem(file, None, "", f"cannot read the file: {error}"))
+        except UnicodeDecodeError as error:
+            line = Path(path).read_bytes()[: error.start].count(b"\n") + 1
+            result.problems.append(Problem(file, line, "", "the file is not UTF-8 text: save it as UTF-8"))
+            continue
+        except OSError as error:
+            result.problems.append(Problem(file, None, "", f"cannot read the file: {error.strerror or error}"))
             continue
         document = parse_yaml(text, file)
         problem = None if document.problems else _kind_problem(document.data, file)

@@ -97,7 +97,7 @@ def _bounds_message(kind: str, value: Any, error: ValidationError) -> str:
     messages = {
         "minimum": f"{value} is below the minimum {limit}",
         "maximum": f"{value} is above the maximum {limit}",
-        "minItems": f"needs at least {limit} element(s)",
+        "minItems": "must not be empty" if limit == 1 else f"needs at least {limit} elements",
         "maxLength": f"is longer than {limit} characters",
         "propertyNames": f"invalid name: {error.message}",
     }

@@ -15,7 +15,20 @@ from questionnaires.problems import Path, Problem, format_path
 
 
 class _Loader(yaml.SafeLoader):
-    """Safe loader that leaves ``2021-01-01`` as a string instead of a ``datetime.date``."""
+    """Safe loader that leaves ``2021-01-01`` as a string instead of a ``datetime.date``, and keys as text.
+
+    A key written ``1:`` or ``no:`` stays the text the author typed, so the schema can judge it by name.
+    """
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
+        self.flatten_mapping(node)
+        mapping = {}
+        for key_node, value_node in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if not isinstance(key, str):
+                key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key)
+            mapping[key] = self.construct_object(value_node, deep=deep)
+        return mapping
 
 
 _Loader.yaml_implicit_resolvers = {

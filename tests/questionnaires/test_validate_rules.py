@@ -267,3 +267,26 @@ def test_every_problem_of_a_file_is_reported_not_just_the_first(tmp_path):
     assert [p.path for p in broken(tmp_path, edit).problems] == [
         "sections[0].items[2].min", "sections[1].items[1].relevant", "sections[2].items[0].scale",
     ]
+
+
+def test_files_that_are_not_questionnaires_get_a_message_not_a_traceback(tmp_path):
+    (tmp_path / "empty.yaml").write_text("", encoding="utf-8")
+    (tmp_path / "list.yaml").write_text("- a\n- b\n", encoding="utf-8")
+    (tmp_path / "latin1.yaml").write_bytes("kind: questionnaire\ntitle: {vi: Phi\xe9u}\n".encode("latin-1"))
+    (tmp_path / "numbers.yaml").write_text(
+        'kind: questionnaire\nid: x\nversion: 1\ntitle: {vi: "Phiếu", 1: "one"}\nsections: []\n', encoding="utf-8")
+    report = validate_paths([tmp_path])
+    assert report.files_checked == 4
+    assert [f"{p.file.rsplit('/', 1)[-1]}:{p.line}: {p.path}: {p.message}" for p in report.problems] == [
+        "empty.yaml:1: : expected a mapping with 'kind: questionnaire' or 'kind: methodology'",
+        "latin1.yaml:2: : the file is not UTF-8 text: save it as UTF-8",
+        "list.yaml:1: : expected a mapping with 'kind: questionnaire' or 'kind: methodology'",
+        "numbers.yaml:3: version: expected string, got integer 1 (put it in quotes)",
+        "numbers.yaml:4: title.1: unknown key '1'",
+        "numbers.yaml:5: sections: must not be empty",
+    ]
+
+
+def test_a_bound_that_is_not_a_number(tmp_path):
+    report = broken(tmp_path, lambda d: item(d, "birth_year").update(min="1940s"))
+    assert lines(report) == ["sections[0].items[2].min: 'min' of an integer item must be a number"]
