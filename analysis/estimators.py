@@ -11,6 +11,7 @@ population of the estimated size (R's ``deff=TRUE``).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -45,39 +46,38 @@ def domain_codes(design: SurveyDesign, by: By) -> tuple[np.ndarray, pd.DataFrame
     absent = [c for c in columns if c not in design.data.columns]
     if absent:
         raise DesignError(f"by column(s) {', '.join(absent)} not in the data")
+    if len(columns) == 1:
+        return codes_of(design.data, columns)
     present = design.data[columns].notna().all(axis=1).to_numpy()
     codes = np.full(design.n, -1, dtype=np.int64)
-    if present.any():
-        sub_codes, labels = codes_of(design.data.loc[present, columns], columns)
-        codes[present] = sub_codes
-    else:
-        labels = pd.DataFrame(columns=columns)
+    if not present.any():
+        return codes, pd.DataFrame(columns=columns)
+    codes[present], labels = codes_of(design.data.loc[present, columns], columns)
     return codes, labels
 
 
 def domain_variance(design: SurveyDesign, score: np.ndarray, dom: np.ndarray, n_domains: int) -> np.ndarray:
     """Variance of each domain's weighted total of `score` (score is 0 outside its row's domain)."""
     if not design.calibration:
-        return domain_variances(design.stages, design.weights * score, np.maximum(dom, 0), n_domains)
+        return domain_variances(design.stages, design.weights * score, np.clip(dom, 0, n_domains - 1), n_domains)
     return np.array([design.total_vcov(np.where(dom == k, score, 0.0))[0, 0] for k in range(n_domains)])
 
 
-def weighted_variance(w: np.ndarray, x: np.ndarray, dom: np.ndarray, n_domains: int) -> np.ndarray:
-    """Per-domain population variance estimate of `x` (R's ``svyvar``), for rows with ``dom >= 0``."""
-    keep = dom >= 0
-    d, wk, xk = dom[keep], w[keep], x[keep]
-    total_w = np.bincount(d, weights=wk, minlength=n_domains)
-    count = np.bincount(d, minlength=n_domains)
-    centre = np.bincount(d, weights=wk * xk, minlength=n_domains) / total_w
-    ss = np.bincount(d, weights=wk * (xk - centre[d]) ** 2, minlength=n_domains)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return ss / total_w * count / (count - 1)
+def _sums(key: np.ndarray, values: np.ndarray, n_domains: int) -> np.ndarray:
+    """Per-domain sums; rows with key == n_domains (outside every domain) fall in a discarded extra bin."""
+    return np.bincount(key, weights=values, minlength=n_domains + 1)[:n_domains]
 
 
-def _srs_factor(total_w: np.ndarray, count: np.ndarray) -> np.ndarray:
-    """(N - n) / (N n): variance of an SRSWOR mean per unit of population variance."""
+def _srs_variance(w: np.ndarray, deviation: np.ndarray, key: np.ndarray, size: np.ndarray,
+                  count: np.ndarray) -> np.ndarray:
+    """Variance of an SRSWOR mean of the same n from a population of the estimated size (R's deff base).
+
+    `deviation` is each row's distance from its domain's weighted mean (0 outside); the population variance is
+    estimated as R's ``svyvar`` (weighted, with the n / (n - 1) correction).
+    """
+    ss = _sums(key, w * deviation * deviation, len(size))
     with np.errstate(divide="ignore", invalid="ignore"):
-        return (total_w - count) / (total_w * count)
+        return ss / size * count / (count - 1) * (size - count) / (size * count)
 
 
 def _finish(values: np.ndarray, variances: np.ndarray, deffs: np.ndarray, counts: np.ndarray, labels: pd.DataFrame,
@@ -89,19 +89,31 @@ def _finish(values: np.ndarray, variances: np.ndarray, deffs: np.ndarray, counts
 
 
 def _domain_setup(design: SurveyDesign, values: list[np.ndarray], by: By, na_rm: bool):
-    """Domain codes with rows lacking any of `values` moved out of every domain (R: ``na.rm=TRUE``)."""
+    """Domain key per row (``n_domains`` for rows outside every domain or missing a value: R's ``na.rm``)."""
     dom, labels = domain_codes(design, by)
+    n_domains = len(labels)
     missing = np.zeros(design.n, dtype=bool)
     for v in values:
         missing |= np.isnan(v)
-    if missing.any() and not na_rm:
+    if not na_rm and missing.any():
         raise DesignError(f"{int(missing.sum())} row(s) have a missing value; pass na_rm=True to leave them out")
-    dom = np.where(missing, -1, dom)
-    n_domains = len(labels)
-    counts = np.bincount(dom[dom >= 0], minlength=n_domains)
-    return dom, labels, n_domains, counts
+    key = np.where(missing | (dom < 0), n_domains, dom)
+    counts = np.bincount(key, minlength=n_domains + 1)[:n_domains]
+    return key, labels, n_domains, counts
 
 
+def _empty_domains_are_nan(function):
+    """Let a domain without any value give NaN estimates (as R) instead of a division warning."""
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return function(*args, **kwargs)
+
+    return wrapper
+
+
+@_empty_domains_are_nan
 def mean(design: SurveyDesign, var: str, by: By = None, na_rm: bool = True) -> Estimate | pd.DataFrame:
     """Weighted mean with its linearised standard error (R: ``svymean``, ``svyby(..., svymean)``).
 
@@ -122,17 +134,18 @@ def mean(design: SurveyDesign, var: str, by: By = None, na_rm: bool = True) -> E
         ``estimate, se, ci_low, ci_high, deff, n`` (after the domain columns when `by` is given).
     """
     y = numeric_column(design, var)
-    dom, labels, n_domains, counts = _domain_setup(design, [y], by, na_rm)
-    w, inside = design.weights, dom >= 0
-    total_w = np.bincount(dom[inside], weights=w[inside], minlength=n_domains)
-    means = np.bincount(dom[inside], weights=(w * y)[inside], minlength=n_domains) / total_w
-    score = np.zeros(design.n)
-    score[inside] = (y[inside] - means[dom[inside]]) / total_w[dom[inside]]
-    variances = domain_variance(design, score, dom, n_domains)
-    deffs = variances / (weighted_variance(w, y, dom, n_domains) * _srs_factor(total_w, counts))
+    key, labels, n_domains, counts = _domain_setup(design, [y], by, na_rm)
+    w, inside = design.weights, key < n_domains
+    size = _sums(key, w, n_domains)
+    means = _sums(key, w * y, n_domains) / size
+    deviation = np.where(inside, y - np.append(means, 0.0)[key], 0.0)
+    score = deviation / np.append(size, 1.0)[key]
+    variances = domain_variance(design, score, key, n_domains)
+    deffs = variances / _srs_variance(w, deviation, key, size, counts)
     return _finish(means, variances, deffs, counts, labels, by)
 
 
+@_empty_domains_are_nan
 def total(design: SurveyDesign, var: str, by: By = None, na_rm: bool = True) -> Estimate | pd.DataFrame:
     """Weighted (Horvitz-Thompson) total with its linearised standard error (R: ``svytotal``).
 
@@ -152,16 +165,18 @@ def total(design: SurveyDesign, var: str, by: By = None, na_rm: bool = True) -> 
     Estimate or pandas.DataFrame
     """
     y = numeric_column(design, var)
-    dom, labels, n_domains, counts = _domain_setup(design, [y], by, na_rm)
-    w, inside = design.weights, dom >= 0
-    score = np.where(inside, np.nan_to_num(y), 0.0)
-    totals = np.bincount(dom[inside], weights=(w * score)[inside], minlength=n_domains)
-    size = np.bincount(dom[inside], weights=w[inside], minlength=n_domains)
-    variances = domain_variance(design, score, dom, n_domains)
-    srs = weighted_variance(w, y, dom, n_domains) * size**2 * _srs_factor(size, counts)
-    return _finish(totals, variances, variances / srs, counts, labels, by)
+    key, labels, n_domains, counts = _domain_setup(design, [y], by, na_rm)
+    w, inside = design.weights, key < n_domains
+    score = np.where(inside, y, 0.0)
+    totals = _sums(key, w * score, n_domains)
+    size = _sums(key, w, n_domains)
+    deviation = np.where(inside, y - np.append(totals / size, 0.0)[key], 0.0)
+    variances = domain_variance(design, score, key, n_domains)
+    deffs = variances / (_srs_variance(w, deviation, key, size, counts) * size**2)
+    return _finish(totals, variances, deffs, counts, labels, by)
 
 
+@_empty_domains_are_nan
 def ratio(design: SurveyDesign, numerator: str, denominator: str, by: By = None,
           na_rm: bool = True) -> Estimate | pd.DataFrame:
     """Ratio of two weighted totals (R: ``svyratio``), linearised as ``(y - R x) / X``.
@@ -182,18 +197,16 @@ def ratio(design: SurveyDesign, numerator: str, denominator: str, by: By = None,
     Estimate or pandas.DataFrame
     """
     y, x = numeric_column(design, numerator), numeric_column(design, denominator)
-    dom, labels, n_domains, counts = _domain_setup(design, [y, x], by, na_rm)
-    w, inside = design.weights, dom >= 0
-    d = dom[inside]
-    num = np.bincount(d, weights=(w * y)[inside], minlength=n_domains)
-    den = np.bincount(d, weights=(w * x)[inside], minlength=n_domains)
-    ratios = num / den
-    score = np.zeros(design.n)
-    score[inside] = (y[inside] - ratios[d] * x[inside]) / den[d]
-    variances = domain_variance(design, score, dom, n_domains)
-    size = np.bincount(d, weights=w[inside], minlength=n_domains)
-    srs = weighted_variance(w, score, dom, n_domains) * size**2 * _srs_factor(size, counts)
-    return _finish(ratios, variances, variances / srs, counts, labels, by)
+    key, labels, n_domains, counts = _domain_setup(design, [y, x], by, na_rm)
+    w, inside = design.weights, key < n_domains
+    den = _sums(key, w * x, n_domains)
+    ratios = _sums(key, w * y, n_domains) / den
+    score = np.where(inside, (y - np.append(ratios, 0.0)[key] * x) / np.append(den, 1.0)[key], 0.0)
+    variances = domain_variance(design, score, key, n_domains)
+    size = _sums(key, w, n_domains)
+    # the weighted mean of the score within its domain is exactly 0, so the score is its own deviation
+    deffs = variances / (_srs_variance(w, score, key, size, counts) * size**2)
+    return _finish(ratios, variances, deffs, counts, labels, by)
 
 
 def proportion(design: SurveyDesign, var: str, by: By = None, na_rm: bool = True) -> pd.DataFrame:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .stages import DesignError, codes_of
+from .stages import DesignError, codes_of, has_missing
 
 MarginKey = str | tuple[str, ...]
 Population = Mapping | pd.Series
@@ -83,7 +83,7 @@ def match_margin(data: pd.DataFrame, key: MarginKey, population: Population) -> 
     absent = [c for c in columns if c not in data.columns]
     if absent:
         raise DesignError(f"margin {name}: column(s) {', '.join(absent)} not in the data")
-    if data[columns].isna().any(axis=None):
+    if has_missing(data, columns):
         raise DesignError(f"margin {name}: some rows have no value, so they cannot be weighted to this margin")
     items = _population_items(population)
     levels = [level for level, _ in items]

@@ -89,14 +89,10 @@ def estimate_frame(estimates: np.ndarray, ses: np.ndarray, deffs: np.ndarray, ns
     """
     estimates = np.asarray(estimates, dtype=float)
     ses = np.asarray(ses, dtype=float)
-    table = labels.reset_index(drop=True).copy()
-    table["estimate"] = estimates
-    table["se"] = ses
-    table["ci_low"] = estimates - Z95 * ses
-    table["ci_high"] = estimates + Z95 * ses
-    table["deff"] = np.asarray(deffs, dtype=float)
-    table["n"] = np.asarray(ns, dtype=np.int64)
-    return table
+    columns = {name: labels[name].to_numpy() for name in labels.columns}
+    columns.update(estimate=estimates, se=ses, ci_low=estimates - Z95 * ses, ci_high=estimates + Z95 * ses,
+                   deff=np.asarray(deffs, dtype=float), n=np.asarray(ns, dtype=np.int64))
+    return pd.DataFrame(columns)
 
 
 def records_frame(records: Sequence[Estimate], labels: pd.DataFrame) -> pd.DataFrame:

@@ -24,11 +24,33 @@ class DesignError(ValueError):
     """A survey design or weighting step cannot be built from the data as given."""
 
 
+def column_codes(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Integer codes (in sorted order of the values) and the sorted unique values of one column.
+
+    Small non-negative integer columns (the usual survey codes) take a bincount path that avoids sorting a
+    million rows; anything else goes through ``pandas.factorize``. Missing values get code -1.
+    """
+    values = column.to_numpy()
+    if values.dtype.kind in "iu" and len(values):
+        low, high = int(values.min()), int(values.max())
+        if low >= 0 and high <= 4 * len(values) + 1024:
+            present = np.bincount(values, minlength=high + 1) > 0
+            lookup = np.cumsum(present) - 1
+            return lookup[values].astype(np.int64), np.flatnonzero(present)
+    codes, uniques = pd.factorize(column, sort=True)
+    return codes.astype(np.int64), np.asarray(uniques)
+
+
+def has_missing(data: pd.DataFrame, columns: Sequence[str]) -> bool:
+    """Whether any of `columns` has a missing value (integer columns cannot, so they are not scanned)."""
+    return any(data[c].dtype.kind not in "iub" and bool(data[c].isna().any()) for c in columns)
+
+
 def codes_of(data: pd.DataFrame, columns: Sequence[str]) -> tuple[np.ndarray, pd.DataFrame]:
     """Integer codes (sorted order) of the combinations of `columns`, and the table of their labels."""
     if len(columns) == 1:
-        codes, uniques = pd.factorize(data[columns[0]], sort=True)
-        return codes.astype(np.int64), pd.DataFrame({columns[0]: np.asarray(uniques)})
+        codes, uniques = column_codes(data[columns[0]])
+        return codes, pd.DataFrame({columns[0]: uniques})
     grouped = data.groupby(list(columns), sort=True, observed=True)
     codes = grouped.ngroup().to_numpy().astype(np.int64)
     labels = pd.DataFrame(list(grouped.groups.keys()), columns=list(columns))
