@@ -105,13 +105,7 @@ def check_page(
     """Parse and check the posted strings of one section, given the answers of the other pages."""
     owners = {var: item for item in section.items for var in item.variables}
     errors = [AnswerProblem(name, "unknown_field", {"field": name}) for name in form if name not in owners]
-    parsed: dict[str, object] = {}
-    parse_errors: dict[str, AnswerProblem] = {}
-    for var, item in owners.items():
-        value, problem = parse_value(item, _strings(form, var))
-        parsed[var] = value
-        if problem:
-            parse_errors[var] = AnswerProblem(var, *problem)
+    parsed, parse_errors = _parse_form(owners, form)
     merged = {k: v for k, v in answers.items() if k not in owners}
     merged.update({k: v for k, v in parsed.items() if v is not None})
     relevance = _Relevance(questionnaire, merged)
@@ -130,6 +124,20 @@ def check_page(
     if soft_acknowledged:
         warnings = []
     return PageResult(values, errors, warnings)
+
+
+def _parse_form(
+    owners: Mapping[str, Item], form: Mapping[str, Sequence[str]]
+) -> tuple[dict[str, object], dict[str, AnswerProblem]]:
+    """Typed values of the page's variables (None when empty or unreadable) and the reading problems."""
+    parsed: dict[str, object] = {}
+    problems: dict[str, AnswerProblem] = {}
+    for var, item in owners.items():
+        value, problem = parse_value(item, _strings(form, var))
+        parsed[var] = value
+        if problem:
+            problems[var] = AnswerProblem(var, *problem)
+    return parsed, problems
 
 
 def _strings(form: Mapping[str, Sequence[str]], name: str) -> list[str]:
