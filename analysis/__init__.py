@@ -17,8 +17,9 @@ from .io import (
 )
 from .quantiles import weighted_quantile
 from .rates import aapor_category, response_rates
-from .reliability import AlphaResult, cronbach_alpha, item_scores, item_total_statistics, scale_scores
+from .reliability import AlphaResult, cronbach_alpha, item_total_statistics
 from .results import Estimate
+from .scales import item_scores, scale_items, scale_scores
 from .tables import Crosstab, RaoScottTest, crosstab, frequency_table, rao_scott
 from .weighting import (
     RakeResult,
@@ -53,6 +54,7 @@ __all__ = [
     "read_database",
     "read_export",
     "response_rates",
+    "scale_items",
     "scale_scores",
     "value_labels",
     "variable_label",

@@ -16,7 +16,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.reliability import cronbach_alpha, item_scores, item_total_statistics, scale_scores
+from analysis.reliability import cronbach_alpha, item_total_statistics
+from analysis.scales import item_scores, scale_items, scale_scores
 
 SHARED_REFERENCE = Path(__file__).resolve().parents[3] / "shared" / "reference"
 
@@ -172,3 +173,26 @@ def test_scale_scores_explain_what_is_wrong(kwargs, message):
     with pytest.raises(ValueError) as excinfo:
         scale_scores(answers, **kwargs)
     assert message in str(excinfo.value)
+
+
+def test_scale_items_picks_a_scales_variables_from_the_codebook():
+    assert scale_items(CODEBOOK, scale="opt4_quality") == ["Q1"]
+    with pytest.raises(ValueError, match="no codebook variable matches scale='nope'"):
+        scale_items(CODEBOOK, scale="nope")
+
+
+def test_a_sipas_matrix_scores_and_reports_its_reliability_straight_from_its_codebook():
+    from questionnaires.codebook import build_codebook
+    from questionnaires.loader import bundled_questionnaires
+
+    sipas = next(q for q in bundled_questionnaires() if q.id.startswith("sipas"))
+    codebook = build_codebook(sipas)
+    items = scale_items(codebook, item=codebook.variable("D_A1").item)
+    assert "D_A1" in items and len(items) > 1
+    rng = np.random.default_rng(7)
+    level = rng.integers(1, 6, size=40)
+    answers = pd.DataFrame({i: np.clip(level + rng.integers(-1, 2, size=40), 1, 5).astype(str) for i in items})
+    answers.iloc[0, 0] = "9"  # "don't know": missing, not a score of 9
+    scores = item_scores(answers, items, codebook=codebook)
+    assert np.isnan(scores.iloc[0, 0]) and scores.max().max() == 5
+    assert cronbach_alpha(scores).alpha > 0.8  # items that share one underlying level agree
