@@ -8,6 +8,7 @@ problem of a file is reported in one run.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from difflib import get_close_matches
 from types import MappingProxyType
 from typing import Any
 
@@ -163,7 +164,8 @@ def _item(data: Mapping[str, Any], path: Path, scales: Mapping[str, Scale], find
     if data.get("scale") is not None:
         scale = scales.get(data["scale"])
         if scale is None:
-            findings.append(((*path, "scale"), f"unknown scale '{data['scale']}'"))
+            hint = "".join(f" (did you mean '{m}'?)" for m in get_close_matches(data["scale"], list(scales), 1, 0.75))
+            findings.append(((*path, "scale"), f"unknown scale '{data['scale']}'{hint}"))
     elif data.get("options") is not None:
         scale = build_scale("", {"options": data["options"]})
     rows = tuple(MatrixRow(r["id"], Text.of(r["text"]), r.get("criterion")) for r in data.get("rows") or ())

@@ -8,7 +8,8 @@ sections, on itself: such a cycle has no answer and is reported.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from difflib import get_close_matches
 
 from questionnaires.build import Finding
 from questionnaires.expressions import ExpressionError, parse
@@ -75,7 +76,13 @@ def _reference_problem(questionnaire: Questionnaire, owners: dict[str, Item], re
         return f"'{ref}' is a matrix: refer to one of its rows ({rows})"
     if any(s.id == ref for s in questionnaire.sections):
         return f"'{ref}' is a section, not an item"
-    return f"unknown item '{ref}' in expression"
+    return f"unknown item '{ref}' in expression" + did_you_mean(ref, owners)
+
+
+def did_you_mean(name: str, known: Iterable[str]) -> str:
+    """`` (did you mean 'birth_year'?)`` when a known name is close to a mistyped one, else nothing."""
+    close = get_close_matches(name, list(known), n=1, cutoff=0.75)
+    return f" (did you mean '{close[0]}'?)" if close else ""
 
 
 def _option_code_findings(owners: dict[str, Item], path: Path, source: str) -> Iterator[Finding]:

@@ -290,3 +290,14 @@ def test_files_that_are_not_questionnaires_get_a_message_not_a_traceback(tmp_pat
 def test_a_bound_that_is_not_a_number(tmp_path):
     report = broken(tmp_path, lambda d: item(d, "birth_year").update(min="1940s"))
     assert lines(report) == ["sections[0].items[2].min: 'min' of an integer item must be a number"]
+
+
+def test_a_mistyped_name_gets_a_suggestion(tmp_path):
+    def edit(d):
+        item(d, "Q3").update(scale="yes_now")
+        item(d, "position").update(relevant="${birth_yaer} > 1960")
+
+    assert lines(broken(tmp_path, edit)) == [
+        "sections[0].items[4].relevant: unknown item 'birth_yaer' in expression (did you mean 'birth_year'?)",
+        "sections[2].items[0].scale: unknown scale 'yes_now' (did you mean 'yes_no'?)",
+    ]
