@@ -16,7 +16,7 @@ import pandas as pd
 from . import estimators, quantiles
 from .calibration import CalibrationStep
 from .results import Estimate
-from .stages import LONELY_PSU_OPTIONS, DesignError, LonelyPsu, build_stages
+from .stages import LONELY_PSU_OPTIONS, DesignError, LonelyPsu, build_stages, codes_of
 from .variance import Stage, total_vcov
 
 __all__ = ["SurveyDesign", "DesignError"]
@@ -82,7 +82,7 @@ class SurveyDesign:
         frame = data.reset_index(drop=True).copy()
         stages, implied, n_psu, n_strata = build_stages(frame, ids_list, strata, fpc_list, nest, lonely_psu)
         w = _weights(frame, weights, implied)
-        self._set(_data=frame, _weights=_read_only(w), _stages=stages, _calibration=(), _n_psu=n_psu,
+        self._set(_data=frame, _weights=_read_only(w), _stages=stages, _calibration=(), _n_psu=n_psu, _codes={},
                   _n_strata=n_strata, _spec={"weights": weights if weight_name else None, "strata": strata,
                                              "ids": tuple(ids_list), "fpc": tuple(fpc_list), "nest": nest,
                                              "lonely_psu": lonely_psu})
@@ -132,6 +132,19 @@ class SurveyDesign:
     def calibration(self) -> tuple[CalibrationStep, ...]:
         """Calibration steps recorded by post-stratification, raking and calibration, oldest first."""
         return self._calibration
+
+    def codes(self, columns: Sequence[str]) -> tuple[np.ndarray, pd.DataFrame]:
+        """Integer codes of the combinations of `columns` and their labels, computed once per design data.
+
+        Raking, post-stratification and domain estimation code the same columns again and again (think of
+        trimming and re-raking); the data never changes, so the codes are kept (read-only) and shared by the
+        designs derived from this one.
+        """
+        key = tuple(columns)
+        if key not in self._codes:
+            codes, labels = codes_of(self._data, list(columns))
+            self._codes[key] = (_read_only(codes), labels)
+        return self._codes[key]
 
     def with_weights(self, weights: np.ndarray, step: CalibrationStep | None = None) -> SurveyDesign:
         """Return a new design with other final weights, optionally recording a calibration step.

@@ -47,7 +47,7 @@ def domain_codes(design: SurveyDesign, by: By) -> tuple[np.ndarray, pd.DataFrame
     if absent:
         raise DesignError(f"by column(s) {', '.join(absent)} not in the data")
     if len(columns) == 1:
-        return codes_of(design.data, columns)
+        return design.codes(columns)
     present = design.data[columns].notna().all(axis=1).to_numpy()
     codes = np.full(design.n, -1, dtype=np.int64)
     if not present.any():
@@ -254,4 +254,5 @@ def _with_data(design: SurveyDesign, data: pd.DataFrame) -> SurveyDesign:
 
     new = copy.copy(design)
     object.__setattr__(new, "_data", data.assign(__all__="all"))
+    object.__setattr__(new, "_codes", {})
     return new

@@ -26,7 +26,7 @@ def _model(design: SurveyDesign, totals: Mapping, population_size: float | None)
     codes, n_levels, targets, numeric, numeric_targets = [], [], [], [], []
     for name, total in totals.items():
         if isinstance(total, Mapping):
-            margin = match_margin(design.data, name, total)
+            margin = match_margin(design.data, name, total, design.codes)
             codes.append(margin.codes)
             n_levels.append(len(margin.levels))
             targets.append(margin.counts)

@@ -56,7 +56,7 @@ def _population_items(population: Population) -> list[tuple[object, float]]:
     raise DesignError("a population margin must be a mapping level -> count or a pandas Series")
 
 
-def match_margin(data: pd.DataFrame, key: MarginKey, population: Population) -> Margin:
+def match_margin(data: pd.DataFrame, key: MarginKey, population: Population, coder=None) -> Margin:
     """Match one margin to the data, refusing what would make weights undefined.
 
     Parameters
@@ -67,6 +67,8 @@ def match_margin(data: pd.DataFrame, key: MarginKey, population: Population) -> 
         The column, or columns of a joint margin.
     population : mapping or pandas.Series
         Population count per level (a tuple of levels for a joint margin).
+    coder : callable, optional
+        ``coder(columns) -> (codes, labels)``, e.g. a design's cached `SurveyDesign.codes`.
 
     Returns
     -------
@@ -91,7 +93,7 @@ def match_margin(data: pd.DataFrame, key: MarginKey, population: Population) -> 
     if np.isnan(counts).any() or (counts < 0).any():
         raise DesignError(f"margin {name}: population counts must be non-negative numbers")
     index = {_key_text(level): i for i, level in enumerate(levels)}
-    sample_codes, labels = codes_of(data, columns)
+    sample_codes, labels = (coder or (lambda cols: codes_of(data, cols)))(columns)
     sample_keys = [_key_text(tuple(row) if len(columns) > 1 else row[0]) for row in labels.itertuples(index=False)]
     lookup = np.empty(len(sample_keys), dtype=np.int64)
     for j, sample_key in enumerate(sample_keys):
@@ -109,12 +111,12 @@ def match_margin(data: pd.DataFrame, key: MarginKey, population: Population) -> 
 
 
 def match_margins(data: pd.DataFrame, margins: Mapping[MarginKey, Population] | Sequence[tuple[MarginKey, Population]],
-                  tolerance: float) -> list[Margin]:
+                  tolerance: float, coder=None) -> list[Margin]:
     """Match several margins and refuse them when their totals disagree by more than `tolerance` (relative)."""
     items = list(margins.items()) if isinstance(margins, Mapping) else list(margins)
     if not items:
         raise DesignError("no margins given")
-    matched = [match_margin(data, key, population) for key, population in items]
+    matched = [match_margin(data, key, population, coder) for key, population in items]
     totals = np.array([m.counts.sum() for m in matched])
     if np.max(np.abs(totals - totals[0])) > tolerance * max(totals[0], 1.0):
         listing = ", ".join(f"{m.name}: {t:g}" for m, t in zip(matched, totals, strict=True))

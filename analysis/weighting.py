@@ -145,7 +145,7 @@ def poststratify(design: SurveyDesign, var: MarginKey, population: Population) -
         The post-stratified design; its standard errors use residuals from the cell means (R's
         ``postStratify``).
     """
-    margin = match_margin(design.data, var, population)
+    margin = match_margin(design.data, var, population, design.codes)
     current = np.bincount(margin.codes, weights=design.weights, minlength=len(margin.levels))
     with np.errstate(divide="ignore", invalid="ignore"):
         factor = np.where(current > 0, margin.counts / current, 1.0)
@@ -156,9 +156,10 @@ def poststratify(design: SurveyDesign, var: MarginKey, population: Population) -
 def _cells(margins: Sequence[Margin]) -> tuple[np.ndarray, list[np.ndarray]]:
     """Row -> occupied cell of the cross-classification, and each margin's level per cell."""
     radix = [len(m.levels) for m in margins]
-    combined = np.zeros(len(margins[0].codes), dtype=np.int64)
-    for m, r in zip(margins, radix, strict=True):
-        combined = combined * r + m.codes
+    combined = margins[0].codes.astype(np.int64)
+    for m, r in zip(margins[1:], radix[1:], strict=True):
+        combined *= r
+        combined += m.codes
     size = int(np.prod(radix, dtype=np.float64))
     if size <= 10_000_000:
         occupied = np.flatnonzero(np.bincount(combined, minlength=size))
@@ -217,7 +218,7 @@ def rake(design: SurveyDesign, margins: Mapping[MarginKey, Population], tol: flo
     DesignError
         Margins whose totals disagree, a sampled level missing from a margin, or an empty cell.
     """
-    matched = match_margins(design.data, margins, tolerance=tol)
+    matched = match_margins(design.data, margins, tolerance=tol, coder=design.codes)
     row_cell, cell_levels = _cells(matched)
     cell_weights = np.bincount(row_cell, weights=design.weights)
     factor, iterations, error = ipf(cell_weights, cell_levels, [m.counts for m in matched], tol, max_iter)
