@@ -194,25 +194,101 @@ class SurveyDesign:
 
     # -- estimators -------------------------------------------------------------------------------------------
     def mean(self, var: str, by: str | Sequence[str] | None = None, na_rm: bool = True) -> Estimate | pd.DataFrame:
-        """Weighted mean of `var` (see `analysis.estimators.mean`)."""
+        """Weighted mean of `var` with its Taylor standard error (R: ``svymean``; with `by`, ``svyby``).
+
+        Parameters
+        ----------
+        var : str
+            A numeric column.
+        by : str or list of str, optional
+            Domain columns: domain estimation, one row per domain in a tidy DataFrame.
+        na_rm : bool
+            Leave rows missing `var` out (domain-style: they keep their PSU with a zero score), as R's
+            ``na.rm=TRUE``; with False a missing value is an error.
+
+        Returns
+        -------
+        Estimate or pandas.DataFrame
+            ``estimate, se, ci_low, ci_high, deff, n``.
+        """
         return estimators.mean(self, var, by=by, na_rm=na_rm)
 
     def total(self, var: str, by: str | Sequence[str] | None = None, na_rm: bool = True) -> Estimate | pd.DataFrame:
-        """Weighted total of `var` (see `analysis.estimators.total`)."""
+        """Weighted total of `var` with its Taylor standard error (R: ``svytotal``).
+
+        Parameters
+        ----------
+        var : str
+            A numeric column.
+        by : str or list of str, optional
+            Domain columns.
+        na_rm : bool
+            Leave rows missing `var` out (zero score), as R's ``na.rm=TRUE``.
+
+        Returns
+        -------
+        Estimate or pandas.DataFrame
+        """
         return estimators.total(self, var, by=by, na_rm=na_rm)
 
     def proportion(self, var: str, by: str | Sequence[str] | None = None, na_rm: bool = True) -> pd.DataFrame:
-        """Proportion of each category of `var` (see `analysis.estimators.proportion`)."""
+        """Proportion of each category of `var` (R: ``svymean(~factor(var))``), overall or by domain.
+
+        Parameters
+        ----------
+        var : str
+            A categorical column; missing values are left out of the denominator.
+        by : str or list of str, optional
+            Domain columns.
+        na_rm : bool
+            Leave rows missing `var` out.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Domain columns, a column named `var` with the category, then the estimate columns.
+        """
         return estimators.proportion(self, var, by=by, na_rm=na_rm)
 
     def ratio(self, numerator: str, denominator: str, by: str | Sequence[str] | None = None,
               na_rm: bool = True) -> Estimate | pd.DataFrame:
-        """Ratio of two totals (see `analysis.estimators.ratio`)."""
+        """Ratio of the totals of two columns (R: ``svyratio``).
+
+        Parameters
+        ----------
+        numerator, denominator : str
+            Numeric columns; a row missing either is left out (zero score).
+        by : str or list of str, optional
+            Domain columns.
+        na_rm : bool
+            Leave rows with a missing value out.
+
+        Returns
+        -------
+        Estimate or pandas.DataFrame
+        """
         return estimators.ratio(self, numerator, denominator, by=by, na_rm=na_rm)
 
     def quantile(self, var: str, q: float | Sequence[float] = 0.5, by: str | Sequence[str] | None = None,
                  na_rm: bool = True) -> Estimate | pd.DataFrame:
-        """Quantile(s) of `var` with Woodruff intervals (see `analysis.quantiles.quantile`)."""
+        """Quantile(s) of `var` with Woodruff 95% intervals (R >= 4.1: ``svyquantile``).
+
+        Parameters
+        ----------
+        var : str
+            A numeric column.
+        q : float or sequence of float
+            Probabilities in [0, 1].
+        by : str or list of str, optional
+            Domain columns.
+        na_rm : bool
+            Leave rows missing `var` out.
+
+        Returns
+        -------
+        Estimate or pandas.DataFrame
+            An `Estimate` for one `q` without `by`, else a table with a ``quantile`` column.
+        """
         return quantiles.quantile(self, var, q, by=by, na_rm=na_rm)
 
 

@@ -2,7 +2,8 @@
 
 Reference numbers:
 - stratified: ``../shared/reference/README.md`` (R's output for ``dstrat``);
-- one- and two-stage clusters: R survey ``tests/api.Rout.save`` (``example(api)``), cran/survey on GitHub.
+- one- and two-stage clusters: R survey ``tests/api.Rout.save`` (``example(api)``), cran/survey on GitHub;
+- simple random sample: R output quoted in public tutorials and the svrep package vignette.
 Tolerances follow the digits R prints (5 significant digits for ``svymean``'s SE, integers for totals).
 """
 
@@ -63,6 +64,17 @@ def test_fpc_as_sampling_fraction_gives_the_same_design(apistrat, dstrat):
     fractions = apistrat.assign(frac=apistrat.groupby("stype")["fpc"].transform(lambda s: len(s) / s))
     design = SurveyDesign(fractions, weights="pw", strata="stype", fpc="frac")
     assert design.mean("api00").se == pytest.approx(dstrat.mean("api00").se, rel=1e-12)
+
+
+def test_simple_random_sample_matches_r(apisrs):
+    # R output quoted in public tutorials (svydesign(id=~1, fpc=~fpc, data=apisrs); and the svrep vignette's
+    # "control_survey"): svymean api00 656.58 (9.2497), api99 624.68 (9.5003); svytotal enroll 3621074.34 (169519.65)
+    design = SurveyDesign(apisrs, weights="pw", fpc="fpc")
+    assert design.mean("api00").se == pytest.approx(9.2497, abs=5e-5)
+    assert design.mean("api99").estimate == pytest.approx(624.68, abs=0.005)
+    assert design.mean("api99").se == pytest.approx(9.5003, abs=5e-5)
+    total = design.total("enroll")
+    assert (total.estimate, total.se) == pytest.approx((3621074.34, 169519.65), abs=0.005)
 
 
 def test_srs_with_fpc_matches_the_textbook_formula(apisrs):
