@@ -42,7 +42,7 @@ class Draft(db.Model):
     survey: Mapped[Survey] = relationship()
     unit: Mapped[Unit] = relationship()
     group: Mapped[RespondentGroup | None] = relationship()
-    invitation: Mapped[Invitation | None] = relationship()
+    invitation: Mapped[Invitation | None] = relationship(back_populates="draft")
 
     def __repr__(self) -> str:
         return f"<Draft {self.id} survey={self.survey_id}>"

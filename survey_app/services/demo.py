@@ -105,10 +105,8 @@ def _still_usable(previous: list[dict[str, str]], slug: str, unit: str, group: s
     if not codes:
         return []
     hashes = {invitations.hash_code(c): c for c in codes}
-    usable = set(db.session.scalars(
-        select(Invitation.code_hash).where(Invitation.code_hash.in_(hashes), Invitation.status.in_(("issued",
-                                                                                                    "started")))
-    ))
+    found = db.session.scalars(select(Invitation).where(Invitation.code_hash.in_(hashes)))
+    usable = {i.code_hash for i in found if i.status in ("issued", "started")}
     return [c for h, c in hashes.items() if h in usable][:CODES_PER_UNIT_AND_GROUP]
 
 

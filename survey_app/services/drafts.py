@@ -24,7 +24,7 @@ def open_for_invitation(invitation: Invitation, now: datetime | None = None) -> 
     """
     check_invitation_usable(invitation)
     ensure_open(invitation.survey, now)
-    draft = db.session.scalar(select(Draft).where(Draft.invitation_id == invitation.id))
+    draft = invitation.draft
     if draft is not None:
         return draft
     invitation_id = invitation.id

@@ -88,3 +88,4 @@ def revoke(code: str) -> Invitation:
     invitation.status = "revoked"
     db.session.flush()
     return invitation
+

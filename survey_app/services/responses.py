@@ -70,12 +70,14 @@ def _insert_response(
 
 
 def _record_participation(draft: Draft, survey: Survey, response: Response) -> None:
-    """Mark who took part, apart from what they answered (linked only in identified surveys)."""
+    """Mark who took part, apart from what they answered (linked only in identified surveys).
+
+    The invitation row is deliberately left untouched: deleting its draft is what marks it completed (see
+    :class:`~survey_app.models.Invitation`), so no row version written with the response names it.
+    """
     invitation = draft.invitation
-    if invitation is not None:
-        invitation.status = "completed"
-        if not survey.anonymous:
-            db.session.add(ResponseIdentity(response_id=response.id, invitation_id=invitation.id))
+    if invitation is not None and not survey.anonymous:
+        db.session.add(ResponseIdentity(response_id=response.id, invitation_id=invitation.id))
     if draft.session_token_hash is not None:
         db.session.add(SpentSession(token_hash=draft.session_token_hash, survey_id=survey.id))
 

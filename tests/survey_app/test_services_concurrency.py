@@ -77,3 +77,4 @@ def test_fifty_parallel_submits_of_one_draft_store_exactly_one_response(surveys,
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Response)) == 1
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Draft)) == 0
     assert db.session.scalar(sa.select(Invitation.status)) == "completed"
+    assert db.session.scalar(sa.select(Invitation.recorded_status)) == "started", "submit never writes it"
