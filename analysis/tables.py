@@ -152,9 +152,10 @@ def rao_scott(design: SurveyDesign, cell: np.ndarray, nr: int, nc: int) -> RaoSc
     (d, d * degf) degrees of freedom with d = trace(Delta)^2 / trace(Delta^2).
     """
     n_rows = design.n
-    indicators, p, size = _cell_indicators(design, cell, nr * nc)
-    scores = np.where((cell >= 0)[:, None], (indicators - p) / size, 0.0)
-    v = design.total_vcov(scores)
+    p, size = _shares(design, cell, nr * nc)
+    sigma = _cell_covariance(design, cell, 0, nr * nc)
+    to_shares = np.column_stack([np.eye(nr * nc), -p]) / size  # p_k = (T_k - p_k N) / N, linearised
+    v = to_shares @ sigma @ to_shares.T
     contrasts = _interaction_contrasts(nr, nc)
     inv_p = np.diag(np.where(p > 0, 1 / np.where(p > 0, p, 1), 0.0))
     denom = contrasts.T @ (inv_p / n_rows) @ contrasts
@@ -190,28 +191,44 @@ def _pearson(table: np.ndarray) -> float:
     return float(terms.sum())
 
 
-def _cell_indicators(design: SurveyDesign, cell: np.ndarray, k: int):
-    """Per-row 0/1 indicators of the k cells, the weighted cell proportions and the weighted size."""
-    inside = cell >= 0
-    indicators = np.zeros((design.n, k))
-    indicators[np.flatnonzero(inside), cell[inside]] = 1.0
-    w = design.weights
-    counts = np.bincount(cell[inside], weights=w[inside], minlength=k)
-    size = counts.sum()
+def _shares(design: SurveyDesign, codes: np.ndarray, k: int) -> tuple[np.ndarray, float]:
+    """Weighted shares of the k categories among the rows with a code, and the weighted number of those rows."""
+    inside = codes >= 0
+    counts = np.bincount(codes[inside], weights=design.weights[inside], minlength=k)
+    size = float(counts.sum())
     if size <= 0:
         raise ValueError("no row has a value to tabulate")
-    return indicators, counts / size, size
+    return counts / size, size
 
 
-def _proportion_table(design: SurveyDesign, codes: np.ndarray, k: int) -> pd.DataFrame:
-    """Counts and proportions of k categories with their design-based standard errors and design effects."""
-    indicators, p, size = _cell_indicators(design, codes, k)
-    inside = codes >= 0
-    count_vcov = design.total_vcov(np.where(inside[:, None], indicators, 0.0))
-    scores = np.where(inside[:, None], (indicators - p) / size, 0.0)
-    p_var = np.diag(design.total_vcov(scores)).copy()
-    n = int(inside.sum())
-    rows = np.bincount(codes[inside], minlength=k)
+def _cell_covariance(design: SurveyDesign, codes: np.ndarray, first: int, stop: int) -> np.ndarray:
+    """Design covariance of the weighted totals of the indicators of categories first..stop-1 and of "has a code".
+
+    The proportions' covariance follows from it linearly, so one n x (c + 1) block serves counts and shares.
+    """
+    block = np.empty((len(codes), stop - first + 1))
+    block[:, :-1] = codes[:, None] == np.arange(first, stop)
+    block[:, -1] = codes >= 0
+    return design.total_vcov(block)
+
+
+def _proportion_table(design: SurveyDesign, codes: np.ndarray, k: int, chunk: int = 16) -> pd.DataFrame:
+    """Counts and proportions of k categories with their design-based standard errors and design effects.
+
+    Categories are taken ``chunk`` at a time so that memory stays at n x (chunk + 1) numbers however many
+    categories there are (63 provinces, say).
+    """
+    p, size = _shares(design, codes, k)
+    count_var, p_var = np.empty(k), np.empty(k)
+    for first in range(0, k, chunk):
+        stop = min(first + chunk, k)
+        sigma = _cell_covariance(design, codes, first, stop)
+        own, with_size, size_var = np.diag(sigma)[:-1], sigma[:-1, -1], sigma[-1, -1]
+        share = p[first:stop]
+        count_var[first:stop] = own
+        p_var[first:stop] = (own - 2 * share * with_size + share**2 * size_var) / size**2
+    n = int((codes >= 0).sum())
+    rows = np.bincount(codes[codes >= 0], minlength=k)
     with np.errstate(divide="ignore", invalid="ignore"):
         srs = p * (1 - p) * n / (n - 1) * (size - n) / (size * n)
         deff = np.where(srs > 0, p_var / srs, np.nan)
@@ -219,7 +236,7 @@ def _proportion_table(design: SurveyDesign, codes: np.ndarray, k: int) -> pd.Dat
     return pd.DataFrame({
         "n": rows.astype(np.int64),
         "count": p * size,
-        "count_se": np.sqrt(np.maximum(np.diag(count_vcov), 0.0)),
+        "count_se": np.sqrt(np.maximum(count_var, 0.0)),
         "percent": 100 * p,
         "percent_se": 100 * se,
         "ci_low": 100 * (p - Z95 * se),

@@ -136,3 +136,11 @@ def test_after_raking_a_raked_variable_reproduces_its_margin_without_sampling_er
     # The raking is part of the design: the calibrated totals are known, so their standard errors vanish.
     assert table["count_se"].max() < 1e-6 * 6194
     assert frequency_table(dclus1, "stype")["count_se"].min() > 100
+
+
+def test_many_categories_are_tabulated_in_blocks_with_the_same_result_as_one_by_one(dstrat):
+    table = frequency_table(dstrat, "cname")
+    reference = dstrat.proportion("cname")
+    assert len(table) > 16 * 2  # more than two blocks of categories
+    assert table["cname"].tolist() == reference["cname"].tolist()
+    np.testing.assert_allclose(table["percent_se"], 100 * reference["se"], rtol=1e-9, atol=1e-12)
