@@ -100,8 +100,10 @@ def match_margin(data: pd.DataFrame, key: MarginKey, population: Population, cod
         if sample_key not in index:
             raise DesignError(f"margin {name}: level {sample_key} is in the sample but not in the population")
         lookup[j] = index[sample_key]
-    codes = lookup[sample_codes]
-    present = np.bincount(codes, minlength=len(levels)) > 0
+    identity = len(lookup) == len(levels) and np.array_equal(lookup, np.arange(len(levels)))
+    codes = sample_codes if identity else lookup[sample_codes]  # same order as the population: no row pass
+    present = np.zeros(len(levels), dtype=bool)
+    present[lookup] = True  # the sample's labels are exactly the levels that occur
     for i in np.flatnonzero(~present & (counts > 0)):
         raise DesignError(f"margin {name}: level {_key_text(levels[i])} has population {counts[i]:g} but no "
                           "sampled row (an empty cell); collapse it with a neighbouring level")
