@@ -67,7 +67,17 @@ def load_demo(questionnaires: list[Questionnaire], base_url: str, previous: list
                       for u in units if u.level != "province"]
         else:
             links += _invitation_links(survey, units, questionnaire, base_url, previous)
-    return links
+    return _interleaved(links)
+
+
+def _interleaved(links: list[DemoLink]) -> list[DemoLink]:
+    """Round-robin over surveys, so the first lines of the file (printed by ``serve``) show every survey."""
+    rank: dict[str, int] = {}
+    numbered = []
+    for link in links:
+        rank[link.survey] = rank.get(link.survey, -1) + 1
+        numbered.append((rank[link.survey], link))
+    return [link for _, link in sorted(numbered, key=lambda pair: pair[0])]
 
 
 def _demo_survey(questionnaire: Questionnaire, open_link: bool, units: list[Unit]) -> Survey:
