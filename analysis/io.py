@@ -297,7 +297,10 @@ def _typed_column(column: pd.Series, variable: Mapping, source: str) -> pd.Serie
     from analysis._codebook_types import convert
 
     missing = set(SYSTEM_MISSING) | {str(c) for c in variable.get("missing_codes", [])}
-    text = column.map(_cell_text)
+    if pd.api.types.infer_dtype(column, skipna=True) in ("string", "empty"):
+        text = column.fillna("").astype(str)  # text cells (CSV), taken as written: no per-cell Python call
+    else:
+        text = column.map(_cell_text)
     text = text.where(~text.isin(missing) & (text != ""), None)
     return convert(text, variable, source)
 
