@@ -93,8 +93,10 @@ def enter_paper(
 ) -> Response:
     """Store a paper questionnaire typed in by a coordinator (mode ``paper``).
 
-    ``answers`` are typed values (variable -> value, as in a draft). Pass the ``submission_id`` drawn when
-    the entry form was shown, and a double-posted form stores one response (:class:`AlreadySubmitted`).
+    ``answers`` map variable -> value, typed or as typed in (``"3"``, ``["A", "B"]``); they are checked like
+    a respondent's pages, except that unanswered required questions are accepted (paper allows skipping).
+    Pass the ``submission_id`` drawn when the entry form was shown, and a double-posted form stores one
+    response (:class:`AlreadySubmitted`).
     """
     from questionnaires.answers import apply_relevance
 
@@ -104,9 +106,34 @@ def enter_paper(
         raise OperatorError(f"{questionnaire.key} has no question(s) {', '.join(stray)}")
     if group is not None and group not in survey.groups:
         raise OperatorError(f"group {group.code!r} is not part of survey {survey.slug!r}")
-    kept, _ = apply_relevance(questionnaire, {k: v for k, v in answers.items() if not is_missing(v)})
+    kept, _ = apply_relevance(questionnaire, checked_paper_answers(questionnaire, answers))
     response = _insert_response(
         survey, unit.id, group.id if group else None, kept, "paper", submission_id or uuid.uuid4(), day
     )
     db.session.flush()
     return response
+
+
+def checked_paper_answers(questionnaire: Questionnaire, answers: Mapping[str, object]) -> dict[str, object]:
+    """Typed answers, page by page through :func:`questionnaires.answers.check_page`; problems name the question."""
+    from questionnaires.answers import check_page
+
+    typed = {k: v for k, v in answers.items() if not is_missing(v)}
+    problems = []
+    for section in questionnaire.sections:
+        names = {var for item in section.items for var in item.variables}
+        form = {name: _as_strings(typed[name]) for name in names if name in typed}
+        result = check_page(questionnaire, section, form, typed, soft_acknowledged=True)
+        problems += [f"{p.variable}: {p.kind}" for p in result.errors if p.kind != "required"]
+        typed.update({k: v for k, v in result.values.items() if not is_missing(v)})
+    if problems:
+        raise OperatorError("the paper answers have problems: " + "; ".join(problems))
+    return typed
+
+
+def _as_strings(value: object) -> list[str]:
+    if isinstance(value, list | tuple):
+        return [str(v) for v in value]
+    if isinstance(value, float) and value.is_integer():
+        return [str(int(value))]
+    return [str(value)]

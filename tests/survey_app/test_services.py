@@ -267,3 +267,13 @@ def test_paper_entry_stores_a_paper_response_once_per_submission_id(surveys, sto
         responses.enter_paper(survey, surveys["HP-SNV"], None, {"Q99": "1"}, storage_questionnaire)
     assert count(Response) == 1
     assert count(Invitation) == 0
+
+
+def test_paper_entry_reads_typed_in_text_and_refuses_impossible_answers(surveys, storage_questionnaire):
+    survey, unit = surveys["anonymous"], surveys["HP-SNV"]
+    response = responses.enter_paper(survey, unit, None, {"Q1": "1", "Q3": ["A"], "Q6": "2,5"}, storage_questionnaire)
+    assert response.answers == {"Q1": "1", "Q3": ["A"], "Q6": 2.5}, "the required Q2 may stay empty on paper"
+    with pytest.raises(OperatorError, match="Q2: above_max") as caught:
+        responses.enter_paper(survey, unit, None, {"Q1": "1", "Q2": "500", "Q4_a": "Z"}, storage_questionnaire)
+    assert "Q4_a: not_an_option" in str(caught.value)
+    assert count(Response) == 1
