@@ -38,7 +38,7 @@ def read_choices(sheet: Sheet | None, texts: TextReader, report: Report) -> dict
         return lists
     for key in ("list_name", "name"):
         if not sheet.has(key):
-            report.problem(f"{sheet.name}!1", f"the choices sheet has no '{key}' column")
+            report.problem(f"{sheet.name}!A1", f"the choices sheet has no '{key}' column")
             return lists
     ignored: set[str] = set()
     for row in sheet.rows:

@@ -82,7 +82,7 @@ def _draft(path: Path, overrides: dict, methodologies: Mapping[str, Methodology]
     survey = parse_sheet("survey", grids["survey"], settings.default_language, report)
     for key in ("type", "name"):
         if not survey.has(key):
-            report.problem("survey!1", f"the survey sheet has no '{key}' column")
+            report.problem("survey!A1", f"the survey sheet has no '{key}' column")
             return None
     choices = grids.get("choices")
     lists = read_choices(parse_sheet("choices", choices, settings.default_language, report) if choices else None,
@@ -92,6 +92,8 @@ def _draft(path: Path, overrides: dict, methodologies: Mapping[str, Methodology]
     tree = build_tree(survey, report)
     taken = {row.get("name") for row in survey.rows}
     sections = builder.sections(tree, settings.values.get("title", {}), taken)
+    if not sections:
+        report.problem("survey", "the survey sheet has no questions")
     return _assemble(settings, lists, builder.used_lists, sections)
 
 
@@ -163,5 +165,6 @@ def _trace(path: str, message: str, origins: Mapping[str, str]) -> XlsFormProble
         if probe in origins:
             sheet, _, cell = origins[probe].partition("!")
             return XlsFormProblem(sheet, cell or None, message)
-        probe = re.sub(r"(\.[^.\[\]]+|\[\d+\])$", "", probe)
+        shorter = re.sub(r"(\.[^.\[\]]+|\[\d+\])$", "", probe)
+        probe = "" if shorter == probe else shorter
     return XlsFormProblem(None, None, f"{path}: {message}" if path else message)

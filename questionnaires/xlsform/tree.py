@@ -6,12 +6,14 @@ each at its own cell, so that one run lists everything the author has to change.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from questionnaires.xlsform.problems import Report
 from questionnaires.xlsform.types import RowType, parse_type
 from questionnaires.xlsform.workbook import MEDIA, Row, Sheet
 
+VARIABLE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,39}$")  # the schema's variable_id
 KNOWN = frozenset({
     "type", "name", "label", "hint", "relevant", "constraint", "constraint_message", "required", "appearance",
     "criterion", "scored",
@@ -93,6 +95,9 @@ def _check_name(node: Node, names: dict[str, str], report: Report) -> None:
     name = node.name
     if not name:
         report.problem(node.row.ref("name"), f"'{node.row.get('type')}' row has no name")
+    elif not VARIABLE_NAME.match(name):
+        report.problem(node.row.ref("name"), f"name '{name}' must start with a letter and hold only letters, digits "
+                                             "and '_' (it becomes a variable name in SPSS and Stata)")
     elif name in names:
         report.problem(node.row.ref("name"), f"duplicate name '{name}' (first used at {names[name]})")
     else:

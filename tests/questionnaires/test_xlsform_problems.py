@@ -155,3 +155,23 @@ def test_language_names_and_codes_are_understood():
     assert language_code("Tiếng Việt") == "vi"
     assert language_code("vi-VN") == "vi"
     assert language_code("Français") is None
+
+
+def test_survey_sheet_with_only_its_header_has_no_questions(tmp_path):
+    form = {**forms.PROVINCE_ONE_STOP, "survey": [forms.PROVINCE_ONE_STOP["survey"][0]]}
+    assert lines(convert(form, tmp_path)) == ["survey: the survey sheet has no questions"]
+
+
+def test_names_that_cannot_be_variable_names_and_empty_groups_are_reported(tmp_path):
+    rows = [["text", "so-tien", "Số tiền"], ["begin group", "empty", "Trống"], ["end group"]]
+    form = {**forms.PROVINCE_ONE_STOP, "survey": [*forms.PROVINCE_ONE_STOP["survey"], *rows]}
+    assert lines(convert(form, tmp_path)) == [
+        "survey!B13: name 'so-tien' must start with a letter and hold only letters, digits and '_' "
+        "(it becomes a variable name in SPSS and Stata)",
+        "survey!A14: group 'empty' has no questions",
+    ]
+
+
+def test_survey_sheet_without_type_column_is_reported_at_its_header(tmp_path):
+    form = {**forms.PROVINCE_ONE_STOP, "survey": [["name", "label"], ["q1", "Câu hỏi"]]}
+    assert lines(convert(form, tmp_path)) == ["survey!A1: the survey sheet has no 'type' column"]
