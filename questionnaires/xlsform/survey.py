@@ -35,6 +35,8 @@ class Built:
 
 @dataclass
 class SurveyBuilder:
+    """Builds sections from the survey tree, recording which choice lists are used and every problem met."""
+
     report: Report
     texts: TextReader
     lists: dict[str, ChoiceList]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -92,7 +93,9 @@ def read_grids(path: str | Path, report: Report) -> dict[str, list[tuple]] | Non
     """Every sheet's raw rows, by lower-cased sheet name; None (with a problem) when the file is not readable."""
     path = Path(path)
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
+        with warnings.catch_warnings():  # Excel extras (data validation, styles) do not matter to a questionnaire
+            warnings.simplefilter("ignore", UserWarning)
+            workbook = load_workbook(path, read_only=True, data_only=True)
         try:
             return {ws.title.strip().lower(): _grid(ws) for ws in workbook.worksheets}
         finally:
