@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
+import numpy as np
 import pandas as pd
 
 VARIABLE_TYPES = ("categorical", "flag", "integer", "decimal", "text", "date")
@@ -42,12 +43,15 @@ def _categorical(text: pd.Series, variable: Mapping, source: str) -> pd.Series:
     codes = [str(v["code"]) for v in variable.get("values", [])]
     valid = [c for c, v in zip(codes, variable.get("values", []), strict=True) if not v.get("missing")
              and c not in missing]
-    found = _first_bad(text, text.isin(codes))
+    position = pd.Index(codes, dtype=object).get_indexer(text.astype(object))  # one hash lookup per cell
+    found = _first_bad(text, pd.Series(position >= 0, index=text.index))
     if found:
         row, value = found
         raise _error(source, row, variable["name"], f"{value!r} is not one of its codes {codes}")
-    text = text.where(text.isin(valid), None)  # an option marked missing but not listed in missing_codes
-    return pd.Series(pd.Categorical(text, categories=valid), index=text.index, name=text.name)
+    # An option marked missing but not listed in missing_codes is missing too (index -1: the appended -1).
+    to_category = np.array([valid.index(c) if c in valid else -1 for c in codes] + [-1])
+    categorical = pd.Categorical.from_codes(to_category[position], categories=valid)
+    return pd.Series(categorical, index=text.index, name=text.name)
 
 
 def _flag(text: pd.Series, variable: Mapping, source: str) -> pd.Series:

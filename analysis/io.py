@@ -301,7 +301,7 @@ def _typed_column(column: pd.Series, variable: Mapping, source: str) -> pd.Serie
         text = column.fillna("").astype(str)  # text cells (CSV), taken as written: no per-cell Python call
     else:
         text = column.map(_cell_text)
-    text = text.where(~text.isin(missing) & (text != ""), None)
+    text = text.where(~text.isin(missing | {""}), None)
     return convert(text, variable, source)
 
 
