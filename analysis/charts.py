@@ -36,7 +36,8 @@ def plot_estimates(
     ax : matplotlib.axes.Axes, optional
         Where to draw; a new figure's axes by default.
     label : str, optional
-        Column naming each bar; by default the first column that is not an estimate column, else the index.
+        Column naming each bar; by default the domain columns that precede the estimate columns, joined with
+        " / " (so a ``by=["region", "area"]`` table reads "North / urban"), else the index.
     estimate : str, default "estimate"
         Column of bar heights.
     ci : (str, str), default ("ci_low", "ci_high")
@@ -206,15 +207,22 @@ def _palette(n: int) -> list:
 
 
 def _bar_names(results: pd.DataFrame, label: str | None, stat_columns: Sequence[str]) -> list[str]:
+    """The named column, else the leading domain columns joined ("North / urban"), else the index."""
     from analysis.results import ESTIMATE_COLUMNS
 
     if label is not None:
         if label not in results.columns:
             raise ValueError(f"label column {label!r} is not in the results")
         return [str(v) for v in results[label]]
-    others = [c for c in results.columns if c not in set(ESTIMATE_COLUMNS) | set(stat_columns)]
-    source = results[others[0]] if others else results.index
-    return [str(v) for v in source]
+    stats = set(ESTIMATE_COLUMNS) | set(stat_columns)
+    leading = []
+    for column in results.columns:
+        if column in stats:
+            break
+        leading.append(column)
+    if not leading:
+        return [str(v) for v in results.index]
+    return [" / ".join(str(v) for v in row) for row in results[leading].itertuples(index=False)]
 
 
 def _axes(ax):

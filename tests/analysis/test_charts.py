@@ -143,3 +143,18 @@ def test_likert_refuses_answers_outside_its_categories(ax, kwargs, message):
 def test_likert_refuses_an_item_without_answers(ax):
     with pytest.raises(ValueError, match=r"items \['Q9'\] have no answers"):
         plot_likert(pd.DataFrame({"Q9": [None, None]}), ax=ax, categories=["1", "2"])
+
+
+def test_two_domain_columns_name_each_bar_together(ax):
+    by_two = RESULTS.assign(area=["urban", "rural", "urban"])[["region", "area", *RESULTS.columns[1:]]]
+    plot_estimates(by_two, ax=ax)
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["North / urban", "Centre / rural", "South / urban"]
+
+
+def test_a_frequency_table_charts_its_percentages(ax):
+    table = pd.DataFrame({"stype": ["E", "H"], "n": [3, 1], "count": [30.0, 10.0], "count_se": [1.0, 1.0],
+                          "percent": [75.0, 25.0], "percent_se": [5.0, 5.0], "ci_low": [65.2, 15.2],
+                          "ci_high": [84.8, 34.8], "deff": [1.0, 1.0]})
+    plot_estimates(table, ax=ax, estimate="percent")
+    assert [p.get_height() for p in ax.patches] == pytest.approx([75, 25])
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["E", "H"]
