@@ -7,7 +7,7 @@ Problems the loader finds in the converted definition (an unknown item in an exp
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -56,14 +56,30 @@ def convert_xlsform(
     path = Path(path)
     report = Report()
     draft = _draft(path, {"id": form_id, "version": version, "methodology": methodology}, methodologies, report)
+    found = _in_sheet_order(report.warnings)
     if draft is None or report.problems:
-        return Conversion(str(path), problems=tuple(report.problems), warnings=tuple(report.warnings))
+        return Conversion(str(path), problems=_in_sheet_order(report.problems), warnings=found)
     try:
         questionnaire = questionnaire_from_dict(draft.definition, methodologies or {})
     except QuestionnaireError as error:
-        traced = tuple(_trace(p.path, p.message, draft.origins) for p in error.problems)
-        return Conversion(str(path), draft.definition, problems=traced, warnings=tuple(report.warnings))
-    return Conversion(str(path), draft.definition, questionnaire, warnings=tuple(report.warnings))
+        traced = _in_sheet_order(_trace(p.path, p.message, draft.origins) for p in error.problems)
+        return Conversion(str(path), draft.definition, problems=traced, warnings=found)
+    return Conversion(str(path), draft.definition, questionnaire, warnings=found)
+
+
+SHEET_ORDER = {None: 0, "settings": 1, "survey": 2, "choices": 3}
+
+
+def _in_sheet_order(problems: Iterable[XlsFormProblem]) -> tuple[XlsFormProblem, ...]:
+    """Problems as an author reads the workbook: settings, survey, choices; top to bottom, left to right."""
+
+    def key(problem: XlsFormProblem) -> tuple:
+        match = re.fullmatch(r"([A-Z]*)(\d*)", problem.cell or "")
+        letters, digits = match.groups() if match else ("", "")
+        sheet = None if (problem.sheet or "").startswith("--") else problem.sheet  # command-line options first
+        return SHEET_ORDER.get(sheet, 4), int(digits or 0), len(letters), letters
+
+    return tuple(sorted(problems, key=key))
 
 
 def _draft(path: Path, overrides: dict, methodologies: Mapping[str, Methodology] | None,
