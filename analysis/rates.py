@@ -202,20 +202,20 @@ def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
 
 def _with_rates(counts: pd.DataFrame, e: float | None) -> pd.DataFrame:
     c = {d: counts[d].to_numpy(dtype=float) for d in DISPOSITIONS}
-    interviews, partials = c["I"], c["I"] + c["P"]
-    eligible = partials + c["R"] + c["NC"] + c["O"]
+    interviews, i_plus_p = c["I"], c["I"] + c["P"]
+    eligible = i_plus_p + c["R"] + c["NC"] + c["O"]
     unknown = c["UH"] + c["UO"]
     e_used = _ratio(eligible, eligible + c["NE"]) if e is None else np.full(len(counts), float(e))
-    contacted = partials + c["R"] + c["O"]
+    contacted = i_plus_p + c["R"] + c["O"]
     known, all_cases = eligible, eligible + unknown
     estimated = eligible + np.nan_to_num(e_used) * unknown
     estimated = np.where(np.isnan(e_used) & (unknown > 0), np.nan, estimated)
     rates = {
-        "RR1": _ratio(interviews, all_cases), "RR2": _ratio(partials, all_cases),
-        "RR3": _ratio(interviews, estimated), "RR4": _ratio(partials, estimated),
-        "RR5": _ratio(interviews, known), "RR6": _ratio(partials, known),
-        "COOP1": _ratio(interviews, contacted), "COOP2": _ratio(partials, contacted),
-        "COOP3": _ratio(interviews, partials + c["R"]), "COOP4": _ratio(partials, partials + c["R"]),
+        "RR1": _ratio(interviews, all_cases), "RR2": _ratio(i_plus_p, all_cases),
+        "RR3": _ratio(interviews, estimated), "RR4": _ratio(i_plus_p, estimated),
+        "RR5": _ratio(interviews, known), "RR6": _ratio(i_plus_p, known),
+        "COOP1": _ratio(interviews, contacted), "COOP2": _ratio(i_plus_p, contacted),
+        "COOP3": _ratio(interviews, i_plus_p + c["R"]), "COOP4": _ratio(i_plus_p, i_plus_p + c["R"]),
         "REF1": _ratio(c["R"], all_cases), "REF2": _ratio(c["R"], estimated), "REF3": _ratio(c["R"], known),
         "CON1": _ratio(contacted, all_cases), "CON2": _ratio(contacted, estimated), "CON3": _ratio(contacted, known),
     }  # fmt: skip
