@@ -9,6 +9,7 @@ from before the step, multiplied by the weights after it. Categorical variables 
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -59,27 +60,33 @@ class CalibrationModel:
         return out
 
     def cross(self, w: np.ndarray, u: np.ndarray) -> np.ndarray:
-        """Return X' diag(w) u for u of shape n or n x k."""
-        u2 = u[:, None] if u.ndim == 1 else u
-        wu = u2 * w[:, None]
-        parts = []
-        for ca, la in zip(self.codes, self.n_levels, strict=True):
-            parts.append(np.column_stack([np.bincount(ca, weights=wu[:, j], minlength=la)
-                                          for j in range(wu.shape[1])]))
-        if self.numeric.shape[1]:
-            parts.append(self.numeric.T @ wu)
-        out = np.vstack(parts)
+        """Return X' diag(w) u for u of shape n (result p) or n x k (result p x k)."""
+        rows = np.ascontiguousarray((u[:, None] if u.ndim == 1 else u).T)
+        out = self.cross_rows(w, rows)
         return out[:, 0] if u.ndim == 1 else out
 
-    def fitted(self, beta: np.ndarray) -> np.ndarray:
-        """Return X beta (beta of shape p or p x k)."""
-        off = self._offsets()
-        shape = (len(self.numeric),) + beta.shape[1:]
-        out = np.zeros(shape)
-        for a, ca in enumerate(self.codes):
-            out += beta[off[a]:off[a + 1]][ca]
+    def cross_rows(self, w: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        """Return X' diag(w) U' for U given as k x n rows (one contiguous row per score); result p x k."""
+        weighted = rows * w
+        parts = [np.column_stack([np.bincount(ca, weights=row, minlength=la) for row in weighted])
+                 for ca, la in zip(self.codes, self.n_levels, strict=True)]
         if self.numeric.shape[1]:
-            out += self.numeric @ beta[off[-1]:]
+            parts.append(self.numeric.T @ weighted.T)
+        return np.vstack(parts)
+
+    def fitted(self, beta: np.ndarray) -> np.ndarray:
+        """Return X beta (beta of shape p, result n; or p x k, result n x k)."""
+        out = self.fitted_rows(beta[:, None] if beta.ndim == 1 else beta)
+        return out[0] if beta.ndim == 1 else out.T
+
+    def fitted_rows(self, beta: np.ndarray) -> np.ndarray:
+        """Return (X beta)' as k x n rows for beta of shape p x k."""
+        off = self._offsets()
+        out = np.zeros((beta.shape[1], len(self.numeric)))
+        for a, ca in enumerate(self.codes):
+            out += np.take(beta[off[a]:off[a + 1]].T, ca, axis=1)
+        if self.numeric.shape[1]:
+            out += (self.numeric @ beta[off[-1]:]).T
         return out
 
 
@@ -90,6 +97,11 @@ class CalibrationStep:
     model: CalibrationModel
     weights_before: np.ndarray
     weights_after: np.ndarray
+
+    @functools.cached_property
+    def _gram_inverse(self) -> np.ndarray:
+        """Generalised inverse of X' W X (weights before the step), computed once per step."""
+        return pseudo_inverse(self.model.gram(self.weights_before))
 
     def residualize(self, weighted_scores: np.ndarray) -> np.ndarray:
         """Replace weighted scores by calibration residuals (R: ``qr.resid(qr, x / w) * w``).
@@ -103,11 +115,20 @@ class CalibrationStep:
         -------
         numpy.ndarray
             n x k matrix of ``w_after * (u - X beta)``, with ``u = scores / w_after`` and ``beta`` the
-            least-squares fit weighted by ``w_before``.
+            least-squares fit weighted by ``w_before`` (computed on contiguous k x n rows, returned transposed).
         """
-        u = weighted_scores / self.weights_after[:, None]
-        beta = solve_normal(self.model.gram(self.weights_before), self.model.cross(self.weights_before, u))
-        return (u - self.model.fitted(beta)) * self.weights_after[:, None]
+        rows = np.ascontiguousarray(weighted_scores.T) / self.weights_after
+        beta = self._gram_inverse @ self.model.cross_rows(self.weights_before, rows)
+        rows -= self.model.fitted_rows(beta)
+        rows *= self.weights_after
+        return rows.T
+
+
+def pseudo_inverse(gram: np.ndarray) -> np.ndarray:
+    """Moore-Penrose inverse of a symmetric positive semi-definite matrix (rank-deficient when margins overlap)."""
+    values, vectors = np.linalg.eigh(gram)
+    keep = values > 1e-10 * max(values.max(initial=0.0), 1e-300)
+    return (vectors[:, keep] / values[keep]) @ vectors[:, keep].T
 
 
 def solve_normal(gram: np.ndarray, rhs: np.ndarray) -> np.ndarray:

@@ -61,10 +61,8 @@ def group_sum(values: np.ndarray, codes: np.ndarray, size: int) -> np.ndarray:
     """Sum the rows of `values` (n or n x k) by integer `codes` into `size` groups."""
     if values.ndim == 1:
         return np.bincount(codes, weights=values, minlength=size)
-    out = np.empty((size, values.shape[1]))
-    for j in range(values.shape[1]):
-        out[:, j] = np.bincount(codes, weights=values[:, j], minlength=size)
-    return out
+    columns = np.ascontiguousarray(values.T)  # bincount reads each column contiguously, not strided
+    return np.column_stack([np.bincount(codes, weights=column, minlength=size) for column in columns])
 
 
 def total_vcov(stages: tuple[Stage, ...], weighted_scores: np.ndarray) -> np.ndarray:

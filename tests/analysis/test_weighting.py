@@ -65,6 +65,19 @@ def test_raking_with_a_joint_margin_matches_r(dclus1, api_margins):
     assert mean.se == pytest.approx(22.731, abs=0.0005)
 
 
+def test_domain_mean_on_a_raked_design_equals_the_ratio_form(dclus1, apiclus1, api_margins):
+    # R's tests/domain.R checks, on raked and calibrated dclus1, that a domain mean equals the ratio
+    # svyratio(~I(api00*(comp.imp=="Yes")), ~as.numeric(comp.imp=="Yes")) in estimate and standard error
+    flagged = apiclus1.assign(yes=(apiclus1["comp.imp"] == "Yes").astype(float))
+    flagged["api00_yes"] = flagged["api00"] * flagged["yes"]
+    design = SurveyDesign(flagged, weights="pw", ids="dnum", fpc="fpc")
+    raked = rake(design, {"stype": api_margins["stype"], "sch.wide": api_margins["sch.wide"]}).design
+    domain = raked.mean("api00", by="comp.imp").set_index("comp.imp").loc["Yes"]
+    as_ratio = raked.ratio("api00_yes", "yes")
+    assert domain["estimate"] == pytest.approx(as_ratio.estimate, rel=1e-12)
+    assert domain["se"] == pytest.approx(as_ratio.se, rel=1e-9)
+
+
 def test_calibration_by_raking_equals_iterative_raking(dclus1, api_margins):
     margins = {"stype": api_margins["stype"], "sch.wide": api_margins["sch.wide"]}
     raked = rake(dclus1, margins, tol=1e-10).design
