@@ -58,6 +58,7 @@ def issue(survey: Survey, unit: Unit, group: RespondentGroup, count: int) -> lis
         raise OperatorError(f"group {group.code!r} is not invited to survey {survey.slug!r} (groups: {allowed})")
     if not 1 <= count <= MAX_BATCH:
         raise OperatorError(f"count must be between 1 and {MAX_BATCH}, got {count}")
+    _check_unit_level(survey, unit, group)
     codes = [generate_code() for _ in range(count)]
     db.session.add_all(
         Invitation(survey=survey, unit=unit, group=group, code_hash=hash_code(code), status="issued")
@@ -65,6 +66,18 @@ def issue(survey: Survey, unit: Unit, group: RespondentGroup, count: int) -> lis
     )
     db.session.flush()
     return codes
+
+
+def _check_unit_level(survey: Survey, unit: Unit, group: RespondentGroup) -> None:
+    """The methodology says at which level a group answers (department leaders in departments...)."""
+    from survey_app.services.surveys import questionnaire_for
+
+    methodology = questionnaire_for(survey).methodology
+    declared = methodology.group(group.code) if methodology else None
+    if declared is not None and declared.unit_level and declared.unit_level != unit.level:
+        raise OperatorError(
+            f"group {group.code!r} answers for a {declared.unit_level}, but {unit.code!r} is a {unit.level}"
+        )
 
 
 def find_invitation(code: str) -> Invitation:

@@ -11,7 +11,8 @@ from survey_app.extensions import db
 from survey_app.models import Invitation, QuestionnaireVersion, Survey
 from survey_app.services import invitations
 
-UNITS = "code,name_vi,name_en,level,parent_code\nHP,Hải Phòng,,province,\nHP-SNV,Sở Nội vụ,,department,HP\n"
+UNITS = ("code,name_vi,name_en,level,parent_code\nHP,Hải Phòng,,province,\nHP-SNV,Sở Nội vụ,,department,HP\n"
+         "HP-HB,Quận Hồng Bàng,,district,HP\n")
 CREATE = ["surveys", "create", "--slug", "par-dept", "--questionnaire", "par_f02_dept_leader@2021.1",
           "--title", "PAR 2021: lãnh đạo sở", "--groups", "dept_leader",
           "--opens", "2026-01-01T08:00", "--closes", "2036-01-01"]
@@ -80,13 +81,15 @@ def test_issued_codes_are_written_with_their_links_and_only_their_hashes_are_sto
         assert stored == {invitations.hash_code(r["code"]) for r in rows}
 
 
-def test_issuing_for_an_unknown_unit_or_group_names_it(app, runner, frame, tmp_path):
+def test_issuing_for_an_unknown_or_mismatched_unit_or_group_names_it(app, runner, frame, tmp_path):
     runner.invoke(args=CREATE)
     base = ["invitations", "issue", "--survey", "par-dept", "--count", "1", "--out", str(tmp_path / "c.csv")]
     result = runner.invoke(args=[*base, "--unit", "XX", "--group", "dept_leader"])
     assert result.exit_code == 1 and "no unit has the code 'XX'" in result.output
     result = runner.invoke(args=[*base, "--unit", "HP-SNV", "--group", "martians"])
     assert result.exit_code == 1 and "no respondent group has the code 'martians'" in result.output
+    result = runner.invoke(args=[*base, "--unit", "HP-HB", "--group", "dept_leader"])
+    assert result.exit_code == 1 and "answers for a department, but 'HP-HB' is a district" in result.output
     assert not (tmp_path / "c.csv").exists()
 
 
