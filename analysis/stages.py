@@ -114,10 +114,19 @@ def _stage_units(data, ids, stratum, stratum_labels, nest):
         units.append(unit)
         outers.append(outer)
         labels.append(outer_labels)
-        first_row = np.unique(unit, return_index=True)[1]
         outer = unit
-        outer_labels = [f"{column}={data[column].iloc[i]}" for i in first_row]
+        outer_labels = _UnitLabels(data[column], np.unique(unit, return_index=True)[1])
     return units, outers, labels
+
+
+class _UnitLabels:
+    """Names of the units of a stage ("dnum=637"), built only when a message needs one."""
+
+    def __init__(self, column: pd.Series, first_row: np.ndarray):
+        self._column, self._first_row = column, first_row
+
+    def __getitem__(self, unit: int) -> str:
+        return f"{self._column.name}={self._column.iloc[int(self._first_row[unit])]}"
 
 
 def _check_nested(data, column, raw, stratum, stratum_labels):

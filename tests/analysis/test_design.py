@@ -150,3 +150,14 @@ def test_design_keeps_its_own_copy_of_the_data(apiclus1):
     before = design.mean("api00").estimate
     data["api00"] = 0
     assert design.mean("api00").estimate == before
+
+
+def test_a_lonely_second_stage_unit_is_named_with_its_cluster(apiclus2):
+    data = apiclus2.copy()
+    row = data.index[data["fpc2"] == 1][0]  # a district with one school sampled out of one
+    data.loc[row, "fpc2"] = 5  # now one school sampled out of five: its variance is unknown
+    district = data.loc[row, "dnum"]
+    with pytest.raises(DesignError, match=rf"dnum={district} at stage 2 has only one sampled unit"):
+        SurveyDesign(data, ids=["dnum", "snum"], fpc=["fpc1", "fpc2"])
+    certainty = SurveyDesign(data, ids=["dnum", "snum"], fpc=["fpc1", "fpc2"], lonely_psu="certainty")
+    assert certainty.mean("api00").se > 0
