@@ -1,7 +1,7 @@
 """The one form generator: a Flask-WTF form class built at run time from a questionnaire Section.
 
-Every question type is registered once in :data:`QUESTION_TYPES` (ItemType -> field factory + widget template), so a
-new questionnaire never needs a hand-written form and a new question type is one entry here plus one template.
+Every question type is registered once in :data:`QUESTION_TYPES` (ItemType -> field factory + widget macro), so a
+new questionnaire never needs a hand-written form and a new question type is one entry here plus one macro.
 Validation of the values is not done by WTForms: ``questionnaires.answers.check_page`` is the single source of truth
 (shared with imports and tests); the form renders the fields, keeps what was posted and carries the CSRF token.
 """
@@ -14,12 +14,14 @@ from dataclasses import dataclass
 from threading import Lock
 
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 from wtforms import Field, HiddenField, RadioField, SelectChoice, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.core import UnboundField
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from questionnaires.model import Item, ItemType, Questionnaire, Required, Section
+from survey_app.respondent.option_inputs import option_inputs
 
 # Posted names that are not answers: everything else is handed to check_page, which reports unknown names.
 CONTROL_FIELDS = frozenset({"csrf_token", "soft_ack", "action"})
@@ -30,9 +32,10 @@ FieldFactory = Callable[[Item, str], Iterable[tuple[str, UnboundField]]]
 
 @dataclass(frozen=True)
 class QuestionType:
-    """How one ItemType becomes form fields (one per answer variable) and which widget template renders them."""
+    """How one ItemType becomes form fields (one per answer variable) and which widget renders them: the name of a
+    macro in ``templates/respondent/widgets.html``."""
 
-    template: str
+    widget: str
     make_fields: FieldFactory
 
 
@@ -102,16 +105,16 @@ def _no_fields(item: Item, language: str):
 
 
 QUESTION_TYPES: Mapping[ItemType, QuestionType] = {
-    ItemType.SINGLE_CHOICE: QuestionType("respondent/questions/choice.html", _choice_fields),
-    ItemType.RATING: QuestionType("respondent/questions/choice.html", _choice_fields),
-    ItemType.MULTIPLE_CHOICE: QuestionType("respondent/questions/choice.html", _multiple_fields),
-    ItemType.MATRIX: QuestionType("respondent/questions/matrix.html", _matrix_fields),
-    ItemType.INTEGER: QuestionType("respondent/questions/input.html", _number_fields),
-    ItemType.DECIMAL: QuestionType("respondent/questions/input.html", _number_fields),
-    ItemType.TEXT: QuestionType("respondent/questions/input.html", _text_fields),
-    ItemType.LONG_TEXT: QuestionType("respondent/questions/input.html", _text_fields),
-    ItemType.DATE: QuestionType("respondent/questions/input.html", _date_fields),
-    ItemType.NOTE: QuestionType("respondent/questions/note.html", _no_fields),
+    ItemType.SINGLE_CHOICE: QuestionType("choice", _choice_fields),
+    ItemType.RATING: QuestionType("choice", _choice_fields),
+    ItemType.MULTIPLE_CHOICE: QuestionType("choice", _multiple_fields),
+    ItemType.MATRIX: QuestionType("matrix", _matrix_fields),
+    ItemType.INTEGER: QuestionType("input", _number_fields),
+    ItemType.DECIMAL: QuestionType("input", _number_fields),
+    ItemType.TEXT: QuestionType("input", _text_fields),
+    ItemType.LONG_TEXT: QuestionType("input", _text_fields),
+    ItemType.DATE: QuestionType("input", _date_fields),
+    ItemType.NOTE: QuestionType("note", _no_fields),
 }
 
 _CACHE: OrderedDict[tuple[str, ...], type[PageForm]] = OrderedDict()
@@ -165,15 +168,16 @@ def posted_answers(formdata: MultiDict) -> dict[str, list[str]]:
 
 @dataclass(frozen=True)
 class Question:
-    """One item ready for its widget template: the item, its bound fields, and display texts."""
+    """One item ready for its widget macro: the item, its bound fields, and display texts."""
 
     item: Item
-    template: str
+    widget: str
     fields: tuple[Field, ...]
     text: str
     hint: str | None
     required: bool
     soft: bool
+    form_class: type
 
     @property
     def field(self) -> Field | None:
@@ -187,13 +191,13 @@ class Question:
             return extra
         return {"type": extra.pop("type", "text"), **extra}
 
-    @staticmethod
-    def chosen(field: Field) -> frozenset[str]:
-        """The option codes currently selected in a choice field (one for radios, several for checkboxes)."""
-        data = field.data
-        if data is None or data == "":
-            return frozenset()
-        return frozenset(str(d) for d in data) if isinstance(data, list | tuple) else frozenset({str(data)})
+    def options(self, field: Field, disabled: bool = False) -> Markup:
+        """The options of one of this question's fields as labelled inputs (matrix rows as table cells)."""
+        if self.item.type is ItemType.MATRIX:
+            style = "cell"
+        else:
+            style = "checkbox" if self.item.type is ItemType.MULTIPLE_CHOICE else "radio"
+        return option_inputs(self.form_class, field, style, disabled)
 
 
 def questions(form: PageForm, section: Section, language: str) -> list[Question]:
@@ -202,10 +206,10 @@ def questions(form: PageForm, section: Section, language: str) -> list[Question]
     for item in section.items:
         kind = QUESTION_TYPES[item.type]
         result.append(Question(
-            item=item, template=kind.template,
+            item=item, widget=kind.widget,
             fields=tuple(form[name] for name in item.variables),
             text=item.text.get(language), hint=item.hint.get(language) if item.hint else None,
-            required=item.required is Required.YES, soft=item.required is Required.SOFT,
+            required=item.required is Required.YES, soft=item.required is Required.SOFT, form_class=type(form),
         ))
     return result
 

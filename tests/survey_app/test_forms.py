@@ -18,8 +18,8 @@ from survey_app.respondent.forms import (
 )
 from tests.survey_app.respondent_support import FLOW_QUESTIONNAIRE
 
-RENDER = """{% for q in questions %}{% set hidden = False %}<div id="q-{{ q.item.id }}">{% include q.template %}</div>
-{% endfor %}"""
+RENDER = """{% import "respondent/widgets.html" as widgets %}{% for q in questions %}<div id="q-{{ q.item.id }}">
+{{ widgets[q.widget](q, problems, warnings, False) }}</div>{% endfor %}"""
 
 
 @pytest.fixture
@@ -35,8 +35,11 @@ def rendered(app, questionnaire, section_index: int, answers=None, language="vi"
                                       problems=problems or {}, warnings={})
 
 
-def test_every_question_type_has_a_field_factory_and_a_template():
+def test_every_question_type_has_a_field_factory_and_a_widget(app):
     assert set(QUESTION_TYPES) == set(ItemType)
+    with app.app_context():
+        widgets = app.jinja_env.get_template("respondent/widgets.html").module
+        assert all(callable(getattr(widgets, kind.widget, None)) for kind in QUESTION_TYPES.values())
 
 
 def test_a_page_form_has_one_field_per_answer_variable_and_matrix_rows_are_fields(app, questionnaire):
