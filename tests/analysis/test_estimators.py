@@ -5,6 +5,7 @@ Sources (all public, cited per test):
 - [domain] r-survey.r-forge.r-project.org/survey/example-domain.html (svyby with keep.var=TRUE);
 - [summary] r-survey.r-forge.r-project.org/survey/example-summary.html (svymean of a factor);
 - [deff] R survey ``tests/deff.Rout.save`` (Takahiro Tsuchiya's example).
+- R output quoted in other public documentation where named in the test.
 """
 
 from __future__ import annotations
@@ -109,6 +110,16 @@ def test_design_effects_match_r_deff_example():
     assert total.estimate == pytest.approx(113700, abs=0.5)
     assert total.se == pytest.approx(35626, abs=0.5)
     assert total.deff == pytest.approx(1.0101, abs=5e-5)
+
+
+def test_design_effects_on_the_api_designs_match_r(dclus1, apisrs):
+    # R output quoted in the Survey.jl documentation (docs on deff):
+    # svymean(~api00, dclus1, deff=TRUE): 644.169 (23.542) DEff 9.3459;
+    # svymean(~api00, svydesign(id=~1, weights=~pw, data=apisrs), deff=TRUE): 656.5850 (9.4028) DEff 1.0334
+    assert dclus1.mean("api00").deff == pytest.approx(9.3459, abs=5e-5)
+    srs = SurveyDesign(apisrs, weights="pw").mean("api00")
+    assert srs.se == pytest.approx(9.4028, abs=5e-5)
+    assert srs.deff == pytest.approx(1.0334, abs=5e-5)
 
 
 def test_confidence_interval_is_estimate_plus_minus_1_96_se(dclus1):
