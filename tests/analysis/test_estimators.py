@@ -137,3 +137,21 @@ def test_estimates_table_has_the_contract_columns(dclus1):
 def test_text_column_asks_for_proportion(dclus1):
     with pytest.raises(ValueError, match="not numeric.*proportion"):
         dclus1.mean("stype")
+
+
+def test_one_stage_cluster_with_replacement_matches_r(apiclus1):
+    # R output in a public (Estonian-language) survey tutorial, des_clus = svydesign(id=~dnum, weights=~pw,
+    # data=apiclus1) without fpc: svymean api00 644.17 (23.779), api99 606.98 (24.469);
+    # svyby(~api00, ~stype, des_clus, svymean): E 648.8681 (22.58731), H 618.5714 (38.40263), M 631.4400 (31.92737);
+    # svyquantile(~api00, des_clus, c(.25,.5,.75)): 552 [491, 628] se 31.93791; 652 [559, 715] 36.36725;
+    # 719 [696, 777] 18.88300
+    design = SurveyDesign(apiclus1, weights="pw", ids="dnum")
+    assert design.mean("api00").se == pytest.approx(23.779, abs=5e-4)
+    assert design.mean("api99").se == pytest.approx(24.469, abs=5e-4)
+    by_type = design.mean("api00", by="stype")
+    np.testing.assert_allclose(by_type["estimate"], [648.8681, 618.5714, 631.4400], atol=5e-5)
+    np.testing.assert_allclose(by_type["se"], [22.58731, 38.40263, 31.92737], atol=5e-6)
+    quartiles = design.quantile("api00", [0.25, 0.5, 0.75])
+    np.testing.assert_array_equal(quartiles[["estimate", "ci_low", "ci_high"]],
+                                  [[552, 491, 628], [652, 559, 715], [719, 696, 777]])
+    np.testing.assert_allclose(quartiles["se"], [31.93791, 36.36725, 18.88300], atol=5e-6)
