@@ -16,7 +16,15 @@ import pandas as pd
 from . import estimators, quantiles
 from .calibration import CalibrationStep
 from .results import Estimate
-from .stages import LONELY_PSU_OPTIONS, DesignError, LonelyPsu, build_stages, codes_of
+from .stages import (
+    LONELY_PSU_OPTIONS,
+    DesignError,
+    LonelyPsu,
+    build_stages,
+    check_columns,
+    codes_of,
+    design_weights,
+)
 from .variance import Stage, total_vcov
 
 __all__ = ["SurveyDesign", "DesignError"]
@@ -76,12 +84,12 @@ class SurveyDesign:
         ids_list, fpc_list = _as_list(ids), _as_list(fpc)
         weight_name = weights if isinstance(weights, str) else None
         design_columns = ids_list + fpc_list + ([strata] if strata else []) + ([weight_name] if weight_name else [])
-        _check_columns(data, design_columns)
+        check_columns(data, design_columns)
         if len(data) == 0:
             raise DesignError("the data has no rows")
         frame = data.reset_index(drop=True).copy()
         stages, implied, n_psu, n_strata = build_stages(frame, ids_list, strata, fpc_list, nest, lonely_psu)
-        w = _weights(frame, weights, implied)
+        w = design_weights(frame, weights, implied)
         self._set(_data=frame, _weights=_read_only(w), _stages=stages, _calibration=(), _n_psu=n_psu, _codes={},
                   _n_strata=n_strata, _spec={"weights": weights if weight_name else None, "strata": strata,
                                              "ids": tuple(ids_list), "fpc": tuple(fpc_list), "nest": nest,
@@ -290,35 +298,6 @@ class SurveyDesign:
             An `Estimate` for one `q` without `by`, else a table with a ``quantile`` column.
         """
         return quantiles.quantile(self, var, q, by=by, na_rm=na_rm)
-
-
-def _check_columns(data: pd.DataFrame, columns: list[str]) -> None:
-    missing = [c for c in columns if c not in data.columns]
-    if missing:
-        raise DesignError(f"column(s) {', '.join(repr(c) for c in missing)} not in the data "
-                          f"(columns are: {', '.join(map(str, data.columns[:20]))}...)")
-    for column in columns:
-        if data[column].isna().any():
-            row = int(np.flatnonzero(data[column].isna().to_numpy())[0])
-            raise DesignError(f"design column '{column}' has a missing value (row {row})")
-
-
-def _weights(frame: pd.DataFrame, weights, implied: np.ndarray | None) -> np.ndarray:
-    if weights is None:
-        return implied.astype(float) if implied is not None else np.ones(len(frame))
-    if isinstance(weights, str):
-        values = pd.to_numeric(frame[weights], errors="coerce").to_numpy(dtype=float)
-        where = f"weight column '{weights}'"
-    else:
-        values = np.asarray(weights, dtype=float)
-        where = "weights"
-        if values.shape != (len(frame),):
-            raise DesignError(f"{where} must have one value per row ({len(frame)}), got shape {values.shape}")
-    bad = np.flatnonzero(~np.isfinite(values) | (values <= 0))
-    if bad.size:
-        raise DesignError(f"{where} must be positive numbers: row {int(bad[0])} has {values[bad[0]]!r} "
-                          f"({bad.size} such row(s))")
-    return values
 
 
 def _read_only(array: np.ndarray) -> np.ndarray:

@@ -63,6 +63,37 @@ def pair_codes(outer: np.ndarray, inner: np.ndarray) -> np.ndarray:
     return np.unique(combined, return_inverse=True)[1].astype(np.int64)
 
 
+def check_columns(data: pd.DataFrame, columns: list[str]) -> None:
+    """Refuse design columns that are absent or have missing values, naming the column and a row."""
+    missing = [c for c in columns if c not in data.columns]
+    if missing:
+        raise DesignError(f"column(s) {', '.join(repr(c) for c in missing)} not in the data "
+                          f"(columns are: {', '.join(map(str, data.columns[:20]))}...)")
+    for column in columns:
+        if data[column].isna().any():
+            row = int(np.flatnonzero(data[column].isna().to_numpy())[0])
+            raise DesignError(f"design column '{column}' has a missing value (row {row})")
+
+
+def design_weights(frame: pd.DataFrame, weights, implied: np.ndarray | None) -> np.ndarray:
+    """The design weights: a column, an array, those implied by the fpc, or 1; refusing non-positive ones."""
+    if weights is None:
+        return implied.astype(float) if implied is not None else np.ones(len(frame))
+    if isinstance(weights, str):
+        values = pd.to_numeric(frame[weights], errors="coerce").to_numpy(dtype=float)
+        where = f"weight column '{weights}'"
+    else:
+        values = np.asarray(weights, dtype=float)
+        where = "weights"
+        if values.shape != (len(frame),):
+            raise DesignError(f"{where} must have one value per row ({len(frame)}), got shape {values.shape}")
+    bad = np.flatnonzero(~np.isfinite(values) | (values <= 0))
+    if bad.size:
+        raise DesignError(f"{where} must be positive numbers: row {int(bad[0])} has {values[bad[0]]!r} "
+                          f"({bad.size} such row(s))")
+    return values
+
+
 def build_stages(data: pd.DataFrame, ids: list[str], strata: str | None, fpc: list[str], nest: bool,
                  lonely_psu: str) -> tuple[tuple[Stage, ...], np.ndarray | None, int, int]:
     """Validate the design columns and precompute the stages.
