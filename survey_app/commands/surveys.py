@@ -117,3 +117,16 @@ def list_command() -> None:
             f"{'anonymous' if s.anonymous else 'identified':<10} {survey_state(s).value:<12} {period} "
             f"{counts.get(s.id, 0)} response(s)"
         )
+
+
+@surveys_cli.command("scrub")
+@with_appcontext
+def scrub_command() -> None:
+    """Erase the database's memory of the order rows were written in (daily while a survey collects).
+
+    On PostgreSQL, transaction stamps and physical row order could otherwise pair a first visit with its
+    submit; see survey_app/services/maintenance.py.
+    """
+    from survey_app.services.maintenance import scrub_row_history
+
+    click.echo(f"Scrubbed: {scrub_row_history()}.")
