@@ -105,3 +105,15 @@ def test_a_revoked_code_is_marked_and_an_unknown_code_cannot_be_revoked(app, run
         assert db.session.scalar(sa.select(Invitation.status)) == "revoked"
     result = runner.invoke(args=["invitations", "revoke", "0000-0000-0000-0000"])
     assert result.exit_code == 1 and "no invitation has the code" in result.output
+
+
+def test_an_open_link_survey_takes_quotas_per_unit(app, runner, frame):
+    result = runner.invoke(args=["surveys", "create", "--slug", "sipas", "--questionnaire", "sipas_2023_citizen@2023.1",
+                                 "--title", "SIPAS", "--access", "open", "--groups", "citizen",
+                                 "--opens", "2026-01-01", "--closes", "2036-01-01", "--quota", "HP-SNV=30",
+                                 "--quota", "HP-HB=25"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        survey = db.session.scalar(sa.select(Survey))
+        assert survey.access == "open"
+        assert sorted((q.unit.code, q.quota) for q in survey.quotas) == [("HP-HB", 25), ("HP-SNV", 30)]
