@@ -8,6 +8,7 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 
 from questionnaires.model import Questionnaire
 from survey_app.extensions import db
@@ -116,7 +117,11 @@ def save_page(draft: Draft, section_id: str, values: Mapping[str, object], quest
     kept, _ = apply_relevance(questionnaire, merged)
     draft.answers = dict(kept)
     draft.current_section = section_id
-    db.session.flush()
+    try:
+        db.session.flush()
+    except StaleDataError:  # submitted from another tab in the meantime: the draft row is gone
+        db.session.rollback()
+        raise AlreadySubmitted()
     return draft
 
 

@@ -277,3 +277,13 @@ def test_paper_entry_reads_typed_in_text_and_refuses_impossible_answers(surveys,
         responses.enter_paper(survey, unit, None, {"Q1": "1", "Q2": "500", "Q4_a": "Z"}, storage_questionnaire)
     assert "Q4_a: not_an_option" in str(caught.value)
     assert count(Response) == 1
+
+
+def test_saving_a_page_of_a_draft_submitted_meanwhile_says_already_submitted(surveys, storage_questionnaire):
+    _, draft = start(surveys)
+    fill(draft, storage_questionnaire)
+    db.session.commit()
+    with db.engine.begin() as other_tab:
+        other_tab.execute(sa.delete(Draft).where(Draft.id == draft.id))
+    with pytest.raises(AlreadySubmitted):
+        drafts.save_page(draft, "S3", {"Q5": "late"}, storage_questionnaire)
