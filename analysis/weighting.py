@@ -230,9 +230,10 @@ def rake(design: SurveyDesign, margins: Mapping[MarginKey, Population], tol: flo
 def trim(design: SurveyDesign, lower: float | None = None, upper: float | None = None) -> SurveyDesign:
     """Trim weights to [lower, upper], spreading what was cut over the untrimmed weights to keep the total.
 
-    The untrimmed weights are all scaled by one common factor c, chosen so that the weights
-    ``clip(c * w, lower, upper)`` keep the original total: redistribution in proportion to the weights,
-    repeated until no weight crosses a bound (R's ``trimWeights(strict=TRUE)``), solved directly.
+    The final weights are ``clip(c * w, lower, upper)`` with one common factor c chosen so the total is kept:
+    what is cut is spread over the weights inside the bounds in proportion to their size, and no weight ends
+    outside. With a single bound this is the fixed point of R's ``trimWeights(strict=TRUE)``, found directly
+    (a root in c) instead of by repeated passes.
 
     Parameters
     ----------
