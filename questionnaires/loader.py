@@ -230,8 +230,11 @@ def _raise_if_problems(result: LoadResult) -> LoadResult:
 def load_file(path: str | Path) -> Questionnaire | Methodology:
     """One file; a questionnaire finds its methodology beside it, in ``../methodology/``, or among the bundled."""
     path = Path(path)
-    near = [p for p in (path.parent, path.parent.parent / "methodology") if p.is_dir()]
-    neighbours = [f for f in yaml_files(near) if f.resolve() != path.resolve() and _is_methodology(f)]
+    neighbours: list[Path] = []
+    if not _is_methodology(path):  # a methodology stands alone; a questionnaire may need one beside it
+        folders = {p.resolve(): p for p in (path.parent, path.parent.parent / "methodology") if p.is_dir()}
+        neighbours = [f for f in yaml_files(list(folders.values())) if f.resolve() != path.resolve()
+                      and _is_methodology(f)]
     result = _raise_if_problems(load_files([*neighbours, path]))
     if result.questionnaires:
         return result.questionnaires[0]

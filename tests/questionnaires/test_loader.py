@@ -111,6 +111,13 @@ def test_load_file_finds_the_methodology_beside_the_definitions_folder():
     assert methodology.subcriterion("F1.C1.S1").provisional
 
 
+def test_load_file_on_a_methodology_beside_other_methodologies_loads_it_alone():
+    bundled = BUNDLED_DIR / "methodology"
+    for path in sorted(bundled.glob("*.yaml")):
+        methodology = load_file(path)
+        assert isinstance(methodology, Methodology) and methodology.path == str(path)
+
+
 def test_load_methodologies_gives_them_by_id():
     assert list(load_methodologies(VALID / "methodology")) == ["par_demo_2021"]
 
