@@ -179,43 +179,50 @@ def drive(name: str, sessions: list, request: Callable, seconds: float) -> Resul
     return Result(name, len(flat), sum(errors), time.monotonic() - begun, flat)
 
 
+class Scenarios:
+    """The four measured request kinds, each a (sessions, request) pair ready to be driven."""
+
+    def __init__(self, app_base: str, ref_base: str, codes: list[str], items: int):
+        import requests
+
+        self.ours = [requests.Session() for _ in codes]
+        self.reference = [requests.Session() for _ in codes]
+        tokens = []
+        for session, code in zip(self.ours, codes, strict=True):
+            html = session.get(f"{app_base}/s/{code}/p/1", timeout=30).text
+            tokens.append(re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1))
+        body = form_body(items)
+        ref_body = {**body, "action": "next", "csrf_token": "x" * 90}
+        pages = [f"{app_base}/s/{code}/p/1" for code in codes]
+        self.kinds: dict[str, tuple[list, Callable]] = {
+            "parsurvey page GET": (self.ours, lambda s, i: s.get(pages[i], timeout=30).status_code == 200),
+            "reference page GET": (self.reference,
+                                   lambda s, _i: s.get(f"{ref_base}/page", timeout=30).status_code == 200),
+            "parsurvey page POST": (self.ours, lambda s, i: s.post(
+                pages[i], data={**body, "action": "next", "csrf_token": tokens[i]}, allow_redirects=False,
+                timeout=30).status_code == 302),
+            "reference INSERT POST": (self.reference, lambda s, _i: s.post(
+                f"{ref_base}/page", data=ref_body, allow_redirects=False, timeout=30).status_code == 302),
+        }
+
+
+def measure(scenarios: Scenarios, seconds: float, rounds: int) -> list[Result]:
+    """Alternate the scenarios in ``rounds`` short rounds, so a busy machine slows both sides alike."""
+    totals: dict[str, Result] = {name: Result(name, 0, 0, 0.0, []) for name in scenarios.kinds}
+    for _ in range(rounds):
+        for name, (sessions, request) in scenarios.kinds.items():
+            one = drive(name, sessions, request, seconds / rounds)
+            total = totals[name]
+            total.requests += one.requests
+            total.errors += one.errors
+            total.seconds += one.seconds
+            total.latencies.extend(one.latencies)
+    return [totals[n] for n in ("parsurvey page GET", "parsurvey page POST", "reference page GET",
+                                "reference INSERT POST")]
+
+
 def form_body(items: int) -> dict[str, str]:
     return {f"Q{i}": ("B" if i % 2 else "7") for i in range(1, items + 1)}
-
-
-def measure_parsurvey(base: str, codes: list[str], items: int, seconds: float) -> tuple[Result, Result]:
-    import requests
-
-    sessions = [requests.Session() for _ in codes]
-    tokens = []
-    for session, code in zip(sessions, codes, strict=True):
-        html = session.get(f"{base}/s/{code}/p/1", timeout=30).text
-        tokens.append(re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1))
-    body = form_body(items)
-
-    def show(session, i):
-        return session.get(f"{base}/s/{codes[i]}/p/1", timeout=30).status_code == 200
-
-    def save(session, i):
-        data = {**body, "action": "next", "csrf_token": tokens[i]}
-        return session.post(f"{base}/s/{codes[i]}/p/1", data=data, allow_redirects=False, timeout=30).status_code == 302
-
-    return drive("parsurvey page GET", sessions, show, seconds), drive("parsurvey page POST", sessions, save, seconds)
-
-
-def measure_reference(base: str, clients: int, items: int, seconds: float) -> tuple[Result, Result]:
-    import requests
-
-    sessions = [requests.Session() for _ in range(clients)]
-    body = {**form_body(items), "action": "next", "csrf_token": "x" * 90}
-
-    def show(session, _i):
-        return session.get(f"{base}/page", timeout=30).status_code == 200
-
-    def save(session, _i):
-        return session.post(f"{base}/page", data=body, allow_redirects=False, timeout=30).status_code == 302
-
-    return drive("reference page GET", sessions, show, seconds), drive("reference INSERT POST", sessions, save, seconds)
 
 
 def report(results: list[Result]) -> None:
@@ -233,6 +240,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--items", type=int, default=60, help="questions on the measured page")
     parser.add_argument("--clients", type=int, default=8, help=f"concurrent clients (at most {MAX_CLIENTS})")
     parser.add_argument("--seconds", type=float, default=8.0, help=f"per scenario (at most {MAX_SECONDS})")
+    parser.add_argument("--rounds", type=int, default=4, help="alternations of the four scenarios")
     args = parser.parse_args(argv)
     clients, seconds = max(1, min(args.clients, MAX_CLIENTS)), max(1.0, min(args.seconds, MAX_SECONDS))
     with tempfile.TemporaryDirectory(prefix="parsurvey-bench-") as folder:
@@ -250,13 +258,12 @@ def main(argv: list[str] | None = None) -> None:
             servers.append(app_server)
             ref_server, ref_base = start_server("web:reference_app()", env, ROOT / "benchmarks")
             servers.append(ref_server)
-            ours = measure_parsurvey(app_base, codes, args.items, seconds)
-            reference = measure_reference(ref_base, clients, args.items, seconds)
+            results = measure(Scenarios(app_base, ref_base, codes, args.items), seconds, max(1, args.rounds))
         finally:
             for server in servers:
                 server.terminate()
                 server.wait(timeout=30)
-        report([*ours, *reference])
+        report(results)
 
 
 if __name__ == "__main__":

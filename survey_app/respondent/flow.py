@@ -12,10 +12,11 @@ from typing import Any
 
 from flask import session
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from questionnaires.model import Questionnaire, Section
 from survey_app.extensions import db
-from survey_app.models import Draft, Survey, Unit
+from survey_app.models import Draft, Invitation, Survey, Unit
 from survey_app.services import drafts, invitations, surveys
 from survey_app.services.errors import CodeNotFound
 
@@ -52,9 +53,24 @@ def load_flow(where: dict[str, str]) -> Flow:
 
 
 def _closed_flow(where: dict[str, str]) -> Flow:
-    invitation = invitations.find_invitation(where["code"])
+    invitation = _invitation_with_survey_and_draft(where["code"])
     draft = drafts.open_for_invitation(invitation)  # refuses revoked, used, closed and not-yet-open
     return Flow(where, invitation.survey, surveys.questionnaire_for(invitation.survey), draft)
+
+
+def _invitation_with_survey_and_draft(code: str) -> Invitation:
+    """Like ``invitations.find_invitation``, in one query with what every page needs (survey, version, draft):
+    one statement per page instead of three."""
+    if not invitations.is_well_formed(code):
+        raise CodeNotFound()
+    invitation = db.session.scalar(
+        select(Invitation)
+        .options(joinedload(Invitation.survey), joinedload(Invitation.draft))
+        .where(Invitation.code_hash == invitations.hash_code(code))
+    )
+    if invitation is None:
+        raise CodeNotFound()
+    return invitation
 
 
 def _open_flow(where: dict[str, str]) -> Flow:

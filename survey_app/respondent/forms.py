@@ -20,6 +20,7 @@ from wtforms import Field, HiddenField, RadioField, SelectChoice, SelectMultiple
 from wtforms.fields.core import UnboundField
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from questionnaires.expressions import references
 from questionnaires.model import Item, ItemType, Questionnaire, Required, Section
 from survey_app.respondent.option_inputs import option_inputs
 
@@ -178,6 +179,7 @@ class Question:
     required: bool
     soft: bool
     form_class: type
+    references: tuple[str, ...] = ()  # what its relevance reads, for survey.js
 
     @property
     def field(self) -> Field | None:
@@ -210,6 +212,7 @@ def questions(form: PageForm, section: Section, language: str) -> list[Question]
             fields=tuple(form[name] for name in item.variables),
             text=item.text.get(language), hint=item.hint.get(language) if item.hint else None,
             required=item.required is Required.YES, soft=item.required is Required.SOFT, form_class=type(form),
+            references=tuple(sorted(references(item.relevant))) if item.relevant else (),
         ))
     return result
 

@@ -8,13 +8,13 @@ from flask import render_template, url_for
 from werkzeug.datastructures import MultiDict
 
 from questionnaires.answers import apply_relevance, is_relevant
-from questionnaires.expressions import references
 from questionnaires.model import Section
 from survey_app.i18n import current_language
 from survey_app.respondent import navigation
 from survey_app.respondent.flow import Flow
 from survey_app.respondent.forms import new_page_form, questions
 from survey_app.respondent.messages import messages_by_variable
+from survey_app.respondent.rendered_questions import render_question
 
 
 def flow_url(flow: Flow, endpoint: str, **values) -> str:
@@ -57,9 +57,8 @@ def render_page(flow: Flow, number: int, formdata: MultiDict, *, page_answers: M
         problems=messages_by_variable(errors, language), warnings=messages_by_variable(warnings, language),
         labels=labels, anchors=anchors, notice=notice,
         hidden_items=_hidden_items(q, section, answers, not_applicable),
-        references={i.id: sorted(references(i.relevant)) for i in section.items if i.relevant},
         known_answers={"answers": kept, "not_applicable": sorted(not_applicable)},
-        action_url=flow_url(flow, "page", n=number),
+        action_url=flow_url(flow, "page", n=number), render_question=render_question,
     ), status
 
 
