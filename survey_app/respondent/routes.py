@@ -1,5 +1,6 @@
-"""The respondent's pages. Views parse the request, load the flow, call one service, commit once, then render or
-redirect; every rule exists for both URL shapes: ``/s/<code>`` (personal code) and ``/o/<slug>/<unit_code>``."""
+"""The respondent's pages. Views parse the request, load the flow, call one service, build the page or redirect and
+commit once before returning it; every rule exists for both URL shapes: ``/s/<code>`` (personal code) and
+``/o/<slug>/<unit_code>`` (open link)."""
 
 from __future__ import annotations
 
@@ -83,11 +84,9 @@ def start():
 def resume(**where):
     """A personal or open link: land on the first page with an unanswered question (or the review)."""
     flow = load_flow(where)
-    db.session.commit()
     number = navigation.resume_page(flow.questionnaire, flow.answers)
-    if number is None:
-        return redirect(flow_url(flow, "review"))
-    return redirect(flow_url(flow, "page", n=number))
+    target = flow_url(flow, "review") if number is None else flow_url(flow, "page", n=number)
+    return committed(redirect(target))
 
 
 @_rule("/p/<int:n>", "page", methods=("GET", "POST"))
@@ -96,15 +95,21 @@ def page(n: int, **where):
     flow = load_flow(where)
     section = navigation.section_at(flow.questionnaire, n)
     if section is None:
-        return redirect(flow_url(flow, "resume"))
+        return committed(redirect(flow_url(flow, "resume")))
     if request.method == "GET":
-        db.session.commit()
         pages = navigation.Pages.of(flow.questionnaire, flow.answers)
         if not pages.applies(n):
             following = pages.next(n)
-            return redirect(flow_url(flow, "page", n=following) if following else flow_url(flow, "review"))
-        return render_page(flow, n, formdata_from_answers(section, flow.answers))
-    return _take_page(flow, n, section)
+            return committed(redirect(flow_url(flow, "page", n=following) if following else flow_url(flow, "review")))
+        return committed(render_page(flow, n, formdata_from_answers(section, flow.answers)))
+    return committed(_take_page(flow, n, section))
+
+
+def committed(response):
+    """Commit (a first visit creates the draft) once the response is ready: committing before rendering would
+    expire the rows just loaded and read them all again."""
+    db.session.commit()
+    return response
 
 
 def _take_page(flow: Flow, n: int, section):
@@ -123,7 +128,6 @@ def _take_page(flow: Flow, n: int, section):
     if result.warnings:
         return render_page(flow, n, request.form, page_answers=result.values, warnings=result.warnings)
     drafts.save_page(flow.draft, section.id, result.values, flow.questionnaire)
-    db.session.commit()
     return redirect(_after_saving(flow, n, action))
 
 
@@ -140,9 +144,7 @@ def _after_saving(flow: Flow, n: int, action: str) -> str:
 @_rule("/review", "review")
 def review(**where):
     """Every answer per section with a link to change it, then the submit button."""
-    flow = load_flow(where)
-    db.session.commit()
-    return _render_review(flow)
+    return committed(_render_review(load_flow(where)))
 
 
 def _render_review(flow: Flow, notice: str | None = None):
