@@ -7,11 +7,13 @@ from __future__ import annotations
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import validate_csrf
+from sqlalchemy import select
 from wtforms import ValidationError
 
 from questionnaires.answers import check_page
 from survey_app.extensions import csrf, db, limiter
 from survey_app.i18n import current_language
+from survey_app.models import Survey
 from survey_app.respondent import navigation
 from survey_app.respondent.errors import register_error_pages
 from survey_app.respondent.flow import Flow, load_flow
@@ -191,7 +193,8 @@ def done(**where):
             return redirect(url_for("respondent.resume", **where))
         anonymous = invitation.survey.anonymous
     else:
-        anonymous = True
+        survey = db.session.scalar(select(Survey).where(Survey.slug == where["slug"]))
+        anonymous = survey is None or survey.anonymous
     return render_template("respondent/done.html", anonymous=anonymous)
 
 
