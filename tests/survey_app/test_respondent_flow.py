@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import func, select
 
@@ -157,3 +159,11 @@ def test_submitting_with_a_required_answer_missing_goes_back_to_that_page(client
     token = csrf_token(client.get(f"/s/{codes[0]}/review").get_data(as_text=True))
     response = client.post(f"/s/{codes[0]}/submit", data={"csrf_token": token})
     assert location(response).endswith("/p/2")
+
+
+def test_pages_load_nothing_from_other_sites(client, codes):
+    for url in ("/", f"/s/{codes[0]}/p/1", f"/s/{codes[0]}/review"):
+        html = client.get(url).get_data(as_text=True)
+        external = re.findall(r'(?:src|href)="((?:https?:)?//[^"]+)"', html)
+        assert external == [], f"{url} loads {external}"
+        assert 'href="/static/css/parsurvey.css"' in html
