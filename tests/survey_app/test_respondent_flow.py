@@ -167,3 +167,14 @@ def test_pages_load_nothing_from_other_sites(client, codes):
         external = re.findall(r'(?:src|href)="((?:https?:)?//[^"]+)"', html)
         assert external == [], f"{url} loads {external}"
         assert 'href="/static/css/parsurvey.css"' in html
+
+
+def test_without_javascript_a_question_revealed_on_the_same_page_appears_after_next(client, codes):
+    url = f"/s/{codes[0]}/p/1"
+    first = client.get(url).get_data(as_text=True)
+    assert re.search(r'id="q-Q2"[^>]* hidden>', first)  # hidden until Q1 says yes
+    response = post_page(client, url, {"Q1": "1"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert not re.search(r'id="q-Q2"[^>]* hidden>', html)
+    assert 'id="Q2-error"' in html
