@@ -86,7 +86,7 @@ def test_numbers_dates_and_texts_are_labelled_inputs_with_their_stored_values(ap
 def test_a_problem_is_shown_beside_its_field_and_marks_it_invalid(app, questionnaire):
     html = rendered(app, questionnaire, 2, problems={"Q8": ["Vui lòng nhập một số."]})
     assert '<p class="error-message" id="Q8-error">Vui lòng nhập một số.</p>' in html
-    assert 'aria-invalid="true"' in html
+    assert 'aria-describedby="Q8-error" aria-invalid="true"' in html
 
 
 def test_a_note_renders_its_text_and_has_no_field(app, questionnaire):
