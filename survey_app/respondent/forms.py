@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from threading import Lock
+from weakref import WeakKeyDictionary
 
 from flask_wtf import FlaskForm
 from markupsafe import Markup
@@ -202,19 +203,27 @@ class Question:
         return option_inputs(self.form_class, field, style, disabled)
 
 
+_TEMPLATES: WeakKeyDictionary[type, tuple[Question, ...]] = WeakKeyDictionary()
+
+
+def _unbound_questions(form_class: type, section: Section, language: str) -> tuple[Question, ...]:
+    """The per-item part of the questions (texts, flags, references), worked out once per form class."""
+    cached = _TEMPLATES.get(form_class)
+    if cached is None:
+        cached = tuple(Question(
+            item=item, widget=QUESTION_TYPES[item.type].widget, fields=(),
+            text=item.text.get(language), hint=item.hint.get(language) if item.hint else None,
+            required=item.required is Required.YES, soft=item.required is Required.SOFT, form_class=form_class,
+            references=tuple(sorted(references(item.relevant))) if item.relevant else (),
+        ) for item in section.items)
+        _TEMPLATES[form_class] = cached
+    return cached
+
+
 def questions(form: PageForm, section: Section, language: str) -> list[Question]:
     """Pair each item of the section with its bound fields, in questionnaire order."""
-    result = []
-    for item in section.items:
-        kind = QUESTION_TYPES[item.type]
-        result.append(Question(
-            item=item, widget=kind.widget,
-            fields=tuple(form[name] for name in item.variables),
-            text=item.text.get(language), hint=item.hint.get(language) if item.hint else None,
-            required=item.required is Required.YES, soft=item.required is Required.SOFT, form_class=type(form),
-            references=tuple(sorted(references(item.relevant))) if item.relevant else (),
-        ))
-    return result
+    return [replace(q, fields=tuple(form[name] for name in q.item.variables))
+            for q in _unbound_questions(type(form), section, language)]
 
 
 def new_page_form(questionnaire: Questionnaire, section: Section, language: str, formdata: MultiDict,

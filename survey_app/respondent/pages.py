@@ -43,7 +43,7 @@ def render_page(flow: Flow, number: int, formdata: MultiDict, *, page_answers: M
         answers = {k: v for k, v in answers.items() if k not in _variables(section)} | dict(page_answers)
     form = new_page_form(q, section, language, formdata, soft_ack=bool(warnings) and not errors)
     kept, not_applicable = apply_relevance(q, answers)
-    labels, anchors = _labels_and_anchors(form, section, language)
+    labels, anchors = _labels_and_anchors(form, section, language) if errors or warnings else ({}, {})
     pages = navigation.Pages.of(q, answers)
     progress = pages.progress(number)
     return render_template(
