@@ -170,8 +170,8 @@ def submit(**where):
     except AlreadySubmitted:
         return redirect(url_for("respondent.done", **where))
     if not csrf_is_valid():
-        db.session.commit()
-        return _render_review(flow, notice=_("For your security the page had expired. Please press Submit again."))
+        return committed(_render_review(flow, notice=_("For your security the page had expired. "
+                                                       "Please press Submit again.")))
     try:
         responses.submit(flow.draft, flow.questionnaire, "online")
         db.session.commit()
@@ -202,7 +202,6 @@ def done(**where):
 def saved(**where):
     """After "save and continue later": how to come back."""
     flow = load_flow(where)
-    db.session.commit()
-    return render_template("respondent/saved.html", resume_with_code=flow.resumes_with_code,
-                           continue_url=flow_url(flow, "resume"))
+    return committed(render_template("respondent/saved.html", resume_with_code=flow.resumes_with_code,
+                                     continue_url=flow_url(flow, "resume")))
 
