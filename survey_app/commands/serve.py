@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from werkzeug.serving import run_simple
 
 DEMO_CODES = "demo-codes.csv"
 
@@ -43,5 +44,5 @@ def serve_command(host: str, port: int) -> None:
     for line in demo_lines(Path(current_app.instance_path) / DEMO_CODES):
         click.echo(line)
     click.echo("Press Ctrl+C to stop.")
-    app = current_app._get_current_object()
-    app.run(host=host, port=port, debug=False, use_reloader=False)
+    # Flask refuses app.run() inside its own CLI; werkzeug's server is what it would have started.
+    run_simple(host, port, current_app._get_current_object(), threaded=True)
