@@ -7,6 +7,7 @@ def register(app: Flask) -> None:
     from survey_app.commands.demo import demo_command
     from survey_app.commands.export import export_cli
     from survey_app.commands.invitations import invitations_cli
+    from survey_app.commands.qr import qr_command
     from survey_app.commands.questionnaires import questionnaires_cli
     from survey_app.commands.serve import serve_command
     from survey_app.commands.surveys import surveys_cli
@@ -15,6 +16,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(questionnaires_cli)
     app.cli.add_command(serve_command)
     app.cli.add_command(units_cli)
+    surveys_cli.add_command(qr_command)
     app.cli.add_command(surveys_cli)
     app.cli.add_command(invitations_cli)
     app.cli.add_command(export_cli)
