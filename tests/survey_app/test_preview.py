@@ -12,6 +12,7 @@ from questionnaires.loader import load_directory
 from tests.questionnaires.broken_copies import VALID
 
 DEMO = "/preview/demo_all_types/2021.1"
+DEMO_EN = DEMO + "?lang=en"
 
 
 @pytest.fixture
@@ -43,7 +44,7 @@ def test_the_list_includes_the_bundled_questionnaires(client):
 
 
 def test_a_questionnaire_shows_both_languages_side_by_side(with_fixture, client):
-    text = page(client, DEMO)
+    text = page(client, DEMO_EN)
     vi, en = text.index("Lãnh đạo tỉnh quyết liệt trong chỉ đạo CCHC"), text.index("Provincial leaders are determined")
     assert vi < en
     assert 'lang="en"' in text and 'lang="vi"' in text
@@ -51,11 +52,11 @@ def test_a_questionnaire_shows_both_languages_side_by_side(with_fixture, client)
 
 
 def test_items_show_id_type_marks_options_weights_and_criterion(with_fixture, client):
-    text = page(client, DEMO)
+    text = page(client, DEMO_EN)
     q1 = text[text.index('id="item-Q1"'):text.index('id="item-Q1_why"')]
     assert "<strong>Q1</strong> · rating" in q1
     assert "required" in q1 and "scored" in q1
-    assert "F1.C1.S1 (Determination of provincial leaders)" in q1 or "F1.C1.S1 (Sự quyết liệt" in q1
+    assert "criterion F1.C1.S1 (Determination of provincial leaders)" in q1
     assert "Rất tốt" in q1 and "Very good" in q1 and "0.6" in q1
     assert "don't know: stored, not scored" in q1
     birth = text[text.index('id="item-birth_year"'):text.index('id="item-years_in_post"')]
@@ -63,7 +64,7 @@ def test_items_show_id_type_marks_options_weights_and_criterion(with_fixture, cl
 
 
 def test_expressions_and_matrix_rows_are_shown(with_fixture, client):
-    raw = client.get(DEMO).get_data(as_text=True)
+    raw = client.get(DEMO_EN).get_data(as_text=True)
     text = re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", "", raw)))
     assert "Shown when: ${sex} != ''" in text
     assert "Constraint: . <= 2021 - ${birth_year} - 18" in text
@@ -85,6 +86,22 @@ def test_a_broken_folder_shows_its_problems_instead_of_failing(app, client, tmp_
     definition.write_text(definition.read_text(encoding="utf-8").replace("scale: yes_no", "scale: yes_or_no"),
                           encoding="utf-8")
     app.config["QUESTIONNAIRE_DIRS"] = [str(folder)]
-    text = page(client, "/preview/")
+    text = page(client, "/preview/?lang=en")
     assert "The questionnaire files have problems" in text
     assert f"{definition}:" in text and "sections[2].items[0].scale: unknown scale 'yes_or_no'" in text
+    assert "Các tệp phiếu khảo sát có lỗi" in page(client, "/preview/?lang=vi")
+
+
+def test_the_preview_labels_are_in_vietnamese_by_default(with_fixture, client):
+    listing = page(client, "/preview/")
+    assert "Xem trước phiếu khảo sát" in listing and "Phiên bản" in listing and "Số câu hỏi" in listing
+    raw = client.get(DEMO).get_data(as_text=True)
+    text = re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", "", raw)))
+    assert "Hiển thị khi: ${sex} != ''" in text and "Điều kiện hợp lệ: . <= 2021 - ${birth_year} - 18" in text
+    q1 = text[text.index("Q1 · rating"):text.index("Q1_why ·")]
+    assert "bắt buộc" in q1 and "tính điểm" in q1 and "tiêu chí F1.C1.S1 (Sự quyết liệt" in q1
+    assert "Phương án trả lời" in q1 and "Trọng số" in q1 and "không biết: được lưu, không tính điểm" in q1
+    assert "nên trả lời" in text[text.index("birth_year ·"):]
+    assert "chưa có bản tiếng Anh: hiển thị tiếng Việt" in text
+    for english in ("Shown when", "Constraint", "Options", "Weight", "scored", "don't know", "no English text"):
+        assert english not in text, english
