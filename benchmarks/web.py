@@ -11,6 +11,7 @@ Everything runs on 127.0.0.1 in a temporary folder; both servers are stopped at 
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import re
@@ -191,7 +192,11 @@ class Scenarios:
         for session, code in zip(self.ours, codes, strict=True):
             html = session.get(f"{app_base}/s/{code}/p/1", timeout=30).text
             tokens.append(re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1))
-        body = form_body(items)
+        # Two answer sets in turn: posting the same answers again changes nothing and writes no row, which
+        # would flatter parsurvey against a reference that inserts on every request.
+        bodies = (form_body(items, "B"), form_body(items, "C"))
+        turn = [itertools.cycle(bodies) for _ in codes]
+        body = bodies[0]
         ref_body = {**body, "action": "next", "csrf_token": "x" * 90}
         pages = [f"{app_base}/s/{code}/p/1" for code in codes]
         self.kinds: dict[str, tuple[list, Callable]] = {
@@ -199,7 +204,7 @@ class Scenarios:
             "reference page GET": (self.reference,
                                    lambda s, _i: s.get(f"{ref_base}/page", timeout=30).status_code == 200),
             "parsurvey page POST": (self.ours, lambda s, i: s.post(
-                pages[i], data={**body, "action": "next", "csrf_token": tokens[i]}, allow_redirects=False,
+                pages[i], data={**next(turn[i]), "action": "next", "csrf_token": tokens[i]}, allow_redirects=False,
                 timeout=30).status_code == 302),
             "reference INSERT POST": (self.reference, lambda s, _i: s.post(
                 f"{ref_base}/page", data=ref_body, allow_redirects=False, timeout=30).status_code == 302),
@@ -221,8 +226,8 @@ def measure(scenarios: Scenarios, seconds: float, rounds: int) -> list[Result]:
                                 "reference INSERT POST")]
 
 
-def form_body(items: int) -> dict[str, str]:
-    return {f"Q{i}": ("B" if i % 2 else "7") for i in range(1, items + 1)}
+def form_body(items: int, choice: str = "B") -> dict[str, str]:
+    return {f"Q{i}": (choice if i % 2 else str(6 + (choice == "C"))) for i in range(1, items + 1)}
 
 
 def report(results: list[Result]) -> None:
