@@ -75,4 +75,4 @@ def test_the_english_switch_translates_questions_and_interface_and_is_remembered
 
 def test_the_start_page_offers_both_languages(client):
     html = client.get("/").get_data(as_text=True)
-    assert 'hreflang="en"' in html and "Mã của anh/chị" in html
+    assert 'hreflang="en"' in html and "Mã của Ông/Bà" in html
