@@ -8,6 +8,7 @@ weights, which the variance honours. Weighting functions return a new design; no
 from __future__ import annotations
 
 import copy
+import functools
 from collections.abc import Sequence
 
 import numpy as np
@@ -15,7 +16,6 @@ import pandas as pd
 
 from . import estimators, quantiles
 from .calibration import CalibrationStep
-from .results import Estimate
 from .stages import (
     LONELY_PSU_OPTIONS,
     DesignError,
@@ -36,6 +36,18 @@ def _as_list(columns: str | Sequence[str] | None) -> list[str]:
     if isinstance(columns, str):
         return [] if columns in ("1", "0") else [columns]
     return [c for c in columns if c not in ("1", "0")]
+
+
+def _method(function):
+    """A `SurveyDesign` method that calls ``function(design, ...)`` and shows its documentation (one text for both)."""
+
+    @functools.wraps(function)
+    def method(self, *args, **kwargs):
+        return function(self, *args, **kwargs)
+
+    method.__qualname__ = f"SurveyDesign.{function.__name__}"
+    method.__doc__ = function.__doc__.replace("    design : SurveyDesign\n        The design.\n", "")
+    return method
 
 
 class SurveyDesign:
@@ -200,104 +212,12 @@ class SurveyDesign:
             z = step.residualize(z)
         return total_vcov(self._stages, z)
 
-    # -- estimators -------------------------------------------------------------------------------------------
-    def mean(self, var: str, by: str | Sequence[str] | None = None, na_rm: bool = True) -> Estimate | pd.DataFrame:
-        """Weighted mean of `var` with its Taylor standard error (R: ``svymean``; with `by`, ``svyby``).
-
-        Parameters
-        ----------
-        var : str
-            A numeric column.
-        by : str or list of str, optional
-            Domain columns: domain estimation, one row per domain in a tidy DataFrame.
-        na_rm : bool
-            Leave rows missing `var` out (domain-style: they keep their PSU with a zero score), as R's
-            ``na.rm=TRUE``; with False a missing value is an error.
-
-        Returns
-        -------
-        Estimate or pandas.DataFrame
-            ``estimate, se, ci_low, ci_high, deff, n``.
-        """
-        return estimators.mean(self, var, by=by, na_rm=na_rm)
-
-    def total(self, var: str, by: str | Sequence[str] | None = None, na_rm: bool = True) -> Estimate | pd.DataFrame:
-        """Weighted total of `var` with its Taylor standard error (R: ``svytotal``).
-
-        Parameters
-        ----------
-        var : str
-            A numeric column.
-        by : str or list of str, optional
-            Domain columns.
-        na_rm : bool
-            Leave rows missing `var` out (zero score), as R's ``na.rm=TRUE``.
-
-        Returns
-        -------
-        Estimate or pandas.DataFrame
-        """
-        return estimators.total(self, var, by=by, na_rm=na_rm)
-
-    def proportion(self, var: str, by: str | Sequence[str] | None = None, na_rm: bool = True) -> pd.DataFrame:
-        """Proportion of each category of `var` (R: ``svymean(~factor(var))``), overall or by domain.
-
-        Parameters
-        ----------
-        var : str
-            A categorical column; missing values are left out of the denominator.
-        by : str or list of str, optional
-            Domain columns.
-        na_rm : bool
-            Leave rows missing `var` out.
-
-        Returns
-        -------
-        pandas.DataFrame
-            Domain columns, a column named `var` with the category, then the estimate columns.
-        """
-        return estimators.proportion(self, var, by=by, na_rm=na_rm)
-
-    def ratio(self, numerator: str, denominator: str, by: str | Sequence[str] | None = None,
-              na_rm: bool = True) -> Estimate | pd.DataFrame:
-        """Ratio of the totals of two columns (R: ``svyratio``).
-
-        Parameters
-        ----------
-        numerator, denominator : str
-            Numeric columns; a row missing either is left out (zero score).
-        by : str or list of str, optional
-            Domain columns.
-        na_rm : bool
-            Leave rows with a missing value out.
-
-        Returns
-        -------
-        Estimate or pandas.DataFrame
-        """
-        return estimators.ratio(self, numerator, denominator, by=by, na_rm=na_rm)
-
-    def quantile(self, var: str, q: float | Sequence[float] = 0.5, by: str | Sequence[str] | None = None,
-                 na_rm: bool = True) -> Estimate | pd.DataFrame:
-        """Quantile(s) of `var` with Woodruff 95% intervals (R >= 4.1: ``svyquantile``).
-
-        Parameters
-        ----------
-        var : str
-            A numeric column.
-        q : float or sequence of float
-            Probabilities in [0, 1].
-        by : str or list of str, optional
-            Domain columns.
-        na_rm : bool
-            Leave rows missing `var` out.
-
-        Returns
-        -------
-        Estimate or pandas.DataFrame
-            An `Estimate` for one `q` without `by`, else a table with a ``quantile`` column.
-        """
-        return quantiles.quantile(self, var, q, by=by, na_rm=na_rm)
+    # -- estimators: the functions of estimators.py and quantiles.py, as methods ------------------------------
+    mean = _method(estimators.mean)
+    total = _method(estimators.total)
+    proportion = _method(estimators.proportion)
+    ratio = _method(estimators.ratio)
+    quantile = _method(quantiles.quantile)
 
 
 def _read_only(array: np.ndarray) -> np.ndarray:

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from ._docs import fill_doc
 from .results import Estimate, estimate_frame, normal_estimate
 from .stages import DesignError, codes_of
 from .variance import domain_variances
@@ -70,43 +71,60 @@ def domain_variance(design: SurveyDesign, score: np.ndarray, dom: np.ndarray, n_
     return variances
 
 
-def _sums(key: np.ndarray, values: np.ndarray, n_domains: int) -> np.ndarray:
-    """Per-domain sums; rows with key == n_domains (outside every domain) fall in a discarded extra bin."""
-    return np.bincount(key, weights=values, minlength=n_domains + 1)[:n_domains]
+class _Domains:
+    """Which domain each row estimates for, computed once per estimate (R's ``svyby`` with ``na.rm=TRUE``).
 
-
-def _srs_variance(w: np.ndarray, deviation: np.ndarray, key: np.ndarray, size: np.ndarray,
-                  count: np.ndarray) -> np.ndarray:
-    """Variance of an SRSWOR mean of the same n from a population of the estimated size (R's deff base).
-
-    `deviation` is each row's distance from its domain's weighted mean (0 outside); the population variance is
-    estimated as R's ``svyvar`` (weighted, with the n / (n - 1) correction).
+    ``key`` is the row's domain code, or ``n`` for a row outside every domain or missing a value; such a row keeps
+    its PSU and stratum in the variance with a zero score. ``counts`` are the rows per domain and ``size`` the
+    weight per domain.
     """
-    ss = _sums(key, w * deviation * deviation, len(size))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return ss / size * count / (count - 1) * (size - count) / (size * count)
 
+    def __init__(self, design: SurveyDesign, values: list[np.ndarray], by: By, na_rm: bool):
+        dom, self.labels = domain_codes(design, by)
+        self.n = len(self.labels)
+        missing = np.zeros(design.n, dtype=bool)
+        for v in values:
+            missing |= np.isnan(v)
+        if not na_rm and missing.any():
+            raise DesignError(f"{int(missing.sum())} row(s) have a missing value; pass na_rm=True to leave them out")
+        self.key = np.where(missing | (dom < 0), self.n, dom)
+        self.inside = self.key < self.n
+        self.counts = np.bincount(self.key, minlength=self.n + 1)[:self.n]
+        self.weights = design.weights
+        self.size = self.sums(self.weights)
 
-def _finish(values: np.ndarray, variances: np.ndarray, deffs: np.ndarray, counts: np.ndarray, labels: pd.DataFrame,
-            by: By) -> Estimate | pd.DataFrame:
-    ses = np.sqrt(np.maximum(variances, 0.0))
-    if by is None:
-        return normal_estimate(values[0], ses[0], deffs[0], counts[0])
-    return estimate_frame(values, ses, deffs, counts, labels)
+    def sums(self, values: np.ndarray) -> np.ndarray:
+        """Per-domain sums; rows outside every domain fall in a discarded extra bin."""
+        return np.bincount(self.key, weights=values, minlength=self.n + 1)[:self.n]
 
+    def per_row(self, per_domain: np.ndarray, outside: float = 0.0) -> np.ndarray:
+        """Each row's value of a per-domain quantity (`outside` for rows outside every domain)."""
+        return np.append(per_domain, outside)[self.key]
 
-def _domain_setup(design: SurveyDesign, values: list[np.ndarray], by: By, na_rm: bool):
-    """Domain key per row (``n_domains`` for rows outside every domain or missing a value: R's ``na.rm``)."""
-    dom, labels = domain_codes(design, by)
-    n_domains = len(labels)
-    missing = np.zeros(design.n, dtype=bool)
-    for v in values:
-        missing |= np.isnan(v)
-    if not na_rm and missing.any():
-        raise DesignError(f"{int(missing.sum())} row(s) have a missing value; pass na_rm=True to leave them out")
-    key = np.where(missing | (dom < 0), n_domains, dom)
-    counts = np.bincount(key, minlength=n_domains + 1)[:n_domains]
-    return key, labels, n_domains, counts
+    def deviation(self, y: np.ndarray, centres: np.ndarray) -> np.ndarray:
+        """Each row's distance from its domain's centre, 0 outside every domain."""
+        return np.where(self.inside, y - self.per_row(centres), 0.0)
+
+    def srs_variance(self, deviation: np.ndarray) -> np.ndarray:
+        """Variance of an SRSWOR mean of the same n from a population of the estimated size (R's deff base).
+
+        The population variance is estimated as R's ``svyvar`` (weighted, with the n / (n - 1) correction) from
+        each row's `deviation` from its domain's weighted mean.
+        """
+        ss = self.sums(self.weights * deviation * deviation)
+        size, count = self.size, self.counts
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return ss / size * count / (count - 1) * (size - count) / (size * count)
+
+    def finish(self, design: SurveyDesign, values: np.ndarray, score: np.ndarray, srs_variance: np.ndarray,
+               by: By) -> Estimate | pd.DataFrame:
+        """Variances of the domain totals of `score`, design effects, and the `Estimate` or tidy table."""
+        variances = domain_variance(design, score, self.key, self.n)
+        ses = np.sqrt(np.maximum(variances, 0.0))
+        deffs = variances / srs_variance
+        if by is None:
+            return normal_estimate(values[0], ses[0], deffs[0], self.counts[0])
+        return estimate_frame(values, ses, deffs, self.counts, self.labels)
 
 
 def _empty_domains_are_nan(function):
@@ -120,20 +138,12 @@ def _empty_domains_are_nan(function):
     return wrapper
 
 
+@fill_doc
 @_empty_domains_are_nan
 def mean(design: SurveyDesign, var: str, by: By = None, na_rm: bool = True) -> Estimate | pd.DataFrame:
-    """Weighted mean with its linearised standard error (R: ``svymean``, ``svyby(..., svymean)``).
+    """Weighted mean of `var` with its linearised standard error (R: ``svymean``; with `by`, ``svyby``).
 
-    Parameters
-    ----------
-    design : SurveyDesign
-        The design.
-    var : str
-        A numeric column.
-    by : str or list of str, optional
-        Domain columns; the result is then a tidy DataFrame with one row per domain.
-    na_rm : bool
-        Leave rows with a missing value out of the estimate (they stay in the design with a zero score).
+    {numeric_estimator_parameters}
 
     Returns
     -------
@@ -141,94 +151,70 @@ def mean(design: SurveyDesign, var: str, by: By = None, na_rm: bool = True) -> E
         ``estimate, se, ci_low, ci_high, deff, n`` (after the domain columns when `by` is given).
     """
     y = numeric_column(design, var)
-    key, labels, n_domains, counts = _domain_setup(design, [y], by, na_rm)
-    w, inside = design.weights, key < n_domains
-    size = _sums(key, w, n_domains)
-    means = _sums(key, w * y, n_domains) / size
-    deviation = np.where(inside, y - np.append(means, 0.0)[key], 0.0)
-    score = deviation / np.append(size, 1.0)[key]
-    variances = domain_variance(design, score, key, n_domains)
-    deffs = variances / _srs_variance(w, deviation, key, size, counts)
-    return _finish(means, variances, deffs, counts, labels, by)
+    domains = _Domains(design, [y], by, na_rm)
+    means = domains.sums(design.weights * y) / domains.size
+    deviation = domains.deviation(y, means)
+    score = deviation / domains.per_row(domains.size, 1.0)
+    return domains.finish(design, means, score, domains.srs_variance(deviation), by)
 
 
+@fill_doc
 @_empty_domains_are_nan
 def total(design: SurveyDesign, var: str, by: By = None, na_rm: bool = True) -> Estimate | pd.DataFrame:
-    """Weighted (Horvitz-Thompson) total with its linearised standard error (R: ``svytotal``).
+    """Weighted (Horvitz-Thompson) total of `var` with its linearised standard error (R: ``svytotal``).
 
-    Parameters
-    ----------
-    design : SurveyDesign
-        The design.
-    var : str
-        A numeric column.
-    by : str or list of str, optional
-        Domain columns (domain totals).
-    na_rm : bool
-        Leave rows with a missing value out (zero score).
+    {numeric_estimator_parameters}
 
     Returns
     -------
     Estimate or pandas.DataFrame
     """
     y = numeric_column(design, var)
-    key, labels, n_domains, counts = _domain_setup(design, [y], by, na_rm)
-    w, inside = design.weights, key < n_domains
-    score = np.where(inside, y, 0.0)
-    totals = _sums(key, w * score, n_domains)
-    size = _sums(key, w, n_domains)
-    deviation = np.where(inside, y - np.append(totals / size, 0.0)[key], 0.0)
-    variances = domain_variance(design, score, key, n_domains)
-    deffs = variances / (_srs_variance(w, deviation, key, size, counts) * size**2)
-    return _finish(totals, variances, deffs, counts, labels, by)
+    domains = _Domains(design, [y], by, na_rm)
+    score = np.where(domains.inside, y, 0.0)
+    totals = domains.sums(design.weights * score)
+    deviation = domains.deviation(y, totals / domains.size)
+    return domains.finish(design, totals, score, domains.srs_variance(deviation) * domains.size**2, by)
 
 
+@fill_doc
 @_empty_domains_are_nan
 def ratio(design: SurveyDesign, numerator: str, denominator: str, by: By = None,
           na_rm: bool = True) -> Estimate | pd.DataFrame:
-    """Ratio of two weighted totals (R: ``svyratio``), linearised as ``(y - R x) / X``.
+    """Ratio of the weighted totals of two columns (R: ``svyratio``), linearised as ``(y - R x) / X``.
 
     Parameters
     ----------
-    design : SurveyDesign
-        The design.
+    {design}
     numerator, denominator : str
         Numeric columns; a row missing either is left out (zero score).
-    by : str or list of str, optional
-        Domain columns.
-    na_rm : bool
-        Leave rows with a missing value out.
+    {by}
+    {na_rm}
 
     Returns
     -------
     Estimate or pandas.DataFrame
     """
     y, x = numeric_column(design, numerator), numeric_column(design, denominator)
-    key, labels, n_domains, counts = _domain_setup(design, [y, x], by, na_rm)
-    w, inside = design.weights, key < n_domains
-    den = _sums(key, w * x, n_domains)
-    ratios = _sums(key, w * y, n_domains) / den
-    score = np.where(inside, (y - np.append(ratios, 0.0)[key] * x) / np.append(den, 1.0)[key], 0.0)
-    variances = domain_variance(design, score, key, n_domains)
-    size = _sums(key, w, n_domains)
+    domains = _Domains(design, [y, x], by, na_rm)
+    den = domains.sums(design.weights * x)
+    ratios = domains.sums(design.weights * y) / den
+    score = np.where(domains.inside, (y - domains.per_row(ratios) * x) / domains.per_row(den, 1.0), 0.0)
     # the weighted mean of the score within its domain is exactly 0, so the score is its own deviation
-    deffs = variances / (_srs_variance(w, score, key, size, counts) * size**2)
-    return _finish(ratios, variances, deffs, counts, labels, by)
+    return domains.finish(design, ratios, score, domains.srs_variance(score) * domains.size**2, by)
 
 
+@fill_doc
 def proportion(design: SurveyDesign, var: str, by: By = None, na_rm: bool = True) -> pd.DataFrame:
-    """Proportion of each category of `var` (R: ``svymean(~factor)``), overall or by domain.
+    """Proportion of each category of `var` (R: ``svymean(~factor(var))``), overall or by domain.
 
     Parameters
     ----------
-    design : SurveyDesign
-        The design.
+    {design}
     var : str
         A categorical (or any discrete) column; missing values are left out of the denominator.
-    by : str or list of str, optional
-        Domain columns.
-    na_rm : bool
-        Leave rows with a missing value out.
+    {by}
+    {na_rm}
 
     Returns
     -------

@@ -22,6 +22,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from ._docs import fill_doc
+
 #: The columns an export starts with, before the codebook variables.
 LEADING_COLUMNS: tuple[str, ...] = (
     "response_id", "survey", "questionnaire", "questionnaire_version", "unit", "unit_level", "group", "mode",
@@ -174,15 +176,13 @@ def read_codebook(path: str | Path) -> dict:
     return _read_codebook_json(path if path.name.endswith(".json") else _sidecar(path))
 
 
+@fill_doc
 def value_labels(source: pd.DataFrame | Mapping, variable: str, language: str = "vi") -> dict[str, str]:
     """The option labels of a variable, code -> label in ``language`` (falling back to Vietnamese).
 
     Parameters
     ----------
-    source : pandas.DataFrame or dict
-        A frame from :func:`read_export` / :func:`read_database`, or a codebook JSON.
-    variable : str
-        Variable name.
+    {label_source}
     language : str, default "vi"
         Label language.
 
@@ -195,15 +195,13 @@ def value_labels(source: pd.DataFrame | Mapping, variable: str, language: str = 
     return {str(v["code"]): _text(v.get("label"), language) for v in entry.get("values", [])}
 
 
+@fill_doc
 def variable_label(source: pd.DataFrame | Mapping, variable: str, language: str = "vi") -> str:
     """The question text of a variable.
 
     Parameters
     ----------
-    source : pandas.DataFrame or dict
-        A frame from :func:`read_export` / :func:`read_database`, or a codebook JSON.
-    variable : str
-        Variable name.
+    {label_source}
     language : str, default "vi"
         Label language; falls back to Vietnamese, then to the variable's name.
 

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from ._docs import fill_doc
 from .estimators import domain_codes, domain_variance, numeric_column
 from .results import Estimate, records_frame
 from .stages import DesignError
@@ -74,22 +75,20 @@ def _domain_degf(design: SurveyDesign, inside: np.ndarray) -> int:
     return max(psus.size - strata.size, 1)
 
 
+@fill_doc
 def quantile(design: SurveyDesign, var: str, q: float | Sequence[float] = 0.5, by: str | Sequence[str] | None = None,
              na_rm: bool = True) -> Estimate | pd.DataFrame:
     """Quantile(s) of `var` with Woodruff 95% intervals (R >= 4.1: ``svyquantile(~var, design, q)``).
 
     Parameters
     ----------
-    design : SurveyDesign
-        The design.
+    {design}
     var : str
-        A numeric column; missing values are left out (those rows keep a zero score in the variance).
+        A numeric column.
     q : float or sequence of float
         Probabilities in [0, 1].
-    by : str or list of str, optional
-        Domain columns.
-    na_rm : bool
-        Leave rows with a missing value out.
+    {by}
+    {na_rm}
 
     Returns
     -------

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 from scipy import optimize
 
+from ._docs import fill_doc
 from .calibration import CalibrationModel, CalibrationStep
 from .design import SurveyDesign
 from .margins import Margin, MarginKey, Population, match_margin, match_margins
@@ -272,31 +273,26 @@ def trim(design: SurveyDesign, lower: float | None = None, upper: float | None =
     return design.with_weights(np.clip(c * w, low, high))
 
 
+@fill_doc
 def kish_deff(weights: np.ndarray | SurveyDesign) -> float:
     """Kish's design effect of unequal weighting, ``n * sum(w^2) / sum(w)^2``.
 
-    Parameters
-    ----------
-    weights : array-like or SurveyDesign
-
-    Returns
-    -------
-    float
+    {weights_to_float}
     """
-    w = np.asarray(weights.weights if isinstance(weights, SurveyDesign) else weights, dtype=float)
+    w = _weight_values(weights)
     return float(len(w) * np.sum(w * w) / np.sum(w) ** 2)
 
 
+@fill_doc
 def effective_sample_size(weights: np.ndarray | SurveyDesign) -> float:
     """Kish's effective sample size, ``sum(w)^2 / sum(w^2)`` (n divided by `kish_deff`).
 
-    Parameters
-    ----------
-    weights : array-like or SurveyDesign
-
-    Returns
-    -------
-    float
+    {weights_to_float}
     """
-    w = np.asarray(weights.weights if isinstance(weights, SurveyDesign) else weights, dtype=float)
+    w = _weight_values(weights)
     return float(np.sum(w) ** 2 / np.sum(w * w))
+
+
+def _weight_values(weights: np.ndarray | SurveyDesign) -> np.ndarray:
+    """The weights as floats: the array given, or a design's final weights."""
+    return np.asarray(weights.weights if isinstance(weights, SurveyDesign) else weights, dtype=float)
