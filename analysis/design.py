@@ -73,6 +73,8 @@ class SurveyDesign:
         What to do with a stratum that has a single sampled unit (R's ``options(survey.lonely.psu)``):
         refuse (default), treat it as certainty (no variance), centre it at zero instead of its stratum mean
         ("adjust"), replace its contribution by the average of the other strata, or drop it from the variance.
+        At a later stage the strata are the units of the stage above, and "average" averages over all of them;
+        R averages within each first-stage cluster instead, and gets NaN there (see ``stages._lonely_remedy``).
 
     Raises
     ------

@@ -199,21 +199,40 @@ def _stage(unit, unit_stratum, n_sampled, population, mult, lonely_psu, labels, 
     f = np.where(f < 1e-7, 0.0, f)
     correction = np.where(n_sampled > 1, n_sampled / np.maximum(n_sampled - 1, 1), 1.0)
     scale = mult * f * correction
-    centred = np.ones(len(n_sampled), dtype=bool)
     lonely = (n_sampled == 1) & (scale > 0)
-    average_factor = 1.0
-    if lonely.any():
-        if lonely_psu == "fail":
-            h = int(np.flatnonzero(lonely)[0])
-            where = f"stratum {labels[h]}" if s == 0 else f"{labels[h]} at stage {s + 1}"
-            raise DesignError(f"{where} has only one sampled unit, so its variance cannot be estimated; choose "
-                              f"lonely_psu= one of {', '.join(LONELY_PSU_OPTIONS[1:])}")
-        if lonely_psu == "adjust":
-            centred = ~lonely
-        else:
-            scale = np.where(lonely, 0.0, scale)
-            if lonely_psu == "average":
-                average_factor = len(n_sampled) / max(int((~lonely).sum()), 1)
+    scale, centred, average_factor = _lonely_remedy(scale, lonely, lonely_psu, labels, s)
     return Stage(unit=unit, n_units=len(unit_stratum), unit_stratum=unit_stratum, n_strata=len(n_sampled),
                  n_sampled=n_sampled, scale=scale, centred=centred, average_factor=average_factor,
                  row_level=bool(len(unit_stratum) == len(unit) and np.array_equal(unit, np.arange(len(unit)))))
+
+
+def _lonely_remedy(scale, lonely, lonely_psu, labels, s) -> tuple[np.ndarray, np.ndarray, float]:
+    """The stage's ``(scale, centred, average_factor)`` once strata with a single sampled unit are dealt with.
+
+    A stratum whose one unit was taken with certainty (no fpc left) is not lonely: it simply adds no variance.
+    At stage 1 the strata are the design strata. At a later stage they are the units of the stage above, all of
+    them together, so "average" spreads the missing contributions over every unit of the stage above that has
+    two or more sampled units. R's ``svyrecvar`` differs there: it applies the remedy separately within each
+    first-stage cluster, where the cluster is the only stratum, so a cluster with a lonely unit leaves nothing
+    to average and R returns a NaN variance (0 x 1/0 in ``onestage``). With no stratum to average over at all,
+    where R also returns NaN, the design is refused instead.
+    """
+    centred = np.ones(len(scale), dtype=bool)
+    if not lonely.any():
+        return scale, centred, 1.0
+    if lonely_psu == "fail":
+        h = int(np.flatnonzero(lonely)[0])
+        where = f"stratum {labels[h]}" if s == 0 else f"{labels[h]} at stage {s + 1}"
+        raise DesignError(f"{where} has only one sampled unit, so its variance cannot be estimated; choose "
+                          f"lonely_psu= one of {', '.join(LONELY_PSU_OPTIONS[1:])}")
+    if lonely_psu == "adjust":
+        return scale, ~lonely, 1.0
+    scale = np.where(lonely, 0.0, scale)
+    if lonely_psu != "average":
+        return scale, centred, 1.0
+    n_ok = int((~lonely).sum())
+    if n_ok == 0:
+        strata = "every stratum" if s == 0 else f"every unit of stage {s}"
+        raise DesignError(f"{strata} has only one sampled unit at stage {s + 1}, so lonely_psu='average' has no "
+                          "variance to average; choose certainty, adjust or remove")
+    return scale, centred, len(scale) / n_ok

@@ -161,3 +161,23 @@ def test_a_lonely_second_stage_unit_is_named_with_its_cluster(apiclus2):
         SurveyDesign(data, ids=["dnum", "snum"], fpc=["fpc1", "fpc2"])
     certainty = SurveyDesign(data, ids=["dnum", "snum"], fpc=["fpc1", "fpc2"], lonely_psu="certainty")
     assert certainty.mean("api00").se > 0
+
+
+def test_average_spreads_a_lonely_second_stage_unit_over_every_cluster(apiclus2):
+    # Our documented rule (R would give NaN here, see stages._lonely_remedy): the stage-2 variance of the
+    # 39 districts with two or more schools, or with their only school taken for certain, is scaled by 40 / 39.
+    data = apiclus2.copy()
+    data.loc[data["dnum"] == 15, "fpc2"] = 5  # district 15: its one sampled school is now one of five
+    stages = {"weights": "pw", "ids": ["dnum", "snum"], "fpc": ["fpc1", "fpc2"]}
+    first_stage = SurveyDesign(data, weights="pw", ids="dnum", fpc="fpc1").mean("api00").se ** 2
+    removed = SurveyDesign(data, **stages, lonely_psu="remove").mean("api00").se ** 2
+    averaged = SurveyDesign(data, **stages, lonely_psu="average").mean("api00").se ** 2
+    assert removed > first_stage
+    assert averaged - first_stage == pytest.approx((removed - first_stage) * 40 / 39, rel=1e-12)
+
+
+def test_average_with_no_stratum_to_average_over_is_refused(apistrat):
+    one_each = apistrat.groupby("stype").head(1)
+    with pytest.raises(DesignError, match="every stratum has only one sampled unit.*certainty, adjust or remove"):
+        SurveyDesign(one_each, weights="pw", strata="stype", lonely_psu="average")
+    assert SurveyDesign(one_each, weights="pw", strata="stype", lonely_psu="remove").mean("api00").se == 0
