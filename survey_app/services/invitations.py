@@ -13,6 +13,7 @@ import re
 import secrets
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from survey_app.extensions import db
 from survey_app.models import Invitation, RespondentGroup, Survey, Unit
@@ -81,10 +82,18 @@ def _check_unit_level(survey: Survey, unit: Unit, group: RespondentGroup) -> Non
 
 
 def find_invitation(code: str) -> Invitation:
-    """The invitation for a typed code, whatever its status; :class:`CodeNotFound` when there is none."""
+    """The invitation for a typed code, whatever its status; :class:`CodeNotFound` when there is none.
+
+    Its survey (with the questionnaire version) and draft come in the same statement: every respondent page
+    needs them (the status itself reads the draft), so a page costs one query instead of three.
+    """
     if not is_well_formed(code):
         raise CodeNotFound()
-    invitation = db.session.scalar(select(Invitation).where(Invitation.code_hash == hash_code(code)))
+    invitation = db.session.scalar(
+        select(Invitation)
+        .options(joinedload(Invitation.survey), joinedload(Invitation.draft))
+        .where(Invitation.code_hash == hash_code(code))
+    )
     if invitation is None:
         raise CodeNotFound()
     return invitation
