@@ -11,16 +11,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import session
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import inspect
 
 from questionnaires.model import Questionnaire, Section
-from survey_app.extensions import db
-from survey_app.models import Draft, Invitation, Survey, Unit
+from survey_app.models import Draft, Survey
 from survey_app.services import drafts, invitations, surveys
-from survey_app.services.errors import CodeNotFound
+from survey_app.services.errors import AlreadySubmitted
 
 SESSION_TOKENS = "open_survey_tokens"
+# Open surveys this browser has submitted: only their ids, which every respondent's cookie holds alike.
+SESSION_SUBMITTED = "open_surveys_submitted"
 
 
 @dataclass
@@ -44,6 +44,11 @@ class Flow:
     def resumes_with_code(self) -> bool:
         return "code" in self.where
 
+    @property
+    def survey_key(self) -> str:
+        """The survey's id as the session cookie keys it; read from the identity map, so no query after a commit."""
+        return str(inspect(self.survey).identity[0])
+
 
 def load_flow(where: dict[str, str]) -> Flow:
     """The flow for the URL's arguments; raises the services' domain errors (code unknown, survey closed...)."""
@@ -53,32 +58,21 @@ def load_flow(where: dict[str, str]) -> Flow:
 
 
 def _closed_flow(where: dict[str, str]) -> Flow:
-    invitation = _invitation_with_survey_and_draft(where["code"])
+    invitation = invitations.find_invitation(where["code"])  # with survey, version and draft: one query
     draft = drafts.open_for_invitation(invitation)  # refuses revoked, used, closed and not-yet-open
     return Flow(where, invitation.survey, surveys.questionnaire_for(invitation.survey), draft)
 
 
-def _invitation_with_survey_and_draft(code: str) -> Invitation:
-    """Like ``invitations.find_invitation``, in one query with what every page needs (survey, version, draft):
-    one statement per page instead of three."""
-    if not invitations.is_well_formed(code):
-        raise CodeNotFound()
-    invitation = db.session.scalar(
-        select(Invitation)
-        .options(joinedload(Invitation.survey), joinedload(Invitation.draft))
-        .where(Invitation.code_hash == invitations.hash_code(code))
-    )
-    if invitation is None:
-        raise CodeNotFound()
-    return invitation
-
-
 def _open_flow(where: dict[str, str]) -> Flow:
-    survey = db.session.scalar(select(Survey).where(Survey.slug == where["slug"]))
-    unit = db.session.scalar(select(Unit).where(Unit.code == where["unit_code"]))
-    if survey is None or unit is None:
-        raise CodeNotFound()
-    draft = drafts.open_for_session(survey, unit, session_token(survey))
+    """Survey, unit and this browser's draft come in one query; a submitted survey is told from the cookie alone."""
+    survey, unit, found = drafts.find_for_link(where["slug"], where["unit_code"], session.get(SESSION_TOKENS) or {})
+    if str(survey.id) in (session.get(SESSION_SUBMITTED) or ()):
+        raise AlreadySubmitted()
+    try:
+        draft = drafts.open_for_session(survey, unit, session_token(survey), found=found)
+    except AlreadySubmitted:  # a token kept by a request that raced the submit, or a cookie restored from before
+        forget_token(str(survey.id))
+        raise
     return Flow(where, survey, surveys.questionnaire_for(survey), draft)
 
 
@@ -92,3 +86,24 @@ def session_token(survey: Survey) -> str:
         session[SESSION_TOKENS] = tokens
         session.permanent = True
     return token
+
+
+def forget_token(survey_key: str) -> None:
+    """After an open survey is submitted: drop the browser's token and keep only that this survey was answered.
+
+    The token's hash is in the ``spent_session`` row written with the response; kept in the cookie, it would let
+    whoever holds the browser join the two (see the anonymity guarantee). The flag is enough to say "already
+    submitted"; a cookie restored from before the submit still meets the ``spent_session`` row.
+    """
+    tokens = dict(session.get(SESSION_TOKENS) or {})
+    tokens.pop(survey_key, None)
+    session[SESSION_TOKENS] = tokens
+    submitted = list(session.get(SESSION_SUBMITTED) or [])
+    if survey_key not in submitted:
+        session[SESSION_SUBMITTED] = [*submitted, survey_key]
+
+
+def after_submit(flow: Flow) -> None:
+    """What the browser keeps once ``flow``'s draft has become a response (or was found already submitted)."""
+    if not flow.resumes_with_code:
+        forget_token(flow.survey_key)

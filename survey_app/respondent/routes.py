@@ -16,7 +16,7 @@ from survey_app.i18n import current_language
 from survey_app.models import Survey
 from survey_app.respondent import navigation
 from survey_app.respondent.errors import register_error_pages
-from survey_app.respondent.flow import Flow, load_flow
+from survey_app.respondent.flow import Flow, after_submit, load_flow
 from survey_app.respondent.forms import formdata_from_answers, posted_answers
 from survey_app.respondent.pages import flow_url, render_page
 from survey_app.respondent.review import review as build_review
@@ -181,6 +181,7 @@ def submit(**where):
         return redirect(flow_url(flow, "page", n=number))
     except AlreadySubmitted:
         db.session.rollback()
+    after_submit(flow)  # an open survey's cookie keeps no token that the stored rows could be joined on
     return redirect(url_for("respondent.done", **where))
 
 

@@ -46,22 +46,51 @@ def check_invitation_usable(invitation: Invitation) -> None:
 
 def session_token_hash(survey: Survey, token: str) -> str:
     """What identifies an open-survey draft: a hash of the survey and the browser session's random token."""
-    return hashlib.sha256(f"{survey.id}:{token}".encode()).hexdigest()
+    return _token_hash(survey.id, token)
+
+
+def _token_hash(survey_id: int | str, token: str) -> str:
+    return hashlib.sha256(f"{survey_id}:{token}".encode()).hexdigest()
+
+
+def find_for_link(slug: str, unit_code: str, tokens: Mapping[str, str]) -> tuple[Survey, Unit, Draft | None]:
+    """An open link's survey (with its questionnaire version), its unit and this browser's draft, in one statement.
+
+    ``tokens`` maps survey id (as text) to the browser's token for it, as the web layer keeps them: the survey is
+    not known before the statement, so the draft is looked for among all of them. Raises :class:`CodeNotFound`
+    when the link names no survey or no unit. Pass the draft on to :func:`open_for_session`, which checks the rest.
+    """
+    hashes = [_token_hash(survey_id, token) for survey_id, token in tokens.items()]
+    found = db.session.execute(
+        select(Survey, Unit, Draft)
+        .join_from(Survey, Unit, Unit.code == unit_code)
+        .outerjoin(Draft, (Draft.survey_id == Survey.id) & Draft.session_token_hash.in_(hashes))
+        .where(Survey.slug == slug)
+    ).first()
+    if found is None:
+        raise CodeNotFound()
+    survey, unit, draft = found
+    return survey, unit, draft
 
 
 def open_for_session(
-    survey: Survey, unit: Unit, token: str, now: datetime | None = None, group: RespondentGroup | None = None
+    survey: Survey, unit: Unit, token: str, now: datetime | None = None, group: RespondentGroup | None = None,
+    found: Draft | None = None,
 ) -> Draft:
     """The draft of this browser session in an open survey, created on first visit.
 
     ``token`` is a random value the web layer keeps in the session (at least 128 bits). One response per
     session: a session that has submitted gets :class:`AlreadySubmitted`; a new session on a unit whose quota
-    is reached gets :class:`SurveyFull` (a respondent who already started may always finish).
+    is reached gets :class:`SurveyFull` (a respondent who already started may always finish). ``found`` is the
+    draft :func:`find_for_link` already loaded: a live draft means the session has not submitted (submitting
+    deletes it), so no more queries are needed.
     """
     if survey.access != "open":
         raise CodeNotFound()
     ensure_open(survey, now)
     token_hash = session_token_hash(survey, token)
+    if found is not None and found.session_token_hash == token_hash:
+        return found
     if db.session.get(SpentSession, token_hash) is not None:
         raise AlreadySubmitted()
     draft = db.session.scalar(select(Draft).where(Draft.session_token_hash == token_hash))

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import event
 
 from survey_app.extensions import db
-from tests.survey_app.respondent_support import csrf_token, location, make_closed_survey
+from tests.survey_app.respondent_support import csrf_token, location, make_closed_survey, make_open_survey
 
 SCALE = {"options": [{"code": c, "label": {"vi": f"Mức {c}"}} for c in "ABCD"]}
 
@@ -22,7 +22,8 @@ def questionnaire_with(items: int) -> dict:
     ]
     questions[3]["relevant"] = "${Q1} = 'A'"
     return {
-        "kind": "questionnaire", "id": f"count_{items}", "version": "1", "respondent_groups": ["dept_leader"],
+        "kind": "questionnaire", "id": f"count_{items}", "version": "1",
+        "respondent_groups": ["dept_leader", "citizen"],
         "title": {"vi": "Đếm truy vấn"}, "scales": {"abcd": SCALE},
         "sections": [{"id": "S1", "title": {"vi": "Trang 1"}, "items": questions},
                      {"id": "S2", "title": {"vi": "Trang 2"}, "items": [
@@ -46,12 +47,23 @@ def counted(app):
         event.remove(engine, "before_cursor_execute", record)
 
 
-def page_costs(app, items: int) -> tuple[int, int]:
+def personal_link(items: int) -> str:
+    """A closed survey's personal link: ``/s/<code>``."""
+    code = make_closed_survey(questionnaire_with(items), slug=f"count-{items}", count=1)[0]
+    return f"/s/{code}"
+
+
+def public_link(items: int) -> str:
+    """An open survey's public link for a unit: ``/o/<slug>/<unit>`` (the draft is found from the session cookie)."""
+    make_open_survey(questionnaire_with(items), slug=f"count-{items}")
+    return f"/o/count-{items}/HP-SNV"
+
+
+def page_costs(app, link_to, items: int) -> tuple[int, int]:
     """Statements for showing page 1 and for saving it (a started draft, so no first-visit insert)."""
     with app.app_context():
-        code = make_closed_survey(questionnaire_with(items), slug=f"count-{items}", count=1)[0]
+        url = f"{link_to(items)}/p/1"
     client = app.test_client()
-    url = f"/s/{code}/p/1"
     client.get(url)  # first visit creates the draft
     with counted(app) as shown:
         html = client.get(url).get_data(as_text=True)
@@ -62,20 +74,20 @@ def page_costs(app, items: int) -> tuple[int, int]:
     return len(shown), len(saved)
 
 
-@pytest.fixture
-def costs(app):
-    small = page_costs(app, 10)
+@pytest.fixture(params=[personal_link, public_link], ids=["personal-code", "open-link"])
+def costs(app, request):
+    small = page_costs(app, request.param, 10)
     with app.app_context():
         from tests.conftest import _empty_tables
 
         _empty_tables()
-    return small, page_costs(app, 60)
+    return small, page_costs(app, request.param, 60)
 
 
 def test_showing_a_page_costs_the_same_few_queries_for_10_and_60_questions(costs):
     (small_show, _), (large_show, _) = costs
     assert small_show == large_show
-    assert large_show <= 3  # today: 1 (invitation, survey, version and draft in one query)
+    assert large_show <= 3  # today: 1 for either link (survey, version, draft and the invitation or unit at once)
 
 
 def test_saving_a_page_costs_the_same_few_queries_for_10_and_60_questions(costs):
