@@ -94,3 +94,20 @@ def test_saving_a_page_costs_the_same_few_queries_for_10_and_60_questions(costs)
     (_, small_save), (_, large_save) = costs
     assert small_save == large_save
     assert large_save <= 4  # today: 2 (the same query, then the draft update)
+
+
+def test_the_thank_you_page_of_a_personal_code_costs_one_query(app):
+    """The code's invitation, its survey and whether its draft is gone (= submitted) come in one statement."""
+    from tests.survey_app.respondent_support import FLOW_QUESTIONNAIRE, post_page
+
+    with app.app_context():
+        code = make_closed_survey(FLOW_QUESTIONNAIRE, count=1)[0]
+    client = app.test_client()
+    post_page(client, f"/s/{code}/p/1", {"Q1": "2"})
+    post_page(client, f"/s/{code}/p/3", {})
+    review = client.get(f"/s/{code}/review").get_data(as_text=True)
+    assert location(client.post(f"/s/{code}/submit", data={"csrf_token": csrf_token(review)})).endswith("/done")
+    with counted(app) as statements:
+        done = client.get(f"/s/{code}/done")
+    assert done.status_code == 200
+    assert len(statements) == 1
