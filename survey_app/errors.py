@@ -21,10 +21,11 @@ def _messages() -> dict[int, tuple[str, str]]:
     }
 
 
-def render_error(status: int, detail: str | None = None):
-    """Render the error page for ``status`` with an optional specific explanation."""
-    title, default_detail = _messages().get(status, _messages()[500])
-    return render_template("error.html", status=status, title=title, detail=detail or default_detail), status
+def render_error(status: int, detail: str | None = None, title: str | None = None):
+    """Render the error page for ``status``; ``detail`` and ``title`` replace the status's generic wording."""
+    default_title, default_detail = _messages().get(status, _messages()[500])
+    return render_template("error.html", status=status, title=title or default_title,
+                           detail=detail or default_detail), status
 
 
 def init_app(app: Flask) -> None:

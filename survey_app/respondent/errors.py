@@ -28,7 +28,7 @@ def explanation(error: SurveyError) -> str | None:
     if isinstance(error, SurveyClosed):
         return _("This survey has closed. Thank you for your interest.")
     if isinstance(error, SurveyNotOpenYet):
-        return _("This survey is not open yet. It opens on %(date)s.", date=format_date(error.opens_at))
+        return _("This survey is not open yet. It opens on %(date)s.", date=format_date(error.opens_at, format="long"))
     if isinstance(error, SurveyFull):
         return _("This survey has received all the answers it needs here. Thank you for your interest.")
     return None
@@ -40,4 +40,6 @@ def register_error_pages(bp: Blueprint) -> None:
         db.session.rollback()  # nothing half-done survives, and nothing saved before is touched
         if isinstance(error, AlreadySubmitted):
             return render_template("respondent/already_submitted.html"), error.status
-        return render_error(error.status, explanation(error))
+        # A not-yet-open survey answers 404 (nothing to see there yet) but must not read "not found".
+        title = _("Not open yet") if isinstance(error, SurveyNotOpenYet) else None
+        return render_error(error.status, explanation(error), title)

@@ -134,3 +134,18 @@ def test_wrong_codes_typed_on_the_start_page_count_towards_the_same_limit(app, c
     statuses = [client.post("/", data={"code": f"WRONG{i}", "csrf_token": token}).status_code for i in range(2)]
     assert statuses == [404, 404]
     assert client.get("/s/WRONG-AGAIN").status_code == 429
+
+
+def test_a_survey_not_open_yet_says_so_and_when_it_opens_in_both_languages(app, client):
+    from datetime import timedelta
+
+    with app.app_context():
+        opens = datetime.now(UTC) + timedelta(days=30)
+        code = make_closed_survey(slug="later", opens_at=opens, closes_at=opens + timedelta(days=30), count=1)[0]
+    vietnamese = client.get(f"/s/{code}")
+    assert vietnamese.status_code == 404
+    page = page_of(vietnamese)
+    assert "Chưa mở" in page and "Không tìm thấy" not in page
+    assert f"tháng {opens.month}" in page and str(opens.year) in page
+    english = page_of(client.get(f"/s/{code}?lang=en"))
+    assert "Not open yet" in english and "Not found" not in english and str(opens.year) in english
