@@ -1,0 +1,69 @@
+"""Fixtures shared by the real-browser tests: the app served on a free port, Debian's Chromium driven by Playwright
+(never a downloaded browser), and a personal code to the bundled PAR form 02."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import pytest
+from werkzeug.serving import make_server
+
+from survey_app.extensions import db
+
+CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+OPENS = datetime(2026, 1, 1, tzinfo=UTC)
+CLOSES = datetime(2036, 1, 1, tzinfo=UTC)
+
+
+def chromium_path() -> str:
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if path is None:
+        pytest.fail("Chromium is not installed: run `apt-get install -y chromium chromium-driver` (see .ci/run)")
+    return path
+
+
+@pytest.fixture
+def par_code(app) -> str:
+    """One invitation code to an open, anonymous survey of the bundled form 02 for department leaders."""
+    from questionnaires.loader import BUNDLED_DIR, load_file
+    from survey_app.services.invitations import issue
+    from survey_app.services.surveys import create_survey, get_group, publish_questionnaire
+    from tests.survey_app.respondent_support import add_units
+
+    with app.app_context():
+        questionnaire = load_file(BUNDLED_DIR / "definitions" / "par_f02_dept_leader.yaml")
+        units = add_units()
+        survey = create_survey(slug="par-2021", title="PAR 2021", questionnaire_version=publish_questionnaire(
+            questionnaire), anonymous=True, access="invitation", groups=["dept_leader"],
+            opens_at=OPENS, closes_at=CLOSES)
+        code = issue(survey, units["HP-SNV"], get_group("dept_leader"), 1)[0]
+        db.session.commit()
+    return code
+
+
+@pytest.fixture
+def base_url(app) -> Iterator[str]:
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+
+
+@pytest.fixture
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
