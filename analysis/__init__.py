@@ -20,6 +20,7 @@ from .rates import aapor_category, response_rates
 from .reliability import AlphaResult, cronbach_alpha, item_total_statistics
 from .results import Estimate
 from .scales import item_scores, scale_items, scale_scores
+from .scoring import ScoringError, par_field_points, par_survey_points, sipas_indices
 from .tables import Crosstab, RaoScottTest, crosstab, frequency_table, rao_scott
 from .weighting import (
     RakeResult,
@@ -39,6 +40,7 @@ __all__ = [
     "Estimate",
     "ExportError",
     "RaoScottTest",
+    "ScoringError",
     "aapor_category",
     "apply_codebook",
     "cronbach_alpha",
@@ -48,6 +50,8 @@ __all__ = [
     "item_total_statistics",
     "label_categories",
     "likert_shares",
+    "par_field_points",
+    "par_survey_points",
     "plot_estimates",
     "plot_likert",
     "rao_scott",
@@ -56,6 +60,7 @@ __all__ = [
     "response_rates",
     "scale_items",
     "scale_scores",
+    "sipas_indices",
     "value_labels",
     "variable_label",
     "RakeResult",
