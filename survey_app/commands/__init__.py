@@ -10,6 +10,7 @@ def register(app: Flask) -> None:
     from survey_app.commands.qr import qr_command
     from survey_app.commands.questionnaires import questionnaires_cli
     from survey_app.commands.report import report_cli
+    from survey_app.commands.responses import responses_cli
     from survey_app.commands.serve import serve_command
     from survey_app.commands.surveys import surveys_cli
     from survey_app.commands.units import units_cli
@@ -23,3 +24,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(export_cli)
     app.cli.add_command(demo_command)
     app.cli.add_command(report_cli)
+    app.cli.add_command(responses_cli)

@@ -39,12 +39,12 @@ def rates_command(slug: str, by: str, fmt: str, out: Path | None) -> None:
     dispositions (our choice where AAPOR leaves room):
 
     \b
-      completed                      -> I  complete
-      started, not submitted         -> P  partial, when at least half of the relevant
-                                            answerable questions have an answer in the draft
-                                       -> R  break-off otherwise
-      issued, never opened           -> NC no contact could be confirmed (a letter may not arrive)
-      revoked                        -> NE not eligible (e.g. left the post): in no denominator
+      completed               -> I   complete
+      started, not submitted  -> P   partial: at least half of the relevant answerable
+                                     questions have an answer in the draft
+                              -> R   break-off otherwise
+      issued, never opened    -> NC  no contact could be confirmed (a letter may not arrive)
+      revoked                 -> NE  not eligible (e.g. left the post): in no denominator
 
     \b
     RR1 = I / (I+P+R+NC)   RR2 = (I+P) / (I+P+R+NC)   COOP1 = I / (I+P+R)

@@ -1,0 +1,68 @@
+"""``parsurvey responses import-paper``: paper questionnaires typed into a spreadsheet by data-entry clerks."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from flask.cli import with_appcontext
+
+from survey_app.extensions import db
+from survey_app.services.errors import OperatorError, SurveyError
+
+
+@click.group("responses")
+def responses_cli() -> None:
+    """Responses collected outside the web pages."""
+
+
+@responses_cli.command("import-paper")
+@click.option("--survey", "slug", required=True, help="Survey slug.")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Check and report, write nothing.")
+@with_appcontext
+def import_paper_command(slug: str, file: Path, dry_run: bool) -> None:
+    """Store the paper questionnaires typed into FILE (.csv in UTF-8, or .xlsx: its first sheet).
+
+    One row per questionnaire. Columns: unit, group, entry_id (the number written on the paper form), day
+    (optional, YYYY-MM-DD, default today), then the codebook's variables as the export names them. Multiple
+    choice is one 0/1 column per option, {item}__{code} (1 = ticked); one column of codes is refused. An
+    empty cell, -97 or -99 is no answer; answers the form's own answers skip are dropped, as on the web.
+
+    Every row is checked first: any problem is printed as FILE:ROW: COLUMN: message (header = row 1) and
+    nothing is written. Otherwise all rows are stored in one transaction, each as a response of mode
+    "paper". A questionnaire's key comes from survey + entry_id, so importing the same file again stores
+    nothing twice and says how many were already there.
+    """
+    from survey_app.services.paper import PaperFileError, import_paper
+    from survey_app.services.surveys import get_survey
+
+    try:
+        result = import_paper(get_survey(slug), file, dry_run=dry_run)
+    except PaperFileError as error:
+        db.session.rollback()
+        for problem in error.problems:
+            click.echo(str(problem), err=True)
+        click.echo(f"{len(error.problems)} problem(s); nothing was imported.", err=True)
+        sys.exit(1)
+    except (OperatorError, SurveyError) as error:
+        db.session.rollback()
+        click.echo(f"error: {error}; nothing was imported.", err=True)
+        sys.exit(1)
+    if dry_run:
+        db.session.rollback()
+    else:
+        db.session.commit()
+    click.echo(summary(file, result, dry_run))
+
+
+def summary(file: Path, result, dry_run: bool) -> str:
+    verb = "would be stored" if dry_run else "stored"
+    lines = [f"{file}: {len(result.entries)} questionnaire(s) checked, no problems.",
+             f"{result.stored} {verb}, {result.already_there} already there (same entry_id, left unchanged)."]
+    if result.dropped:
+        lines.append(f"{result.dropped} answer(s) to questions skipped by the form's own answers were dropped.")
+    if dry_run:
+        lines.append("Dry run: nothing was written.")
+    return "\n".join(lines)
