@@ -9,7 +9,7 @@ import click
 from flask.cli import with_appcontext
 
 from survey_app.extensions import db
-from survey_app.services.errors import OperatorError, SurveyError
+from survey_app.services.errors import AlreadySubmitted, OperatorError, SurveyError
 
 
 @click.group("responses")
@@ -45,6 +45,11 @@ def import_paper_command(slug: str, file: Path, dry_run: bool) -> None:
         for problem in error.problems:
             click.echo(str(problem), err=True)
         click.echo(f"{len(error.problems)} problem(s); nothing was imported.", err=True)
+        sys.exit(1)
+    except AlreadySubmitted:
+        db.session.rollback()
+        click.echo("error: another import stored some of these forms meanwhile; nothing was imported by this one. "
+                   "Run it again: the forms already there are skipped.", err=True)
         sys.exit(1)
     except (OperatorError, SurveyError) as error:
         db.session.rollback()
