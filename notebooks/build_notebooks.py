@@ -130,6 +130,141 @@ plot_likert(likert, ax=ax, categories=["1", "2", "3", "4", "5"],
 ]
 
 
+def par_and_sipas_cells() -> list[tuple[str, str]]:
+    """Notebook 02: PAR survey points and SIPAS indices on a small simulated Hải Phòng survey (seeded)."""
+    return [
+        ("md", """# PAR Index survey points and SIPAS indices
+
+From answers to the two numbers a provincial report needs: the **points** the officials' survey brings into the
+PAR Index (per sub-criterion, per field, and the survey's share of the 100-point index), and the **SIPAS**
+citizen satisfaction indices (per element, per component and overall, with standard errors).
+
+The answers are **simulated** (seeded) for a small Hải Phòng survey on the bundled questionnaires: PAR form 02
+(department leaders rating their department) and the SIPAS 2023 citizen form. Every number of the scoring comes
+from the bundled methodologies; their max points are **provisional** placeholders until the official appendix of
+Decision 876/QĐ-BNV is obtained (`questionnaires/methodology/*.yaml` say so in their `source`)."""),
+        ("code", """import sys
+from pathlib import Path
+
+ROOT = Path.cwd().parent if Path.cwd().name == "notebooks" else Path.cwd()
+sys.path.insert(0, str(ROOT))  # the analysis package, when the project is not installed
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from analysis import SurveyDesign, apply_codebook, par_field_points, par_survey_points, plot_estimates, sipas_indices
+from questionnaires.codebook import build_codebook
+from questionnaires.loader import bundled_questionnaires
+
+forms = {q.id: q for q in bundled_questionnaires()}
+par_form, sipas_form = forms["par_f02_dept_leader"], forms["sipas_2023_citizen"]
+par_method, sipas_method = par_form.methodology, sipas_form.methodology
+par_book, sipas_book = build_codebook(par_form), build_codebook(sipas_form)
+rng = np.random.default_rng(2026)
+print(f"{par_method.id}: groups combined by {par_method.combine.value}, "
+      f"missing policy {par_method.missing_policy.value}")"""),
+        ("md", """## 1. Simulated answers to PAR form 02
+
+Three departments, three leaders each; every graded item is answered A-D (weights 1 / 0.6 / 0.2 / 0) or E "don't
+know". The frame is built as `parsurvey export responses` writes it and read back with `apply_codebook`, so it
+looks exactly like `read_export("par.csv")`: option codes, NA for not answered and don't know. In the Department
+of Planning and Investment nobody could rate sub-criterion F8.C3.S3 (all "don't know")."""),
+        ("code", """def export_frame(codebook, answers, leading):
+    \"\"\"Export text (-99 = not answered for every variable not simulated), typed by the codebook.\"\"\"
+    raw = pd.DataFrame({v.name: answers.get(v.name, ["-99"] * len(leading)) for v in codebook.variables})
+    return apply_codebook(pd.concat([leading.reset_index(drop=True), raw], axis=1), codebook)
+
+
+answer_mix = {"HP-SNV": [0.45, 0.35, 0.1, 0.02, 0.08], "HP-STP": [0.3, 0.4, 0.15, 0.05, 0.1],
+              "HP-SKHDT": [0.2, 0.4, 0.25, 0.1, 0.05]}  # shares of A, B, C, D, E
+graded = [v for v in par_book.variables if v.scored and v.criterion]
+units = [unit for unit in answer_mix for _ in range(3)]
+drawn = [rng.choice(list("ABCDE"), size=len(graded), p=answer_mix[unit]) for unit in units]
+answers = {v.name: [row[i] for row in drawn] for i, v in enumerate(graded)}
+answers["Q8_1c"] = ["E" if unit == "HP-SKHDT" else a for unit, a in zip(units, answers["Q8_1c"])]
+par = export_frame(par_book, answers, pd.DataFrame({"unit": units, "group": "dept_leader"}))
+par[["unit", "group"] + [v.name for v in graded[:6]]]"""),
+        ("md", """## 2. Points per sub-criterion
+
+Each valid answer scores max points x option weight; "don't know" and blanks are out of numerator and
+denominator; several items of one sub-criterion are averaged per respondent first; the group score is the mean
+over the group's respondents, and groups are combined by the methodology's rule (here one group answers, so the
+rule does not matter yet). `status` says when a sub-criterion has no valid answer: it then has no points."""),
+        ("code", """points = par_survey_points(par, par_book, par_method, unit_col="unit")
+points[points["unit"] == "HP-SKHDT"].tail(4)"""),
+        ("md", """## 3. Fields and the survey's share of the index
+
+`par_field_points` sums the sub-criteria to fields and to the whole survey part (`field == "total"`, 30 of the
+100 provisional points). The methodology's missing policy is `null`: a field with an unanswered sub-criterion gets
+no points and says why, rather than an invisible zero. `rescale` re-normalises over the max points that have
+answers (as Hà Nội does when a survey is absent); `zero` counts the gap as 0."""),
+        ("code", """totals = {policy: par_field_points(points, par_method, missing_policy=policy)
+          .query("field == 'total'").set_index("unit")["points"] for policy in ["null", "zero", "rescale"]}
+pd.DataFrame(totals).round(2)"""),
+        ("code", """fields = par_field_points(points, par_method, missing_policy="rescale").query("field != 'total'")
+wide = fields.pivot(index="field", columns="unit", values="points")
+ax = wide.plot.bar(figsize=(8, 3.5), rot=0, width=0.8)
+ax.scatter(range(len(wide)), fields.groupby("field")["max_points"].first(), marker="_", s=400, color="black",
+           label="max points (provisional)", zorder=3)
+ax.set_ylabel("survey points"); ax.set_title("PAR survey points per field, form 02 (simulated)")
+ax.legend(fontsize=8);"""),
+        ("md", """## 4. Simulated SIPAS answers
+
+Three districts, two communes each, fifteen citizens per commune; 26 satisfaction items on the 1-5 scale with
+9 = "no experience" (about 8% of answers). Services are rated a little better than policies, and districts
+differ. The sample is treated as stratified by district with communes as clusters."""),
+        ("code", """communes = {"HP-HB": ["HP-HB-HVT", "HP-HB-MK"], "HP-LC": ["HP-LC-AB", "HP-LC-CD"],
+            "HP-TN": ["HP-TN-LL", "HP-TN-KS"]}
+district_level = {"HP-HB": 0.5, "HP-LC": 0.0, "HP-TN": -0.4}
+rated = [v for v in sipas_book.variables if v.criterion]
+people, ratings = [], {v.name: [] for v in rated}
+for district, names in communes.items():
+    for commune in names:
+        commune_level = district_level[district] + rng.normal(0, 0.3)
+        for _ in range(15):
+            people.append(commune)
+            person = commune_level + rng.normal(0, 0.6)
+            for v in rated:
+                service = 0.3 if v.criterion.startswith("II") else -0.2
+                value = int(np.clip(np.round(3.4 + person + service + rng.normal(0, 0.8)), 1, 5))
+                ratings[v.name].append("9" if rng.random() < 0.08 else str(value))
+sipas = export_frame(sipas_book, ratings, pd.DataFrame({"unit": people}))
+sipas["district"] = sipas["unit"].str.rsplit("-", n=1).str[0]
+sipas[["district", "unit", "D_A1", "D_A2", "P_A1"]].head()"""),
+        ("md", """## 5. SIPAS indices with standard errors
+
+An element index is the share of its valid item-answers rated 4 or 5 (top-2 box); components (POLICY, SERVICE)
+and the overall SIPAS are the mean of their elements. Given a plain DataFrame the standard errors are those of a
+simple random sample; given a `SurveyDesign` they follow the design (here: 3 strata, 6 communes as clusters, so
+only 3 degrees of freedom and noisy SEs). The mean score 1-5 and its 0-100 rescale are diagnostics."""),
+        ("code", """design = SurveyDesign(sipas, strata="district", ids="unit")
+indices = sipas_indices(design, sipas_book, sipas_method)
+srs = sipas_indices(sipas, sipas_book, sipas_method)
+indices.assign(se_if_srs=srs["se"]).round(3)"""),
+        ("code", """fig, ax = plt.subplots(figsize=(7, 4))
+plot_estimates(indices.query("level == 'element'"), ax=ax, label="index", horizontal=True,
+               title="SIPAS element indices (share satisfied, 95% CI), simulated", value_label="share satisfied");"""),
+        ("md", """## 6. By district, and pooled items
+
+`by=` gives domain estimates (every cluster stays in the variance). `overall="pooled_items"` computes components
+and the overall index over all their answers instead of averaging elements; MoHA's choice between the two is
+unconfirmed, so report which one you use."""),
+        ("code", """by_district = sipas_indices(design, sipas_book, sipas_method, by="district")
+by_district.query("level != 'element'").pivot(index="district", columns="index", values="estimate").round(3)"""),
+        ("code", """pooled = sipas_indices(design, sipas_book, sipas_method, overall="pooled_items")
+pd.DataFrame({"mean of elements": indices.set_index("index")["estimate"],
+              "pooled items": pooled.set_index("index")["estimate"]}).loc[["POLICY", "SERVICE", "SIPAS"]].round(3)"""),
+        ("md", """## 7. SIPAS points in the PAR Index
+
+The SIPAS methodology carries SIPAS into field F8 of the PAR Index as max points x share satisfied (provisional
+max points: 6 for services, 4 for policy)."""),
+        ("code", """service, policy = indices.set_index("index").loc[["SERVICE", "POLICY"], "estimate"]
+f8 = {sub: sipas_method.subcriterion(sub).max_points for sub in ["F8.C1.S1", "F8.C1.S2"]}
+pd.Series({"F8.C1.S1 (services)": f8["F8.C1.S1"] * service, "F8.C1.S2 (policy)": f8["F8.C1.S2"] * policy}).round(2)"""),
+    ]
+
+
 def build(cells: list[tuple[str, str]]) -> nbformat.NotebookNode:
     """A notebook of markdown and code cells, kernel ``python3``, no outputs."""
     notebook = new_notebook()
@@ -143,6 +278,7 @@ def build(cells: list[tuple[str, str]]) -> nbformat.NotebookNode:
 
 def main() -> None:
     nbformat.write(build(WEIGHTING_WALKTHROUGH), HERE / "01-weighting-walkthrough.ipynb")
+    nbformat.write(build(par_and_sipas_cells()), HERE / "02-par-points-and-sipas.ipynb")
 
 
 if __name__ == "__main__":
