@@ -77,7 +77,7 @@ def par_survey_points(responses: pd.DataFrame, codebook: object, methodology: Me
     shares = _respondent_shares(responses, _items_by_subcriterion(coded_variables(codebook), slots, methodology))
     groups = _group_order(responses[group_col], methodology)
     blocks = [(None, responses.index)] if unit_col is None else [
-        (unit, rows.index) for unit, rows in responses.groupby(unit_col, sort=True)]
+        (unit, rows.index) for unit, rows in responses.groupby(unit_col, sort=True, observed=True)]
     records = []
     for unit, index in blocks:
         for slot in slots:
@@ -113,6 +113,9 @@ def _items_by_subcriterion(variables: list[CodedVariable], slots: list[_Slot],
                    else f"which methodology {methodology.id} does not have (is it the right methodology?)")
             raise ScoringError(f"variable {variable.name} is scored for {variable.criterion}, {why}")
         items.setdefault(variable.criterion, []).append(variable)
+    if not items:
+        raise ScoringError("the codebook has no scored variable with a criterion (an SPSS file without its "
+                           ".codebook.json loses them); pass the questionnaire's codebook")
     return items
 
 
@@ -211,7 +214,7 @@ def par_field_points(points: pd.DataFrame, methodology: Methodology,
     """
     policy = MissingPolicy(missing_policy) if missing_policy is not None else methodology.missing_policy
     unit_col = points.attrs.get("unit_col")
-    blocks = [(None, points)] if unit_col is None else list(points.groupby(unit_col, sort=False))
+    blocks = [(None, points)] if unit_col is None else list(points.groupby(unit_col, sort=False, observed=True))
     provisional_fields = {f.id for f in methodology.fields if f.provisional}
     records = []
     for unit, block in blocks:

@@ -99,6 +99,15 @@ def test_points_per_unit_use_only_that_units_respondents():
     assert table.loc["U2", "n_b"] == 0 and table.loc["U2", "status"] == "ok"
 
 
+def test_a_categorical_unit_column_gives_one_row_per_unit_that_answered():
+    answers = pd.DataFrame({"unit": pd.Categorical(["U1", "U1"], categories=["U1", "U9"]), "group": ["a", "b"],
+                            "Q1": ["A", "C"]})
+    methodology = par_methodology({"F1": [subcriterion("S1", 2)]})
+    points = par_survey_points(answers, par_codebook({"Q1": "S1"}), methodology, unit_col="unit")
+    assert list(points["unit"]) == ["U1"]
+    assert list(par_field_points(points, methodology)["unit"]) == ["U1", "U1"]
+
+
 def test_codes_typed_by_hand_and_missing_codes_still_in_the_frame_are_read_like_an_export():
     answers = pd.DataFrame({"group": ["a", "a", "a"], "Q1": ["A", "-99", "-97"]})
     methodology = par_methodology({"F1": [subcriterion("S1", 2)]})
@@ -124,6 +133,12 @@ def test_refuses_an_answer_code_the_codebook_does_not_know_naming_row_and_column
     methodology = par_methodology({"F1": [subcriterion("S1", 2)]})
     with pytest.raises(ScoringError, match="row 2, column Q1: 'Z'"):
         par_survey_points(answers, par_codebook({"Q1": "S1"}), methodology)
+
+
+def test_refuses_a_codebook_that_scores_nothing():
+    methodology = par_methodology({"F1": [subcriterion("S1", 2)]})
+    with pytest.raises(ScoringError, match="no scored variable with a criterion"):
+        par_survey_points(ANSWERS, par_codebook({}), methodology)
 
 
 def test_refuses_responses_without_the_group_column():
