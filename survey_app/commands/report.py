@@ -50,8 +50,8 @@ def rates_command(slug: str, by: str, fmt: str, out: Path | None) -> None:
     RR1 = I / (I+P+R+NC)   RR2 = (I+P) / (I+P+R+NC)   COOP1 = I / (I+P+R)
 
     Open-link surveys have no invitations: the report then gives completes per unit against the unit's
-    quota (columns unit, quota, completes, share) and says so. Only invitations and responses per unit are
-    counted: nothing is shown that the response table does not already tell.
+    quota (columns unit, quota, completes, share; --by does not apply) and says so. Only invitations and
+    responses per unit are counted: nothing is shown that the response table does not already tell.
     """
     from survey_app.services.participation import invitation_rates, open_survey_completes
     from survey_app.services.surveys import get_survey

@@ -157,3 +157,22 @@ def test_the_response_key_comes_from_survey_and_entry_id_only(valid_csv, runner,
     assert import_paper(runner, valid_csv).exit_code == 0
     keys = set(db.session.scalars(select(Response.submission_id)))
     assert keys == {uuid.uuid5(PAPER_NAMESPACE, f"anon\n{n}") for n in ("1", "2")}
+
+
+def test_a_group_typed_for_a_unit_of_the_wrong_level_is_refused(app, runner, tmp_path):
+    units = tmp_path / "units.csv"
+    units.write_text("code,name_vi,name_en,level,parent_code\nHP,Hải Phòng,,province,\n"
+                     "HP-SNV,Sở Nội vụ,,department,HP\nHP-HB,Quận Hồng Bàng,,district,HP\n", encoding="utf-8")
+    assert runner.invoke(args=["units", "load", str(units)]).exit_code == 0
+    created = runner.invoke(args=["surveys", "create", "--slug", "par-dept", "--questionnaire",
+                                  "par_f02_dept_leader@2021.1", "--title", "PAR", "--groups", "dept_leader",
+                                  "--opens", "2026-01-01T08:00", "--closes", "2036-01-01"])
+    assert created.exit_code == 0, created.output
+    path = write_csv(tmp_path / "forms.csv", ["unit", "group", "entry_id"],
+                     [["HP-SNV", "dept_leader", "1"], ["HP-HB", "dept_leader", "2"]])
+    result = import_paper(runner, path, survey="par-dept")
+    assert result.exit_code == 1
+    assert f"{path}:3: unit: group 'dept_leader' answers for a department, but 'HP-HB' is a district" in result.output
+    assert f"{path}:2:" not in result.output
+    with app.app_context():
+        assert stored_count() == 0

@@ -165,8 +165,8 @@ def test_an_unknown_survey_is_an_error_not_a_traceback(surveys, runner):
 
 def test_an_open_survey_reports_completes_against_the_quota(surveys, storage_questionnaire, runner):
     survey = surveys["open"]  # quota 2 for HP-HB, none for the others
-    for unit_code in ("HP-HB", "HP-SNV", "HP-SNV"):
-        draft = drafts.open_for_session(survey, surveys[unit_code], f"token-{unit_code}-{id(object())}", DURING)
+    for number, unit_code in enumerate(("HP-HB", "HP-SNV", "HP-SNV")):
+        draft = drafts.open_for_session(survey, surveys[unit_code], f"browser-{number}", DURING)
         drafts.save_page(draft, "S1", COMPLETE["S1"], storage_questionnaire)
         responses.submit(draft, storage_questionnaire, now=DURING)
     db.session.commit()
