@@ -57,6 +57,8 @@ class PaperEntry:
 
 @dataclass
 class ImportResult:
+    """What an import did (or, in a dry run, would do): forms stored, already there, skipped answers dropped."""
+
     stored: int = 0
     already_there: int = 0
     dropped: int = 0
