@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 from pathlib import Path
 
 
@@ -20,13 +21,34 @@ def _int_env(name: str, default: int) -> int:
         raise SystemExit(f"PARSURVEY_{name} must be a whole number, got {raw!r}")
 
 
+def instance_secret_key(instance_path: Path) -> str:
+    """A random key made once and kept in the instance folder, so no deployment ever signs with a known default.
+
+    Several machines behind one load balancer must share a key: set ``PARSURVEY_SECRET_KEY`` there.
+    """
+    path = instance_path / "secret_key"
+    try:
+        return path.read_text(encoding="ascii").strip()
+    except FileNotFoundError:
+        pass
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    try:  # O_EXCL: two workers starting together agree on the first key written
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text(encoding="ascii").strip()
+    with os.fdopen(fd, "w", encoding="ascii") as fh:
+        fh.write(key)
+    return key
+
+
 class Config:
     """Settings for :func:`survey_app.create_app`; every one can be set by a ``PARSURVEY_*`` variable."""
 
     def __init__(self, instance_path: str):
         default_db = "sqlite:///" + str(Path(instance_path) / "parsurvey.sqlite")
         self.SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL", default_db)
-        self.SECRET_KEY = _env("SECRET_KEY", "dev-only-change-me")
+        self.SECRET_KEY = _env("SECRET_KEY") or instance_secret_key(Path(instance_path))
         # Public base URL used in printed links (letters, QR codes); requests use their own host.
         self.PUBLIC_BASE_URL = _env("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
         self.RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", "memory://")

@@ -47,7 +47,7 @@ def database_url(tmp_path_factory) -> Iterator[str]:
             url = stack.enter_context(_scratch_postgres(server_url))
         else:
             url = "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite")
-        app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True})
+        app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True, "SECRET_KEY": "test-secret"})
         with app.app_context():
             upgrade()
             db.engine.dispose()
