@@ -4,6 +4,10 @@
  */
 (function () {
   "use strict";
+  /* A page sent back with problems starts at their summary (for browsers that ignore autofocus on it). */
+  var summary = document.querySelector(".summary[autofocus]");
+  if (summary && document.activeElement !== summary) { summary.focus(); }
+
   var engine = window.ParsurveyExpressions;
   var form = document.querySelector("form.survey-page");
   var knownNode = document.getElementById("known-answers");
