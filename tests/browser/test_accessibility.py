@@ -222,6 +222,28 @@ def test_no_page_of_either_form_scrolls_sideways_on_a_360_px_phone(browser, base
     assert not too_wide, too_wide
 
 
+@pytest.mark.parametrize("language", ["en", "vi"])
+@pytest.mark.parametrize("form", FORMS)
+def test_matrices_show_every_option_without_sideways_scrolling_from_tablet_to_desktop(
+        browser, base_url, links, form, language):
+    page = open_page(browser, base_url + links[form])
+    pages = int(page.locator("progress").get_attribute("max"))
+    hidden_options = []
+    for number in range(1, pages + 1):
+        page.set_viewport_size(PHONE)
+        page.goto(f"{page.url.rsplit('/p/', 1)[0]}/p/{number}?lang={language}")
+        if not page.locator("table.matrix").count():
+            continue
+        for width in (641, 800, 1024, 1280, 360):  # resized in place, as when a tablet turns
+            page.set_viewport_size({"width": width, "height": 900})
+            page.wait_for_function(f"window.innerWidth === {width}")
+            cut = page.evaluate("Array.from(document.querySelectorAll('.matrix-box'))"
+                                ".filter(b => b.scrollWidth > b.clientWidth).length")
+            if cut or not fits_the_screen(page):
+                hidden_options.append(f"page {number} at {width} px")
+    assert not hidden_options, hidden_options
+
+
 # --- 2. names, errors tied to fields, focus on the summary ---------------------------------------------------------
 
 def unnamed_controls(page) -> list[str]:

@@ -8,6 +8,16 @@
   var summary = document.querySelector(".summary[autofocus]");
   if (summary && document.activeElement !== summary) { summary.focus(); }
 
+  /* A matrix whose table is wider than its box (long labels, many options) is shown as stacked rows instead. */
+  function fitMatrices() {
+    Array.prototype.forEach.call(document.querySelectorAll("table.matrix"), function (table) {
+      table.classList.remove("stacked");
+      if (table.offsetWidth > table.parentNode.clientWidth) { table.classList.add("stacked"); }
+    });
+  }
+  fitMatrices();
+  window.addEventListener("resize", fitMatrices);
+
   var engine = window.ParsurveyExpressions;
   var form = document.querySelector("form.survey-page");
   var knownNode = document.getElementById("known-answers");
