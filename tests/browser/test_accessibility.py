@@ -181,6 +181,24 @@ def test_unanswered_matrix_rows_start_the_page_at_a_summary_and_describe_each_ra
     assert all(r["name"].startswith("Consistent with the legal system") for r in radios)
 
 
+def test_a_required_matrix_row_left_empty_marks_each_of_its_radios_invalid_and_described(browser, base_url, app):
+    from tests.survey_app.respondent_support import make_closed_survey
+
+    with app.app_context():
+        [code] = make_closed_survey(count=1)  # the test questionnaire: its page 2 has a required matrix, Q4
+    page = open_page(browser, f"{base_url}/s/{code}", "en")
+    page.locator("#q-Q1 input[value='1']").check()
+    page.locator("#Q2").fill("3")
+    press_next(page)
+    page.locator("#row-Q4_a input").first.check()  # Q4_b left empty
+    press_next(page)
+    assert page.evaluate("document.activeElement.id") == "problem-summary"
+    message = page.locator("#row-Q4_b .error-message").inner_text()
+    for radio in accessibility_of(page, "#row-Q4_b input"):
+        assert radio["invalid"] == "true" and message in radio["description"], radio
+    assert all(radio["invalid"] != "true" for radio in accessibility_of(page, "#row-Q4_a input"))
+
+
 def test_a_review_with_required_answers_missing_starts_at_the_list_of_what_is_missing(browser, base_url, links):
     page = open_page(browser, base_url + links["sipas"], "en")
     page.goto(page.url.rsplit("/p/", 1)[0] + "/review")
