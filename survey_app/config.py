@@ -58,6 +58,12 @@ class Config:
         self.LANGUAGES = ("vi", "en")
         self.WTF_CSRF_TIME_LIMIT = _int_env("CSRF_TIME_LIMIT", 8 * 3600)
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        # Send the session cookie only when it changes: re-sent on every response, a late request (a favicon, a
+        # second tab) carrying an older cookie could overwrite a newer one and lose a language or a draft token.
+        self.SESSION_REFRESH_EACH_REQUEST = False
+        self.PERMANENT_SESSION_LIFETIME = _int_env("SESSION_DAYS", 31) * 86400
+        self.SESSION_COOKIE_SAMESITE = "Lax"
+        self.SESSION_COOKIE_HTTPONLY = True
         self.QUESTIONNAIRE_DIRS = [
             p for p in (_env("QUESTIONNAIRE_DIRS") or "").split(os.pathsep) if p
         ]

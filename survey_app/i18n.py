@@ -26,8 +26,16 @@ def current_language() -> str:
     return str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
 
 
+def remember_language_switch() -> None:
+    """Save ``?lang=`` before any view runs: a link that redirects (``/s/<code>?lang=en``) renders nothing itself."""
+    asked = request.args.get("lang")
+    if asked in current_app.config["LANGUAGES"] and session.get("lang") != asked:
+        session["lang"] = asked
+
+
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
+    app.before_request(remember_language_switch)
 
     @app.context_processor
     def inject_language():

@@ -9,7 +9,7 @@ import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
-from tests.survey_app.respondent_support import location, make_closed_survey
+from tests.survey_app.respondent_support import location, make_closed_survey, make_open_survey
 
 ROOT = Path(__file__).resolve().parents[2]
 CATALOGUE = ROOT / "survey_app" / "translations" / "vi" / "LC_MESSAGES" / "messages.po"
@@ -76,3 +76,25 @@ def test_the_english_switch_translates_questions_and_interface_and_is_remembered
 def test_the_start_page_offers_both_languages(client):
     html = client.get("/").get_data(as_text=True)
     assert 'hreflang="en"' in html and "Mã của Ông/Bà" in html
+
+
+def test_the_english_switch_on_a_link_that_redirects_is_kept(client, code):
+    """The letter's personal link with ?lang=en redirects to a page; that page must be English."""
+    first = client.get(f"/s/{code}?lang=en")
+    assert first.status_code == 302
+    html = client.get(location(first)).get_data(as_text=True)
+    assert '<html lang="en">' in html and "Have you used a public service?" in html
+
+
+def test_a_request_that_changes_nothing_in_the_session_sends_no_cookie(app, client):
+    """Otherwise a late request (a favicon, another tab) carrying an older cookie overwrites a newer one and can
+    lose the open link's draft token, which lives in a permanent session."""
+    with app.app_context():
+        make_open_survey()
+    page = location(client.get("/o/open/HP-SNV"))
+    client.get(page)
+    again = client.get(page)
+    assert again.status_code == 200
+    assert "Set-Cookie" not in again.headers
+    switched = client.get(page + "?lang=en")
+    assert "Set-Cookie" in switched.headers
