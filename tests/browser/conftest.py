@@ -4,12 +4,9 @@
 from __future__ import annotations
 
 import shutil
-import threading
-from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
-from werkzeug.serving import make_server
 
 from survey_app.extensions import db
 
@@ -45,20 +42,10 @@ def par_code(app) -> str:
     return code
 
 
-@pytest.fixture
-def base_url(app) -> Iterator[str]:
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-
-
-@pytest.fixture
+@pytest.fixture(scope="module")
 def browser():
+    """One Chromium per test module (each test opens its own context: no shared cookies or storage); closed before
+    the next module, so Playwright's event loop never lingers into the notebook tests."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

@@ -4,30 +4,15 @@ thank-you page, and exactly one response is stored."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 
-import pytest
 import requests
 from sqlalchemy import func, select
-from werkzeug.serving import make_server
 
 from survey_app.extensions import db
 from survey_app.models import Response
 from tests.survey_app.respondent_support import csrf_token, make_closed_survey
 
 RACERS = 12
-
-
-@pytest.fixture
-def base_url(app) -> Iterator[str]:
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
 
 
 def test_simultaneous_submits_of_one_response_store_it_once(app, base_url):
