@@ -52,6 +52,8 @@ def render_page(flow: Flow, number: int, formdata: MultiDict, *, page_answers: M
         questionnaire_title=q.title.get(language), section_title=section.title.get(language),
         section_description=section.description.get(language) if section.description else None,
         intro=q.intro.get(language) if q.intro and number == 1 else None,
+        texts={"questionnaire": q.title, "section": section.title, "description": section.description,
+               "intro": q.intro},  # so the template can mark a Vietnamese fallback with lang="vi"
         position=progress.position, total=progress.total,
         is_first=pages.previous(number) is None, is_last=pages.next(number) is None,
         problems=messages_by_variable(errors, language), warnings=messages_by_variable(warnings, language),

@@ -98,3 +98,21 @@ def test_a_request_that_changes_nothing_in_the_session_sends_no_cookie(app, clie
     assert "Set-Cookie" not in again.headers
     switched = client.get(page + "?lang=en")
     assert "Set-Cookie" in switched.headers
+
+
+def test_titles_and_intro_shown_in_vietnamese_on_an_english_page_are_marked_lang_vi(app, client):
+    """A screen reader must switch voice for a Vietnamese fallback, not read it with English rules."""
+    from copy import deepcopy
+
+    from tests.survey_app.respondent_support import FLOW_QUESTIONNAIRE
+
+    definition = deepcopy(FLOW_QUESTIONNAIRE)
+    definition["id"] = "flow_vi_only_titles"
+    definition["intro"] = {"vi": "Xin cảm ơn Ông/Bà."}
+    definition["sections"][0]["title"] = {"vi": "Thông tin chung"}
+    with app.app_context():
+        [code] = make_closed_survey(definition, slug="vi-titles", count=1)
+    html = client.get(f"/s/{code}/p/1?lang=en").get_data(as_text=True)
+    assert '<h1 lang="vi">Thông tin chung</h1>' in html
+    assert '<div class="intro" lang="vi">Xin cảm ơn Ông/Bà.</div>' in html
+    assert '<p class="survey-title">Test survey form</p>' in html, "an English title is not marked"
