@@ -4,6 +4,7 @@ their place on screen, and the focus ring's contrast."""
 
 from __future__ import annotations
 
+import contextlib
 import re
 
 import pytest
@@ -155,3 +156,14 @@ def page_with(page, base_url: str, link: str, item: str, language: str = "en") -
         if page.locator(f"#q-{item}").count():
             return number
     pytest.fail(f"no page shows {item}")
+
+
+def focus_lands_on(page, element_id: str, timeout_ms: int = 5000) -> str:
+    """Wait until focus reaches ``element_id`` (autofocus is applied at the browser's next rendering step, not at
+    load); return the id of whatever has focus then, so a failure says where focus went instead."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    with contextlib.suppress(PlaywrightTimeout):
+        page.wait_for_function("id => document.activeElement && document.activeElement.id === id", arg=element_id,
+                               timeout=timeout_ms)
+    return page.evaluate("document.activeElement ? document.activeElement.id : ''")

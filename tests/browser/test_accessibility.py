@@ -20,6 +20,7 @@ from tests.browser.assistive import (
     contrast,
     expected_tab_stops,
     fits_the_screen,
+    focus_lands_on,
     focus_ring,
     open_page,
     page_with,
@@ -145,7 +146,7 @@ def test_a_refused_page_starts_at_a_summary_whose_links_lead_to_fields_marked_in
     page = open_page(browser, base_url + links["sipas"], "en")
     page.locator("#A3").fill("5")  # age 5, and Sex (required) left out
     press_next(page)
-    assert page.evaluate("document.activeElement.id") == "problem-summary"
+    assert focus_lands_on(page, "problem-summary") == "problem-summary"
     summary = page.locator("#problem-summary")
     assert "Sex" in summary.inner_text() and "How old are you?" in summary.inner_text()
     links_to = summary.locator("a").all()
@@ -168,7 +169,7 @@ def test_unanswered_matrix_rows_start_the_page_at_a_summary_and_describe_each_ra
     page = open_page(browser, base_url)
     page_with(page, base_url, links["par"], "Q2_1")
     press_next(page)  # the matrix is soft-required: the page comes back once with a warning per row
-    assert page.evaluate("document.activeElement.id") == "warning-summary"
+    assert focus_lands_on(page, "warning-summary") == "warning-summary"
     rows = page.locator("#warning-summary a").all()
     assert [r.inner_text() for r in rows] == ["Fit with local conditions", "Consistent with the legal system",
                                                "Feasible and easy to apply", "Issued in good time"]
@@ -192,7 +193,7 @@ def test_a_required_matrix_row_left_empty_marks_each_of_its_radios_invalid_and_d
     press_next(page)
     page.locator("#row-Q4_a input").first.check()  # Q4_b left empty
     press_next(page)
-    assert page.evaluate("document.activeElement.id") == "problem-summary"
+    assert focus_lands_on(page, "problem-summary") == "problem-summary"
     message = page.locator("#row-Q4_b .error-message").inner_text()
     for radio in accessibility_of(page, "#row-Q4_b input"):
         assert radio["invalid"] == "true" and message in radio["description"], radio
@@ -202,7 +203,7 @@ def test_a_required_matrix_row_left_empty_marks_each_of_its_radios_invalid_and_d
 def test_a_review_with_required_answers_missing_starts_at_the_list_of_what_is_missing(browser, base_url, links):
     page = open_page(browser, base_url + links["sipas"], "en")
     page.goto(page.url.rsplit("/p/", 1)[0] + "/review")
-    assert page.evaluate("document.activeElement.id") == "missing-summary"
+    assert focus_lands_on(page, "missing-summary") == "missing-summary"
     missing = page.locator("#missing-summary a")
     assert "Sex" in missing.all_inner_texts()
     assert page.locator("form button[type=submit]").is_disabled()
