@@ -12,10 +12,15 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from hypothesis import settings
 from werkzeug.serving import make_server
 
 from survey_app import create_app
 from survey_app.extensions import db
+
+# Property tests judge results, not speed: on a loaded two-core CI machine a per-example deadline only adds flakes.
+settings.register_profile("parsurvey", deadline=None)
+settings.load_profile("parsurvey")
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_REFERENCE = ROOT.parent / "shared" / "reference"
