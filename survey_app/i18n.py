@@ -9,14 +9,9 @@ from survey_app.extensions import babel
 
 
 def select_locale() -> str:
-    """Pick ``?lang=`` when given (and remember it), else the remembered choice, else Vietnamese."""
-    languages = current_app.config["LANGUAGES"]
-    asked = request.args.get("lang")
-    if asked in languages:
-        session["lang"] = asked
-        return asked
+    """The remembered choice (``remember_language_switch`` has already stored any ``?lang=``), else Vietnamese."""
     remembered = session.get("lang")
-    if remembered in languages:
+    if remembered in current_app.config["LANGUAGES"]:
         return remembered
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 

@@ -3,7 +3,6 @@
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from flask_migrate import Migrate
 
 from survey_app.extensions import db
 
@@ -20,7 +19,3 @@ def test_upgrade_on_an_empty_database_matches_the_models(app):
         context = MigrationContext.configure(conn, opts={"compare_type": True})
         differences = compare_metadata(context, db.metadata)
     assert differences == [], f"models and migrations differ: {differences}"
-
-
-def test_migrate_extension_is_bound(app):
-    assert isinstance(app.extensions["migrate"].migrate, Migrate)
