@@ -24,8 +24,9 @@ _SELECTED = re.compile(r"selected\(\s*\$\{(\w+)\}\s*,\s*(['\"])(.*?)\2\s*\)")
 def expression_findings(questionnaire: Questionnaire) -> list[Finding]:
     """Syntax errors, unknown or unusable references, unknown option codes and relevance cycles."""
     findings: list[Finding] = []
+    owners = variable_owners(questionnaire)
     for path, source, kind in _expressions(questionnaire):
-        findings += list(_check_one(questionnaire, path, source, kind))
+        findings += list(_check_one(questionnaire, owners, path, source, kind))
     findings += list(_cycle_findings(questionnaire))
     return findings
 
@@ -41,7 +42,9 @@ def _expressions(questionnaire: Questionnaire) -> Iterator[tuple[Path, str, str]
                     yield ("sections", i, "items", j, kind), source, kind
 
 
-def _check_one(questionnaire: Questionnaire, path: Path, source: str, kind: str) -> Iterator[Finding]:
+def _check_one(
+    questionnaire: Questionnaire, owners: dict[str, Item], path: Path, source: str, kind: str
+) -> Iterator[Finding]:
     try:
         expression = parse(source)
     except ExpressionError as error:
@@ -49,7 +52,6 @@ def _check_one(questionnaire: Questionnaire, path: Path, source: str, kind: str)
         return
     if expression.uses_current and kind == "relevant":
         yield path, "'.' (the current answer) can only be used in a constraint"
-    owners = variable_owners(questionnaire)
     for ref in sorted(expression.references):
         message = _reference_problem(questionnaire, owners, ref)
         if message:
