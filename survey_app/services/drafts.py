@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
+from questionnaires.answers import apply_relevance, is_missing
 from questionnaires.model import Questionnaire
 from survey_app.extensions import db
 from survey_app.models import Draft, Invitation, RespondentGroup, Response, SpentSession, Survey, Unit
@@ -132,8 +133,6 @@ def save_page(draft: Draft, section_id: str, values: Mapping[str, object], quest
     ``values`` replaces every answer of the section: a variable of the section absent from ``values`` (or
     empty) was cleared by the respondent or hidden by relevance.
     """
-    from questionnaires.answers import apply_relevance
-
     section = next((s for s in questionnaire.sections if s.id == section_id), None)
     if section is None:
         raise ValueError(f"{questionnaire.key} has no section {section_id!r}")
@@ -153,7 +152,3 @@ def save_page(draft: Draft, section_id: str, values: Mapping[str, object], quest
         raise AlreadySubmitted()
     return draft
 
-
-def is_missing(value: object) -> bool:
-    """The contract's missing answer: None, an empty string or an empty list."""
-    return value is None or value == "" or value == []

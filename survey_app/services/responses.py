@@ -8,11 +8,12 @@ from datetime import date, datetime
 
 from sqlalchemy.exc import IntegrityError
 
+from questionnaires.answers import is_missing
 from questionnaires.model import Questionnaire
 from survey_app.extensions import db
 from survey_app.models import Draft, RespondentGroup, Response, ResponseIdentity, SpentSession, Survey, Unit
 from survey_app.models.invitation import utc_today
-from survey_app.services.drafts import check_invitation_usable, is_missing
+from survey_app.services.drafts import check_invitation_usable
 from survey_app.services.errors import AlreadySubmitted, Incomplete, OperatorError
 from survey_app.services.surveys import as_utc, ensure_open
 
