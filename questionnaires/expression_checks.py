@@ -7,18 +7,13 @@ sections, on itself: such a cycle has no answer and is reported.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator
 from difflib import get_close_matches
 
 from questionnaires.build import Finding
-from questionnaires.expressions import ExpressionError, parse
+from questionnaires.expressions import Expression, ExpressionError, parse
 from questionnaires.model import Item, ItemType, Questionnaire
 from questionnaires.problems import Path
-
-# `${Q1} = 'A'`, `'A' != ${Q1}` and `selected(${Q1}, 'A')`: the places an option code is written literally.
-_COMPARED = re.compile(r"\$\{(\w+)\}\s*!?=\s*(['\"])(.*?)\2|(['\"])([^'\"]*)\4\s*!?=\s*\$\{(\w+)\}")
-_SELECTED = re.compile(r"selected\(\s*\$\{(\w+)\}\s*,\s*(['\"])(.*?)\2\s*\)")
 
 
 def expression_findings(questionnaire: Questionnaire) -> list[Finding]:
@@ -56,7 +51,7 @@ def _check_one(
         message = _reference_problem(questionnaire, owners, ref)
         if message:
             yield path, message
-    yield from _option_code_findings(owners, path, source)
+    yield from _option_code_findings(owners, path, expression)
 
 
 def variable_owners(questionnaire: Questionnaire) -> dict[str, Item]:
@@ -87,10 +82,8 @@ def did_you_mean(name: str, known: Iterable[str]) -> str:
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
-def _option_code_findings(owners: dict[str, Item], path: Path, source: str) -> Iterator[Finding]:
-    pairs = [(m.group(1) or m.group(6), m.group(3) if m.group(1) else m.group(5)) for m in _COMPARED.finditer(source)]
-    pairs += [(m.group(1), m.group(3)) for m in _SELECTED.finditer(source)]
-    for ref, code in pairs:
+def _option_code_findings(owners: dict[str, Item], path: Path, expression: Expression) -> Iterator[Finding]:
+    for ref, code in sorted(expression.compared_codes()):
         item = owners.get(ref)
         if item is None or item.scale is None or code == "":
             continue
