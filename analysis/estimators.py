@@ -11,6 +11,7 @@ population of the estimated size (R's ``deff=TRUE``).
 
 from __future__ import annotations
 
+import copy
 import functools
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -225,27 +226,27 @@ def proportion(design: SurveyDesign, var: str, by: By = None, na_rm: bool = True
         raise DesignError(f"column '{var}' is not in the data")
     column = design.data[var]
     present = column.notna().to_numpy()
-    categories = np.sort(column[present].unique()) if len(column[present]) else np.array([])
+    if not present.any():
+        raise DesignError(f"column '{var}' has no values")
+    categories = np.sort(column[present].unique())
+    # one helper design for every category (the data is copied and the domains coded once, not per category)
+    indicators = {f"__indicator_{i}__": np.where(present, (column == category).to_numpy(dtype=float), np.nan)
+                  for i, category in enumerate(categories)}
+    probe = _with_data(design, indicators)
     tables = []
-    for category in categories:
-        indicator = np.where(present, (column == category).to_numpy(dtype=float), np.nan)
-        probe = design.data.assign(**{"__indicator__": indicator})
-        table = mean(_with_data(design, probe), "__indicator__", by=by if by is not None else "__all__", na_rm=na_rm)
+    for name, category in zip(indicators, categories, strict=True):
+        table = mean(probe, name, by=by if by is not None else "__all__", na_rm=na_rm)
         table.insert(len(table.columns) - 6, var, category)
         tables.append(table)
-    if not tables:
-        raise DesignError(f"column '{var}' has no values")
     result = pd.concat(tables, ignore_index=True)
     keys = ([by] if isinstance(by, str) else list(by)) if by is not None else []
     result = result.sort_values(keys, kind="stable").reset_index(drop=True) if keys else result
     return result.drop(columns=["__all__"], errors="ignore")
 
 
-def _with_data(design: SurveyDesign, data: pd.DataFrame) -> SurveyDesign:
-    """The same design over a frame with extra helper columns (same rows, same order)."""
-    import copy
-
+def _with_data(design: SurveyDesign, columns: dict[str, np.ndarray]) -> SurveyDesign:
+    """The same design over its data plus helper columns and ``__all__`` (same rows, same order)."""
     new = copy.copy(design)
-    object.__setattr__(new, "_data", data.assign(__all__="all"))
+    object.__setattr__(new, "_data", design.data.assign(**columns, __all__="all"))
     object.__setattr__(new, "_codes", {})
     return new
