@@ -8,7 +8,6 @@ problem of a file is reported in one run.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from difflib import get_close_matches
 from types import MappingProxyType
 from typing import Any
 
@@ -33,7 +32,7 @@ from questionnaires.model import (
     SubcriterionSource,
     Text,
 )
-from questionnaires.problems import Path
+from questionnaires.problems import Path, did_you_mean
 
 Finding = tuple[Path, str]
 _REQUIRED = {True: Required.YES, False: Required.NO, "soft": Required.SOFT, None: Required.NO}
@@ -162,10 +161,10 @@ def _section(data: Mapping[str, Any], path: Path, scales: Mapping[str, Scale], f
 def _item(data: Mapping[str, Any], path: Path, scales: Mapping[str, Scale], findings: list[Finding]) -> Item:
     scale = None
     if data.get("scale") is not None:
-        scale = scales.get(data["scale"])
+        name = data["scale"]
+        scale = scales.get(name)
         if scale is None:
-            hint = "".join(f" (did you mean '{m}'?)" for m in get_close_matches(data["scale"], list(scales), 1, 0.75))
-            findings.append(((*path, "scale"), f"unknown scale '{data['scale']}'{hint}"))
+            findings.append(((*path, "scale"), f"unknown scale '{name}'" + did_you_mean(name, scales)))
     elif data.get("options") is not None:
         scale = build_scale("", {"options": data["options"]})
     rows = tuple(MatrixRow(r["id"], Text.of(r["text"]), r.get("criterion")) for r in data.get("rows") or ())

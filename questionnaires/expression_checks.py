@@ -7,13 +7,12 @@ sections, on itself: such a cycle has no answer and is reported.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from difflib import get_close_matches
+from collections.abc import Iterator
 
 from questionnaires.build import Finding
 from questionnaires.expressions import Expression, ExpressionError, parse
 from questionnaires.model import Item, ItemType, Questionnaire
-from questionnaires.problems import Path
+from questionnaires.problems import Path, did_you_mean
 
 
 def expression_findings(questionnaire: Questionnaire) -> list[Finding]:
@@ -74,12 +73,6 @@ def _reference_problem(questionnaire: Questionnaire, owners: dict[str, Item], re
     if any(s.id == ref for s in questionnaire.sections):
         return f"'{ref}' is a section, not an item"
     return f"unknown item '{ref}' in expression" + did_you_mean(ref, owners)
-
-
-def did_you_mean(name: str, known: Iterable[str]) -> str:
-    """`` (did you mean 'birth_year'?)`` when a known name is close to a mistyped one, else nothing."""
-    close = get_close_matches(name, list(known), n=1, cutoff=0.75)
-    return f" (did you mean '{close[0]}'?)" if close else ""
 
 
 def _option_code_findings(owners: dict[str, Item], path: Path, expression: Expression) -> Iterator[Finding]:

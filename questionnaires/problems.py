@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from difflib import get_close_matches
 
 PathPart = str | int
 Path = tuple[PathPart, ...]
@@ -49,3 +50,9 @@ def format_path(path: Iterable[PathPart]) -> str:
         else:
             text += ("." if text else "") + str(part)
     return text
+
+
+def did_you_mean(name: str, known: Iterable[str]) -> str:
+    """`` (did you mean 'birth_year'?)`` when a known name is close to a mistyped one, else nothing."""
+    close = get_close_matches(name, list(known), n=1, cutoff=0.75)
+    return f" (did you mean '{close[0]}'?)" if close else ""
