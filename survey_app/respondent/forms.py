@@ -73,11 +73,7 @@ def _matrix_fields(item: Item, language: str):
 
 
 def _bound(value: float | str | None) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
+    return None if value is None else _as_text(value)
 
 
 def _input_attrs(item: Item) -> dict[str, str]:
