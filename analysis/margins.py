@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .stages import DesignError, codes_of, has_missing
+from .stages import DesignError, has_missing
 
 MarginKey = str | tuple[str, ...]
 Population = Mapping | pd.Series
@@ -56,7 +56,7 @@ def _population_items(population: Population) -> list[tuple[object, float]]:
     raise DesignError("a population margin must be a mapping level -> count or a pandas Series")
 
 
-def match_margin(data: pd.DataFrame, key: MarginKey, population: Population, coder=None) -> Margin:
+def match_margin(data: pd.DataFrame, key: MarginKey, population: Population, coder) -> Margin:
     """Match one margin to the data, refusing what would make weights undefined.
 
     Parameters
@@ -67,8 +67,8 @@ def match_margin(data: pd.DataFrame, key: MarginKey, population: Population, cod
         The column, or columns of a joint margin.
     population : mapping or pandas.Series
         Population count per level (a tuple of levels for a joint margin).
-    coder : callable, optional
-        ``coder(columns) -> (codes, labels)``, e.g. a design's cached `SurveyDesign.codes`.
+    coder : callable
+        ``coder(columns) -> (codes, labels)``: the design's cached `SurveyDesign.codes`.
 
     Returns
     -------
@@ -93,7 +93,7 @@ def match_margin(data: pd.DataFrame, key: MarginKey, population: Population, cod
     if np.isnan(counts).any() or (counts < 0).any():
         raise DesignError(f"margin {name}: population counts must be non-negative numbers")
     index = {_key_text(level): i for i, level in enumerate(levels)}
-    sample_codes, labels = (coder or (lambda cols: codes_of(data, cols)))(columns)
+    sample_codes, labels = coder(columns)
     sample_keys = [_key_text(tuple(row) if len(columns) > 1 else row[0]) for row in labels.itertuples(index=False)]
     lookup = np.empty(len(sample_keys), dtype=np.int64)
     for j, sample_key in enumerate(sample_keys):
@@ -113,7 +113,7 @@ def match_margin(data: pd.DataFrame, key: MarginKey, population: Population, cod
 
 
 def match_margins(data: pd.DataFrame, margins: Mapping[MarginKey, Population] | Sequence[tuple[MarginKey, Population]],
-                  tolerance: float, coder=None) -> list[Margin]:
+                  tolerance: float, coder) -> list[Margin]:
     """Match several margins and refuse them when their totals disagree by more than `tolerance` (relative)."""
     items = list(margins.items()) if isinstance(margins, Mapping) else list(margins)
     if not items:
