@@ -189,9 +189,7 @@ def _item(data: Mapping[str, Any], path: Path, scales: Mapping[str, Scale], find
 
 
 def _bound(value: Any, item_type: ItemType) -> float | str | None:
-    if value is None or item_type is ItemType.DATE:
-        return None if value is None else str(value)
-    return value
+    return str(value) if value is not None and item_type is ItemType.DATE else value
 
 
 def _number(value: Any) -> float | None:
