@@ -75,7 +75,7 @@ def import_paper(survey: Survey, path: Path, dry_run: bool = False, today: date 
 
     Raises :class:`PaperFileError` listing every problem of every row; then nothing is written.
     """
-    from survey_app.services.responses import enter_paper
+    from survey_app.services.responses import store_paper
 
     questionnaire = questionnaire_for(survey)
     entries = check_file(survey, questionnaire, path, today or utc_today())
@@ -88,8 +88,7 @@ def import_paper(survey: Survey, path: Path, dry_run: bool = False, today: date 
             continue
         result.stored += 1
         if not dry_run:
-            enter_paper(survey, entry.unit, entry.group, entry.answers, questionnaire,
-                        submission_id=ids[entry.entry_id], day=entry.day)
+            store_paper(survey, entry.unit, entry.group, entry.answers, ids[entry.entry_id], entry.day)
     db.session.flush()
     return result
 

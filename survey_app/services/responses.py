@@ -108,9 +108,16 @@ def enter_paper(
     if group is not None and group not in survey.groups:
         raise OperatorError(f"group {group.code!r} is not part of survey {survey.slug!r}")
     kept, _ = apply_relevance(questionnaire, checked_paper_answers(questionnaire, answers))
-    response = _insert_response(
-        survey, unit.id, group.id if group else None, kept, "paper", submission_id or uuid.uuid4(), day
-    )
+    return store_paper(survey, unit, group, kept, submission_id or uuid.uuid4(), day)
+
+
+def store_paper(
+    survey: Survey, unit: Unit, group: RespondentGroup | None, answers: Mapping[str, object],
+    submission_id: uuid.UUID, day: date | None = None,
+) -> Response:
+    """Store paper answers already checked as :func:`enter_paper` checks them (typed, relevant, in the survey's
+    groups), e.g. by the paper import, which checks every row before storing any."""
+    response = _insert_response(survey, unit.id, group.id if group else None, answers, "paper", submission_id, day)
     db.session.flush()
     return response
 
