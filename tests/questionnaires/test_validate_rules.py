@@ -68,10 +68,15 @@ def test_an_unknown_scale(tmp_path):
     assert lines(report) == ["sections[2].items[0].scale: unknown scale 'yes_no_maybe'"]
 
 
-@pytest.mark.parametrize("expression", ["${Q3} = '3'", "'3' != ${Q3}", "selected(${Q3}, '3')"])
+@pytest.mark.parametrize("expression", ["${Q3} = '3'", "'3' != ${Q3}", "selected(${Q3}, '3')", "${Q3} = 3"])
 def test_an_option_code_that_the_referenced_item_does_not_have(tmp_path, expression):
     report = broken(tmp_path, lambda d: item(d, "Q4").update(relevant=expression))
     assert lines(report) == ["sections[2].items[1].relevant: '3' is not an option of 'Q3' (options: 1, 2)"]
+
+
+def test_a_comparison_written_inside_a_string_literal_is_not_read_as_one(tmp_path):
+    report = broken(tmp_path, lambda d: item(d, "Q4").update(relevant="string-length(\"${Q3} = '3'\") > 0"))
+    assert report.problems == []
 
 
 def test_an_unknown_item_in_an_expression(tmp_path):
