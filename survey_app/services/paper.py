@@ -167,6 +167,7 @@ class _RowChecker:
         self.survey, self.questionnaire, self.columns, self.today = survey, questionnaire, columns, today
         self.units = {u.code: u for u in db.session.scalars(select(Unit))}
         self.groups = {g.code: g for g in survey.groups}
+        self.owners = dict(questionnaire.variables())  # variable -> its item
         self.entry_rows: dict[str, int] = {}
 
     def check(self, number: int, row: dict[str, str]) -> tuple[PaperEntry | None, list[tuple[str, str]]]:
@@ -236,8 +237,7 @@ class _RowChecker:
         from questionnaires.answers import apply_relevance, check_page
 
         forms = self._form(row, found)
-        owners = dict(self.questionnaire.variables())
-        context = {var: parse_value(owners[var], strings)[0] for var, strings in forms.items()}
+        context = {var: parse_value(self.owners[var], strings)[0] for var, strings in forms.items()}
         context = {k: v for k, v in context.items() if v is not None}
         answers: dict = {}
         for section in self.questionnaire.sections:
@@ -268,7 +268,7 @@ class _RowChecker:
         return f"{variable}__*" if variable in self.columns.flags else variable
 
     def _message(self, variable: str, kind: str, params: dict) -> str:
-        item = dict(self.questionnaire.variables())[variable]
+        item = self.owners[variable]
         options = ", ".join(item.scale.codes) if item.scale else ""
         values = {"value": "", "min": "", "max": "", "length": "", "max_length": "", "expression": "", **params}
         if isinstance(values["value"], list):
