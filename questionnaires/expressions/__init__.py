@@ -66,13 +66,22 @@ def _collect(node: tuple, refs: set[str]) -> bool:
         return False
     if kind == "current":
         return True
-    if kind == "literal":
-        return False
-    children = node[1:2] if kind == "negate" else node[2:4] if kind == "binary" else node[2]
     found = False
-    for child in children:
+    for child in _children(node):
         found = _collect(child, refs) or found
     return found
+
+
+def _children(node: tuple) -> tuple:
+    """The subtrees of a node (see ``parser`` for the node shapes)."""
+    kind = node[0]
+    if kind == "negate":
+        return node[1:2]
+    if kind == "binary":
+        return node[2:4]
+    if kind == "call":
+        return node[2]
+    return ()
 
 
 def _codes(node: tuple, found: set[tuple[str, str]]) -> None:
@@ -85,8 +94,7 @@ def _codes(node: tuple, found: set[tuple[str, str]]) -> None:
     for ref, literal in pairs:
         if ref[0] == "ref" and literal[0] == "literal" and not isinstance(literal[1], bool):
             found.add((ref[1], to_string(literal[1])))
-    children = node[1:2] if kind == "negate" else node[2:4] if kind == "binary" else node[2] if kind == "call" else ()
-    for child in children:
+    for child in _children(node):
         _codes(child, found)
 
 
