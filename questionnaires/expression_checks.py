@@ -19,21 +19,22 @@ def expression_findings(questionnaire: Questionnaire) -> list[Finding]:
     """Syntax errors, unknown or unusable references, unknown option codes and relevance cycles."""
     findings: list[Finding] = []
     owners = variable_owners(questionnaire)
-    for path, source, kind in _expressions(questionnaire):
+    for _, path, source, kind in _expressions(questionnaire):
         findings += list(_check_one(questionnaire, owners, path, source, kind))
     findings += list(_cycle_findings(questionnaire))
     return findings
 
 
-def _expressions(questionnaire: Questionnaire) -> Iterator[tuple[Path, str, str]]:
+def _expressions(questionnaire: Questionnaire) -> Iterator[tuple[str, Path, str, str]]:
+    """``(element id, path, source, kind)`` of every relevance and constraint, in file order."""
     for i, section in enumerate(questionnaire.sections):
         if section.relevant:
-            yield ("sections", i, "relevant"), section.relevant, "relevant"
+            yield section.id, ("sections", i, "relevant"), section.relevant, "relevant"
         for j, item in enumerate(section.items):
             for kind in ("relevant", "constraint"):
                 source = getattr(item, kind)
                 if source:
-                    yield ("sections", i, "items", j, kind), source, kind
+                    yield item.id, ("sections", i, "items", j, kind), source, kind
 
 
 def _check_one(
@@ -112,7 +113,7 @@ def _referenced_items(source: str | None, owners: dict[str, Item]) -> set[str]:
 
 def _cycle_findings(questionnaire: Questionnaire) -> Iterator[Finding]:
     graph = relevance_dependencies(questionnaire)
-    paths = _relevant_paths(questionnaire)
+    paths = {element: path for element, path, _, kind in _expressions(questionnaire) if kind == "relevant"}
     reported: set[frozenset[str]] = set()
     for cycle in _cycles(graph):
         key = frozenset(cycle)
@@ -122,17 +123,6 @@ def _cycle_findings(questionnaire: Questionnaire) -> Iterator[Finding]:
         start = next((node for node in cycle if node in paths), cycle[0])
         loop = cycle[cycle.index(start):] + cycle[: cycle.index(start)] + [start]
         yield paths.get(start, ()), f"relevance cycle: {' -> '.join(loop)} (an element cannot depend on itself)"
-
-
-def _relevant_paths(questionnaire: Questionnaire) -> dict[str, Path]:
-    paths: dict[str, Path] = {}
-    for i, section in enumerate(questionnaire.sections):
-        if section.relevant:
-            paths[section.id] = ("sections", i, "relevant")
-        for j, item in enumerate(section.items):
-            if item.relevant:
-                paths[item.id] = ("sections", i, "items", j, "relevant")
-    return paths
 
 
 def _cycles(graph: dict[str, set[str]]) -> Iterator[list[str]]:
