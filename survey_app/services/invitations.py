@@ -71,14 +71,11 @@ def issue(survey: Survey, unit: Unit, group: RespondentGroup, count: int) -> lis
 
 def _check_unit_level(survey: Survey, unit: Unit, group: RespondentGroup) -> None:
     """The methodology says at which level a group answers (department leaders in departments...)."""
-    from survey_app.services.surveys import questionnaire_for
+    from survey_app.services.surveys import questionnaire_for, unit_level_problem
 
-    methodology = questionnaire_for(survey).methodology
-    declared = methodology.group(group.code) if methodology else None
-    if declared is not None and declared.unit_level and declared.unit_level != unit.level:
-        raise OperatorError(
-            f"group {group.code!r} answers for a {declared.unit_level}, but {unit.code!r} is a {unit.level}"
-        )
+    problem = unit_level_problem(questionnaire_for(survey), unit, group)
+    if problem is not None:
+        raise OperatorError(problem)
 
 
 def find_invitation(code: str) -> Invitation:

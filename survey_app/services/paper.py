@@ -23,7 +23,7 @@ from survey_app.extensions import db
 from survey_app.models import RespondentGroup, Response, Survey, Unit
 from survey_app.models.invitation import utc_today
 from survey_app.services.paper_sheet import PaperFileError, PaperProblem, read_sheet
-from survey_app.services.surveys import questionnaire_for
+from survey_app.services.surveys import questionnaire_for, unit_level_problem
 
 # Fixed forever: changing it would make every earlier import look new.
 PAPER_NAMESPACE = uuid.UUID("5f1d3c0e-2b7a-4c61-9a52-6f3e8d0b7a14")
@@ -201,11 +201,9 @@ class _RowChecker:
         return None
 
     def _unit_level(self, unit: Unit, group: RespondentGroup, found) -> None:
-        methodology = self.questionnaire.methodology
-        declared = methodology.group(group.code) if methodology else None
-        if declared is not None and declared.unit_level and declared.unit_level != unit.level:
-            found.append(("unit", f"group {group.code!r} answers for a {declared.unit_level}, "
-                                  f"but {unit.code!r} is a {unit.level}"))
+        problem = unit_level_problem(self.questionnaire, unit, group)
+        if problem is not None:
+            found.append(("unit", problem))
 
     def _entry_id(self, number: int, row, found) -> str:
         entry_id = row.get("entry_id", "")

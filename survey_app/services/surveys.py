@@ -108,6 +108,16 @@ def questionnaire_of_version(version: QuestionnaireVersion) -> Questionnaire:
     return cached
 
 
+def unit_level_problem(questionnaire: Questionnaire, unit: Unit, group: RespondentGroup) -> str | None:
+    """What is wrong when the methodology makes ``group`` answer at another level than ``unit``'s (department
+    leaders for departments...), else None."""
+    methodology = questionnaire.methodology
+    declared = methodology.group(group.code) if methodology else None
+    if declared is not None and declared.unit_level and declared.unit_level != unit.level:
+        return f"group {group.code!r} answers for a {declared.unit_level}, but {unit.code!r} is a {unit.level}"
+    return None
+
+
 def sync_groups(questionnaire: Questionnaire) -> list[RespondentGroup]:
     """Create (or rename) the respondent groups the questionnaire and its methodology name."""
     declared = {}
