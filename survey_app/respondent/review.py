@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from questionnaires.answers import apply_relevance, is_relevant
+from questionnaires.answers import apply_relevance, is_missing, is_relevant
 from questionnaires.model import Item, ItemType, Questionnaire, Required
 
 
@@ -29,13 +29,9 @@ class MissingAnswer:
     url: str
 
 
-def _is_empty(value: object) -> bool:
-    return value is None or value == "" or value == []
-
-
 def answer_text(item: Item, value: object, language: str) -> str:
     """What the respondent chose or typed, as they saw it (option labels, not codes)."""
-    if _is_empty(value):
+    if is_missing(value):
         return ""
     if item.scale is not None:
         codes = value if isinstance(value, list) else [value]
@@ -70,7 +66,7 @@ def review(questionnaire: Questionnaire, answers: Mapping[str, object], language
             if not is_relevant(questionnaire, item, kept):
                 continue
             block.rows.extend(_rows(item, kept, language))
-            if item.required is Required.YES and any(_is_empty(kept.get(v)) for v in item.variables):
+            if item.required is Required.YES and any(is_missing(kept.get(v)) for v in item.variables):
                 missing.append(MissingAnswer(item.text.get(language), page_url(number)))
         sections.append(block)
     return sections, missing

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from questionnaires.answers import apply_relevance, is_missing
 from questionnaires.codebook import NOT_ANSWERED, NOT_APPLICABLE, Codebook, Variable, build_codebook
 from questionnaires.model import Questionnaire
 from survey_app.extensions import db
@@ -60,8 +61,6 @@ def _responses(survey: Survey) -> Iterator[tuple]:
 
 def variable_values(questionnaire: Questionnaire, codebook: Codebook, answers: dict) -> list[object]:
     """One response's values in codebook order, with -97 / -99 where there is no answer."""
-    from questionnaires.answers import apply_relevance
-
     kept, hidden = apply_relevance(questionnaire, answers)
     return [_value(variable, kept, hidden) for variable in codebook.variables]
 
@@ -71,7 +70,7 @@ def _value(variable: Variable, answers: dict, hidden: frozenset[str]) -> object:
     if source in hidden:
         return missing_value(variable, NOT_APPLICABLE)
     value = answers.get(source)
-    if value is None or value == "" or value == []:
+    if is_missing(value):
         return missing_value(variable, NOT_ANSWERED)
     if variable.type == "flag":
         return 1 if variable.option in value else 0
