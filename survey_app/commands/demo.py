@@ -11,7 +11,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from survey_app.extensions import db
-from survey_app.services.errors import OperatorError
+from survey_app.services.errors import FileProblemsError, OperatorError
 
 
 @click.command("demo")
@@ -27,13 +27,12 @@ def demo_command(codes_out: Path) -> None:
     from survey_app.commands.invitations import write_codes
     from survey_app.questionnaire_registry import bundled_questionnaires
     from survey_app.services.demo import load_demo, read_previous_codes
-    from survey_app.services.units import UnitFileError
 
     base_url = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
     try:
         links = load_demo(list(bundled_questionnaires().values()), base_url, read_previous_codes(codes_out))
         write_codes(codes_out, [asdict(link) for link in links])
-    except (OperatorError, UnitFileError, OSError) as error:
+    except (OperatorError, FileProblemsError, OSError) as error:
         db.session.rollback()
         click.echo(f"error: {error}", err=True)
         sys.exit(1)

@@ -9,7 +9,7 @@ import click
 from flask.cli import with_appcontext
 
 from survey_app.extensions import db
-from survey_app.services.errors import AlreadySubmitted, OperatorError, SurveyError
+from survey_app.services.errors import AlreadySubmitted, FileProblemsError, OperatorError, SurveyError
 
 
 @click.group("responses")
@@ -35,12 +35,12 @@ def import_paper_command(slug: str, file: Path, dry_run: bool) -> None:
     "paper". A questionnaire's key comes from survey + entry_id, so importing the same file again stores
     nothing twice and says how many were already there.
     """
-    from survey_app.services.paper import PaperFileError, import_paper
+    from survey_app.services.paper import import_paper
     from survey_app.services.surveys import get_survey
 
     try:
         result = import_paper(get_survey(slug), file, dry_run=dry_run)
-    except PaperFileError as error:
+    except FileProblemsError as error:
         db.session.rollback()
         for problem in error.problems:
             click.echo(str(problem), err=True)

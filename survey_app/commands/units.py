@@ -9,6 +9,7 @@ import click
 from flask.cli import with_appcontext
 
 from survey_app.extensions import db
+from survey_app.services.errors import FileProblemsError
 
 
 @click.group("units")
@@ -25,11 +26,11 @@ def load_command(file: Path) -> None:
     Every row is checked first; on any problem nothing is written and each problem is printed as
     FILE:ROW: FIELD: message.
     """
-    from survey_app.services.units import UnitFileError, load_units
+    from survey_app.services.units import load_units
 
     try:
         created, updated = load_units(file)
-    except UnitFileError as error:
+    except FileProblemsError as error:
         db.session.rollback()
         for problem in error.problems:
             click.echo(str(problem), err=True)

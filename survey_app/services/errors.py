@@ -7,6 +7,7 @@ answers were received and nothing changed).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 
@@ -68,6 +69,28 @@ class Incomplete(SurveyError):
     def __init__(self, section_id: str, message: str = ""):
         super().__init__(message)
         self.section_id = section_id
+
+
+@dataclass(frozen=True)
+class FileProblem:
+    """One mistake in an operator's file; ``row`` as a spreadsheet shows it (header = 1), ``column`` as headed."""
+
+    file: str
+    row: int | None
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file + (f":{self.row}" if self.row is not None else "")
+        return f"{where}: {self.column + ': ' if self.column else ''}{self.message}"
+
+
+class FileProblemsError(ValueError):
+    """The file (units, paper forms...) has problems, all listed; nothing was written."""
+
+    def __init__(self, problems: list[FileProblem]):
+        super().__init__("\n".join(map(str, problems)))
+        self.problems = problems
 
 
 class OperatorError(ValueError):

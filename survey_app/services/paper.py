@@ -22,7 +22,8 @@ from questionnaires.model import Questionnaire
 from survey_app.extensions import db
 from survey_app.models import RespondentGroup, Response, Survey, Unit
 from survey_app.models.invitation import utc_today
-from survey_app.services.paper_sheet import PaperFileError, PaperProblem, read_sheet
+from survey_app.services.errors import FileProblem, FileProblemsError
+from survey_app.services.paper_sheet import read_sheet
 from survey_app.services.surveys import questionnaire_for, unit_level_problem
 
 # Fixed forever: changing it would make every earlier import look new.
@@ -73,7 +74,7 @@ def submission_id(survey: Survey, entry_id: str) -> uuid.UUID:
 def import_paper(survey: Survey, path: Path, dry_run: bool = False, today: date | None = None) -> ImportResult:
     """Check every row of ``path``, then store the forms not stored before (unless ``dry_run``). Flushes only.
 
-    Raises :class:`PaperFileError` listing every problem of every row; then nothing is written.
+    Raises :class:`FileProblemsError` listing every problem of every row; then nothing is written.
     """
     from survey_app.services.responses import store_paper
 
@@ -94,24 +95,24 @@ def import_paper(survey: Survey, path: Path, dry_run: bool = False, today: date 
 
 
 def check_file(survey: Survey, questionnaire: Questionnaire, path: Path, today: date) -> list[PaperEntry]:
-    """Every row checked against the survey and the questionnaire; :class:`PaperFileError` on any problem."""
+    """Every row checked against the survey and the questionnaire; :class:`FileProblemsError` on any problem."""
     name = str(path)
     header, rows = read_sheet(path)
     columns = _Columns(questionnaire)
-    problems = [PaperProblem(name, 1, col, msg) for col, msg in columns.header_problems(header)]
+    problems = [FileProblem(name, 1, col, msg) for col, msg in columns.header_problems(header)]
     if any(c not in header for c in REQUIRED_COLUMNS):
-        raise PaperFileError(problems)  # every row would repeat it; the other problems wait for a fixed header
+        raise FileProblemsError(problems)  # every row would repeat it; the other problems wait for a fixed header
     if not rows:
-        raise PaperFileError([*problems, PaperProblem(name, None, None, "no questionnaires in the file")])
+        raise FileProblemsError([*problems, FileProblem(name, None, None, "no questionnaires in the file")])
     checker = _RowChecker(survey, questionnaire, columns, today)
     entries = []
     for number, row in rows:
         entry, found = checker.check(number, row)
-        problems += [PaperProblem(name, number, col, msg) for col, msg in found]
+        problems += [FileProblem(name, number, col, msg) for col, msg in found]
         if entry is not None:
             entries.append(entry)
     if problems:
-        raise PaperFileError(problems)
+        raise FileProblemsError(problems)
     return entries
 
 

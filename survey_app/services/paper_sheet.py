@@ -6,48 +6,28 @@ their numbers as a spreadsheet shows them, so every problem can point at ``FILE:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-
-@dataclass(frozen=True)
-class PaperProblem:
-    """One mistake; ``row`` as a spreadsheet shows it (header = 1), ``column`` as headed in the file."""
-
-    file: str
-    row: int | None
-    column: str | None
-    message: str
-
-    def __str__(self) -> str:
-        where = self.file + (f":{self.row}" if self.row is not None else "")
-        return f"{where}: {self.column + ': ' if self.column else ''}{self.message}"
-
-
-class PaperFileError(ValueError):
-    """The file has problems; nothing was written."""
-
-    def __init__(self, problems: list[PaperProblem]):
-        super().__init__("\n".join(map(str, problems)))
-        self.problems = problems
+from survey_app.services.errors import FileProblem, FileProblemsError
 
 
 def read_sheet(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
     """The header and the non-empty rows (with their spreadsheet row numbers) of a CSV or the first XLSX sheet."""
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".xlsx"):
-        raise PaperFileError([PaperProblem(str(path), None, None, "expected a .csv or .xlsx file")])
+        raise FileProblemsError([FileProblem(str(path), None, None, "expected a .csv or .xlsx file")])
     try:
         records = _csv_records(path) if suffix == ".csv" else _xlsx_records(path)
     except UnicodeDecodeError as exc:
-        raise PaperFileError([PaperProblem(str(path), None, None, f"not UTF-8 text ({exc.reason}); save as CSV UTF-8")])
+        message = f"not UTF-8 text ({exc.reason}); save as CSV UTF-8"
+        raise FileProblemsError([FileProblem(str(path), None, None, message)])
     except OSError as exc:
-        raise PaperFileError([PaperProblem(str(path), None, None, f"cannot be read: {exc.strerror or exc}")])
+        raise FileProblemsError([FileProblem(str(path), None, None, f"cannot be read: {exc.strerror or exc}")])
     except (ValueError, KeyError) as exc:  # openpyxl: not a workbook
-        raise PaperFileError([PaperProblem(str(path), None, None, f"not a readable XLSX workbook ({exc})")])
+        raise FileProblemsError([FileProblem(str(path), None, None, f"not a readable XLSX workbook ({exc})")])
     if not records:
-        raise PaperFileError([PaperProblem(str(path), 1, None, "the file is empty: expected a header row")])
+        raise FileProblemsError([FileProblem(str(path), 1, None, "the file is empty: expected a header row")])
     header = [_text(c) for c in records[0]]
     while header and header[-1] == "":
         header.pop()  # trailing unnamed columns; a value under one is reported by its row (key "")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import select
@@ -12,47 +11,26 @@ from sqlalchemy import select
 from survey_app.extensions import db
 from survey_app.models import Unit
 from survey_app.models.unit import PARENT_LEVEL, UNIT_LEVELS
+from survey_app.services.errors import FileProblem, FileProblemsError
 
 COLUMNS = ("code", "name_vi", "name_en", "level", "parent_code")
 CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,39}")
 
 
-@dataclass(frozen=True)
-class UnitProblem:
-    """One mistake in a units file; ``row`` is the line number as a spreadsheet shows it (header = 1)."""
-
-    file: str
-    row: int | None
-    field: str | None
-    message: str
-
-    def __str__(self) -> str:
-        where = self.file + (f":{self.row}" if self.row is not None else "")
-        return f"{where}: {self.field + ': ' if self.field else ''}{self.message}"
-
-
-class UnitFileError(ValueError):
-    """The units file has problems; nothing was written."""
-
-    def __init__(self, problems: list[UnitProblem]):
-        super().__init__("\n".join(map(str, problems)))
-        self.problems = problems
-
-
 def read_units_file(path: Path) -> list[dict[str, str]]:
-    """The rows of a UTF-8 CSV (a BOM from Excel is fine) with the expected columns, or :class:`UnitFileError`."""
+    """The rows of a UTF-8 CSV (a BOM from Excel is fine) with the expected columns, or :class:`FileProblemsError`."""
     name = str(path)
     try:
         with open(path, newline="", encoding="utf-8-sig") as fh:
             reader = csv.DictReader(fh)
             missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
             if missing:
-                raise UnitFileError([UnitProblem(name, 1, None, f"missing column(s): {', '.join(missing)}")])
+                raise FileProblemsError([FileProblem(name, 1, None, f"missing column(s): {', '.join(missing)}")])
             return [{k: (row.get(k) or "").strip() for k in COLUMNS} for row in reader]
     except UnicodeDecodeError as exc:
-        raise UnitFileError([UnitProblem(name, None, None, f"not UTF-8 text ({exc.reason}); save it as CSV UTF-8")])
+        raise FileProblemsError([FileProblem(name, None, None, f"not UTF-8 text ({exc.reason}); save it as CSV UTF-8")])
     except OSError as exc:
-        raise UnitFileError([UnitProblem(name, None, None, f"cannot be read: {exc.strerror}")])
+        raise FileProblemsError([FileProblem(name, None, None, f"cannot be read: {exc.strerror}")])
 
 
 def load_units(path: Path) -> tuple[int, int]:
@@ -61,11 +39,11 @@ def load_units(path: Path) -> tuple[int, int]:
 
 
 def save_units(rows: list[dict[str, str]], source: str) -> tuple[int, int]:
-    """Check every row (raising :class:`UnitFileError` naming ``source``), then create or update the units."""
+    """Check every row (raising :class:`FileProblemsError` naming ``source``), then create or update the units."""
     existing = {u.code: u for u in db.session.scalars(select(Unit))}
     problems = check_rows(source, rows, {code: u.level for code, u in existing.items()})
     if problems:
-        raise UnitFileError(problems)
+        raise FileProblemsError(problems)
     created = updated = 0
     for row in rows:
         unit = existing.get(row["code"])
@@ -82,21 +60,21 @@ def save_units(rows: list[dict[str, str]], source: str) -> tuple[int, int]:
     return created, updated
 
 
-def check_rows(file: str, rows: list[dict[str, str]], known_levels: dict[str, str]) -> list[UnitProblem]:
+def check_rows(file: str, rows: list[dict[str, str]], known_levels: dict[str, str]) -> list[FileProblem]:
     """Every problem of every row (not just the first), so the operator fixes the file in one go."""
-    problems: list[UnitProblem] = []
+    problems: list[FileProblem] = []
     levels = dict(known_levels)
     seen: dict[str, int] = {}
     for number, row in enumerate(rows, start=2):
         if row["code"] in seen:
             message = f"{row['code']!r} already used on row {seen[row['code']]}"
-            problems.append(UnitProblem(file, number, "code", message))
+            problems.append(FileProblem(file, number, "code", message))
         seen.setdefault(row["code"], number)
         levels[row["code"]] = row["level"]
     if not rows:
-        problems.append(UnitProblem(file, None, None, "no units in the file"))
+        problems.append(FileProblem(file, None, None, "no units in the file"))
     for number, row in enumerate(rows, start=2):
-        problems.extend(UnitProblem(file, number, field, message) for field, message in _row_problems(row, levels))
+        problems.extend(FileProblem(file, number, field, message) for field, message in _row_problems(row, levels))
     return problems
 
 
