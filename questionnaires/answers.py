@@ -6,7 +6,7 @@ text: str; date: ``YYYY-MM-DD``). A variable whose item is not relevant has no v
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from questionnaires.answer_values import bound_problem, is_missing, parse_value
@@ -73,6 +73,11 @@ class _Relevance:
 def is_relevant(questionnaire: Questionnaire, node: Item | Section, answers: Mapping[str, object]) -> bool:
     """Whether ``node`` applies: its section and everything its relevance refers to apply, and it is true."""
     return _Relevance(questionnaire, answers).of(node)
+
+
+def relevance_judge(questionnaire: Questionnaire, answers: Mapping[str, object]) -> Callable[[Item | Section], bool]:
+    """``is_relevant`` for many nodes of one set of answers: the maps and the memo are built once, not per node."""
+    return _Relevance(questionnaire, answers).of
 
 
 def apply_relevance(questionnaire: Questionnaire, answers: Mapping[str, object]) -> tuple[dict, frozenset[str]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from questionnaires.answers import apply_relevance, is_missing, is_relevant
+from questionnaires.answers import apply_relevance, is_missing, relevance_judge
 from questionnaires.model import Item, ItemType, Questionnaire, Required
 
 
@@ -57,13 +57,14 @@ def review(questionnaire: Questionnaire, answers: Mapping[str, object], language
            page_url: Callable[[int], str]) -> tuple[list[ReviewSection], list[MissingAnswer]]:
     """The applicable sections with their answers, and the required questions still unanswered."""
     kept, _not_applicable = apply_relevance(questionnaire, answers)
+    applies = relevance_judge(questionnaire, kept)
     sections, missing = [], []
     for number, section in enumerate(questionnaire.sections, start=1):
-        if not is_relevant(questionnaire, section, kept):
+        if not applies(section):
             continue
         block = ReviewSection(section.id, section.title.get(language), page_url(number))
         for item in section.items:
-            if not is_relevant(questionnaire, item, kept):
+            if not applies(item):
                 continue
             block.rows.extend(_rows(item, kept, language))
             if item.required is Required.YES and any(is_missing(kept.get(v)) for v in item.variables):
