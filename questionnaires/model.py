@@ -138,6 +138,11 @@ class Section:
     relevant: str | None = None
     description: Text | None = None
 
+    @property
+    def variables(self) -> tuple[str, ...]:
+        """Every answer id on this page, matrix rows included, in order."""
+        return tuple(var for item in self.items for var in item.variables)
+
 
 @dataclass(frozen=True)
 class RespondentGroup:

@@ -70,7 +70,7 @@ def resume_page(questionnaire: Questionnaire, answers: Mapping[str, object]) -> 
             return number
         if not pages.applies(number):
             continue
-        variables = [v for item in section.items for v in item.variables if v not in not_applicable]
+        variables = [v for v in section.variables if v not in not_applicable]
         if variables and all(is_missing(kept.get(v)) for v in variables):
             return number
     return None

@@ -77,4 +77,4 @@ def _hidden_items(q, section: Section, answers: Mapping[str, object], not_applic
 
 
 def _variables(section: Section) -> set[str]:
-    return {v for item in section.items for v in item.variables}
+    return set(section.variables)

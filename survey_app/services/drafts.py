@@ -136,7 +136,7 @@ def save_page(draft: Draft, section_id: str, values: Mapping[str, object], quest
     section = next((s for s in questionnaire.sections if s.id == section_id), None)
     if section is None:
         raise ValueError(f"{questionnaire.key} has no section {section_id!r}")
-    section_vars = {var for item in section.items for var in item.variables}
+    section_vars = set(section.variables)
     stray = sorted(set(values) - section_vars)
     if stray:
         raise ValueError(f"section {section_id!r} has no variable(s) {', '.join(stray)}")

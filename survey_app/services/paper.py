@@ -240,7 +240,7 @@ class _RowChecker:
         context = {k: v for k, v in context.items() if v is not None}
         answers: dict = {}
         for section in self.questionnaire.sections:
-            names = {var for item in section.items for var in item.variables}
+            names = set(section.variables)
             form = {var: forms[var] for var in names if var in forms}
             result = check_page(self.questionnaire, section, form, context, soft_acknowledged=True)
             found += [(self._column(p.variable), self._message(p.variable, p.kind, p.params))

@@ -129,7 +129,7 @@ def checked_paper_answers(questionnaire: Questionnaire, answers: Mapping[str, ob
     typed = {k: v for k, v in answers.items() if not is_missing(v)}
     problems = []
     for section in questionnaire.sections:
-        names = {var for item in section.items for var in item.variables}
+        names = set(section.variables)
         form = {name: _as_strings(typed[name]) for name in names if name in typed}
         result = check_page(questionnaire, section, form, typed, soft_acknowledged=True)
         problems += [f"{p.variable}: {p.kind}" for p in result.errors if p.kind != "required"]
