@@ -29,7 +29,7 @@ from pathlib import Path
 
 ROOT = Path.cwd().parent if Path.cwd().name == "notebooks" else Path.cwd()
 sys.path.insert(0, str(ROOT))  # the analysis package, when the project is not installed
-REFERENCE = ROOT.parent / "shared" / "reference"
+REFERENCE = ROOT / "data" / "reference"  # the R survey package's api data, carried by the project
 
 import matplotlib.pyplot as plt
 import pandas as pd

@@ -22,8 +22,6 @@ from survey_app.extensions import db
 settings.register_profile("parsurvey", deadline=None)
 settings.load_profile("parsurvey")
 
-ROOT = Path(__file__).resolve().parents[1]
-SHARED_REFERENCE = ROOT.parent / "shared" / "reference"
 TEST_DATA = Path(__file__).resolve().parent / "data"
 
 

@@ -1,20 +1,15 @@
-"""Fixtures: the California API samples shipped with R ``survey`` (read from ``../shared/reference``) and the
+"""Fixtures: the California API samples shipped with R ``survey`` (``data/reference/``) and the
 designs R's documentation builds on them (``dstrat``, ``dclus1``, ``dclus2``)."""
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from analysis import SurveyDesign
 
-REFERENCE = Path(__file__).resolve().parents[3] / "shared" / "reference"
-
-
-def _read(name: str) -> pd.DataFrame:
-    return pd.read_csv(REFERENCE / name)
+from tests.reference_data import read_reference as _read
 
 
 @pytest.fixture(scope="session")

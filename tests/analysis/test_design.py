@@ -1,7 +1,7 @@
 """The design object: R ``survey``'s printed results on the API data, validation messages, immutability.
 
 Reference numbers:
-- stratified: ``../shared/reference/README.md`` (R's output for ``dstrat``);
+- stratified: ``data/reference/README.md`` (R's output for ``dstrat``);
 - one- and two-stage clusters: R survey ``tests/api.Rout.save`` (``example(api)``), cran/survey on GitHub;
 - simple random sample: R output quoted in public tutorials and the svrep package vignette.
 Tolerances follow the digits R prints (5 significant digits for ``svymean``'s SE, integers for totals).

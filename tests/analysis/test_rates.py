@@ -2,7 +2,7 @@
 
 The case: I=40, P=10, R=15, NC=20, O=5, UH=6, UO=4, NE=10. So the known-eligible cases are
 S = 40+10+15+20+5 = 90, the unknowns U = 10, and AAPOR's proportional e = 90 / (90 + 10) = 9/10, giving
-S + eU = 99. The fractions below come from the formulas in ``../shared/reference/README.md``.
+S + eU = 99. The fractions below come from the formulas in ``data/reference/README.md``.
 """
 
 from __future__ import annotations

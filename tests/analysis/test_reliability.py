@@ -2,7 +2,7 @@
 
 Reference values:
 - pingouin's documentation of ``cronbach_alpha`` (https://pingouin-stats.org/generated/pingouin.cronbach_alpha.html)
-  on ``cronbach_wide_missing`` (the file in ``../shared/reference/``): pairwise, as R ``psych::alpha(data,
+  on ``cronbach_wide_missing`` (``data/reference/``): pairwise, as R ``psych::alpha(data,
   use="pairwise")``: 0.732660835214447, 95% CI [0.435, 0.909]; listwise, as ``use="complete.obs"``:
   0.8016949152542373 (its CI is taken with all 12 rows, see the listwise test below).
 - R ``fmsb::CronbachAlpha`` documentation example: alpha = 0.929504.
@@ -10,7 +10,6 @@ Reference values:
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -18,8 +17,8 @@ import pytest
 
 from analysis.reliability import cronbach_alpha, item_total_statistics
 from analysis.scales import item_scores, scale_items, scale_scores
+from tests.reference_data import read_reference
 
-SHARED_REFERENCE = Path(__file__).resolve().parents[3] / "shared" / "reference"
 
 FMSB = pd.DataFrame({
     "Q1": [1, 5, 2, 3, 4, 2, 3, 4, 3, 2],
@@ -31,7 +30,7 @@ FMSB = pd.DataFrame({
 
 @pytest.fixture(scope="module")
 def wide_missing() -> pd.DataFrame:
-    return pd.read_csv(SHARED_REFERENCE / "cronbach_wide_missing.csv")
+    return read_reference("cronbach_wide_missing.csv")
 
 
 def test_fmsb_example_gives_its_documented_alpha():

@@ -19,7 +19,6 @@ http://r-survey.r-forge.r-project.org/survey/example-chisq.html, with
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -27,18 +26,18 @@ import pytest
 
 from analysis.design import SurveyDesign
 from analysis.tables import crosstab, frequency_table
+from tests.reference_data import read_reference
 
-REFERENCE = Path(__file__).resolve().parents[3] / "shared" / "reference"
 
 
 @pytest.fixture(scope="module")
 def dclus1() -> SurveyDesign:
-    return SurveyDesign(pd.read_csv(REFERENCE / "apiclus1.csv"), ids="dnum", weights="pw", fpc="fpc")
+    return SurveyDesign(read_reference("apiclus1.csv"), ids="dnum", weights="pw", fpc="fpc")
 
 
 @pytest.fixture(scope="module")
 def dstrat() -> SurveyDesign:
-    data = pd.read_csv(REFERENCE / "apistrat.csv")
+    data = read_reference("apistrat.csv")
     return SurveyDesign(data, strata="stype", weights="pw", fpc="fpc")
 
 
