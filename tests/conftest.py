@@ -106,3 +106,39 @@ def base_url(app) -> Iterator[str]:
     finally:
         server.shutdown()
         thread.join(timeout=10)
+
+
+def _missing_tool_skips(terminalreporter) -> dict[str, int]:
+    """Skipped tests per missing-tool reason (see ``tests/tools.py``)."""
+    from tests.tools import MISSING
+
+    counts: dict[str, int] = {}
+    for report in terminalreporter.stats.get("skipped", []):
+        reason = str(report.longrepr[2]) if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        reason = reason.removeprefix("Skipped: ")
+        if reason.startswith(MISSING):
+            key = reason.split(";")[0]
+            counts[key] = counts.get(key, 0) + 1
+    return counts
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    """One line per missing tool at the very end: which tests did not run and the command that installs it."""
+    counts = _missing_tool_skips(terminalreporter)
+    if not counts:
+        return
+    terminalreporter.section("tests not run for a missing tool")
+    for reason, n in sorted(counts.items()):
+        terminalreporter.write_line(f"{n} test(s) not run: {reason}")
+    if os.environ.get("PARSURVEY_REQUIRE_TOOLS") == "1":
+        terminalreporter.write_line("PARSURVEY_REQUIRE_TOOLS=1: a skip for a missing tool fails the run")
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionfinish(session, exitstatus):
+    """In CI (``PARSURVEY_REQUIRE_TOOLS=1``) a test skipped for a missing tool is a failure, not a pass."""
+    if os.environ.get("PARSURVEY_REQUIRE_TOOLS") != "1":
+        return
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None and _missing_tool_skips(reporter) and session.exitstatus in (0, 5):
+        session.exitstatus = 1

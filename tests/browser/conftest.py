@@ -3,12 +3,12 @@
 
 from __future__ import annotations
 
-import shutil
 from datetime import UTC, datetime
 
 import pytest
 
 from survey_app.extensions import db
+from tests.tools import require
 
 CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -17,10 +17,7 @@ CLOSES = datetime(2036, 1, 1, tzinfo=UTC)
 
 
 def chromium_path() -> str:
-    path = shutil.which("chromium") or shutil.which("chromium-browser")
-    if path is None:
-        pytest.fail("Chromium is not installed: run `apt-get install -y chromium chromium-driver` (see .ci/run)")
-    return path
+    return require("chromium")
 
 
 @pytest.fixture

@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from pathlib import Path
 
-import pytest
+from tests.tools import require
 
 ROOT = Path(__file__).resolve().parents[2]
 RUNNER = ROOT / "tests" / "js" / "run_expression_cases.js"
 
 
 def _node() -> str:
-    node = shutil.which("node") or ("/usr/bin/node" if Path("/usr/bin/node").exists() else None)
-    if node is None:
-        pytest.fail("Node.js is needed to test survey_app/static/js/expressions.js: install node (>= 18) and rerun")
-    return node
+    return require("node")
 
 
 def _run(*args: str) -> subprocess.CompletedProcess:
