@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import TYPE_CHECKING
 
 from sqlalchemy import CheckConstraint, ColumnElement, Date, ForeignKey, String, and_, case, exists
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from survey_app.clock import utc_today
 from survey_app.extensions import db
 from survey_app.models.respondent_group import RespondentGroup
 from survey_app.models.survey import Survey
@@ -18,10 +19,6 @@ if TYPE_CHECKING:
     from survey_app.models.draft import Draft
 
 INVITATION_STATUSES = ("issued", "started", "completed", "revoked")
-
-
-def utc_today() -> date:
-    return datetime.now(UTC).date()
 
 
 class Invitation(db.Model):

@@ -1,12 +1,15 @@
-"""The review page's content: every applicable answer per section as readable text, and what is still missing."""
+"""The review page's content: every applicable answer per section as readable text (the record contract's
+:func:`~questionnaires.record.label_text`), and what is still missing (the route's rule)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from questionnaires.answers import apply_relevance, is_missing, relevance_judge
-from questionnaires.model import Item, ItemType, Questionnaire, Required
+from questionnaires.answers import apply_relevance, relevance_judge
+from questionnaires.model import Item, ItemType, Questionnaire
+from questionnaires.record import label_text
+from questionnaires.route import unanswered_required
 
 
 @dataclass(frozen=True)
@@ -29,28 +32,14 @@ class MissingAnswer:
     url: str
 
 
-def answer_text(item: Item, value: object, language: str) -> str:
-    """What the respondent chose or typed, as they saw it (option labels, not codes)."""
-    if is_missing(value):
-        return ""
-    if item.scale is not None:
-        codes = value if isinstance(value, list) else [value]
-        labels = [(item.scale.option(str(c)).label.get(language) if item.scale.option(str(c)) else str(c))
-                  for c in codes]
-        return ", ".join(labels)
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
 def _rows(item: Item, answers: Mapping[str, object], language: str) -> list[ReviewRow]:
     if item.type is ItemType.NOTE:
         return []
     if item.type is ItemType.MATRIX:
         title = item.text.get(language)
-        return [ReviewRow(f"{title} — {row.text.get(language)}", answer_text(item, answers.get(row.id), language))
+        return [ReviewRow(f"{title} — {row.text.get(language)}", label_text(item, answers.get(row.id), language))
                 for row in item.rows]
-    return [ReviewRow(item.text.get(language), answer_text(item, answers.get(item.id), language))]
+    return [ReviewRow(item.text.get(language), label_text(item, answers.get(item.id), language))]
 
 
 def review(questionnaire: Questionnaire, answers: Mapping[str, object], language: str,
@@ -58,16 +47,15 @@ def review(questionnaire: Questionnaire, answers: Mapping[str, object], language
     """The applicable sections with their answers, and the required questions still unanswered."""
     kept, _not_applicable = apply_relevance(questionnaire, answers)
     applies = relevance_judge(questionnaire, kept)
-    sections, missing = [], []
+    sections = []
     for number, section in enumerate(questionnaire.sections, start=1):
         if not applies(section):
             continue
         block = ReviewSection(section.id, section.title.get(language), page_url(number))
         for item in section.items:
-            if not applies(item):
-                continue
-            block.rows.extend(_rows(item, kept, language))
-            if item.required is Required.YES and any(is_missing(kept.get(v)) for v in item.variables):
-                missing.append(MissingAnswer(item.text.get(language), page_url(number)))
+            if applies(item):
+                block.rows.extend(_rows(item, kept, language))
         sections.append(block)
+    missing = [MissingAnswer(item.text.get(language), page_url(number))
+               for number, item in unanswered_required(questionnaire, kept)]
     return sections, missing

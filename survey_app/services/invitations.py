@@ -71,7 +71,8 @@ def issue(survey: Survey, unit: Unit, group: RespondentGroup, count: int) -> lis
 
 def _check_unit_level(survey: Survey, unit: Unit, group: RespondentGroup) -> None:
     """The methodology says at which level a group answers (department leaders in departments...)."""
-    from survey_app.services.surveys import questionnaire_for, unit_level_problem
+    from survey_app.services.questionnaire_versions import questionnaire_for
+    from survey_app.services.units import unit_level_problem
 
     problem = unit_level_problem(questionnaire_for(survey), unit, group)
     if problem is not None:

@@ -17,20 +17,22 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from questionnaires.codebook import NOT_ANSWERED, NOT_APPLICABLE, build_codebook
+from questionnaires.codebook import build_codebook
 from questionnaires.model import Questionnaire
+from questionnaires.record import SYSTEM_MISSING
+from survey_app.clock import utc_today
 from survey_app.extensions import db
 from survey_app.models import RespondentGroup, Response, Survey, Unit
-from survey_app.models.invitation import utc_today
 from survey_app.services.errors import FileProblem, FileProblemsError
 from survey_app.services.paper_sheet import read_sheet
-from survey_app.services.surveys import questionnaire_for, unit_level_problem
+from survey_app.services.questionnaire_versions import questionnaire_for
+from survey_app.services.units import unit_level_problem
 
 # Fixed forever: changing it would make every earlier import look new.
 PAPER_NAMESPACE = uuid.UUID("5f1d3c0e-2b7a-4c61-9a52-6f3e8d0b7a14")
 REQUIRED_COLUMNS = ("unit", "group", "entry_id")
 FIXED_COLUMNS = (*REQUIRED_COLUMNS, "day")
-BLANK = {"", NOT_APPLICABLE, NOT_ANSWERED}
+BLANK = {"", *SYSTEM_MISSING}
 PROBLEM_TEXT = {
     "not_an_option": "{value!r} is not an option of this question ({options})",
     "not_an_integer": "{value!r} is not a whole number",

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from pathlib import Path
 
+from questionnaires.record import value_text
 from survey_app.services.errors import FileProblem, FileProblemsError
 
 
@@ -69,8 +70,8 @@ def _text(cell: object) -> str:
         return ""
     if isinstance(cell, bool):
         return "1" if cell else "0"
-    if isinstance(cell, float) and cell.is_integer():
-        return str(int(cell))
+    if isinstance(cell, float):
+        return value_text(cell)
     if isinstance(cell, datetime):
         return cell.date().isoformat() if cell.time() == datetime.min.time() else cell.isoformat()
     if isinstance(cell, date):

@@ -1,4 +1,5 @@
-"""Loading the sample frame of units from a CSV file: all rows are checked before anything is written."""
+"""Units of the sample frame: loading them from a CSV file (all rows checked before anything is written), finding
+one by code, and checking a respondent group answers for a unit of its level."""
 
 from __future__ import annotations
 
@@ -8,10 +9,11 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from questionnaires.model import Questionnaire
 from survey_app.extensions import db
-from survey_app.models import Unit
+from survey_app.models import RespondentGroup, Unit
 from survey_app.models.unit import PARENT_LEVEL, UNIT_LEVELS
-from survey_app.services.errors import FileProblem, FileProblemsError
+from survey_app.services.errors import FileProblem, FileProblemsError, OperatorError
 
 COLUMNS = ("code", "name_vi", "name_en", "level", "parent_code")
 CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,39}")
@@ -101,3 +103,21 @@ def _row_problems(row: dict[str, str], levels: dict[str, str]) -> list[tuple[str
     elif parent and levels[parent] != wanted:
         found.append(("parent_code", f"{parent!r} is a {levels[parent]}; the parent of a {row['level']} is a {wanted}"))
     return found
+
+
+def get_unit(code: str) -> Unit:
+    """The unit with ``code``, or an :class:`OperatorError` naming it."""
+    unit = db.session.scalar(select(Unit).where(Unit.code == code))
+    if unit is None:
+        raise OperatorError(f"no unit has the code {code!r} (load the sample frame with 'parsurvey units load')")
+    return unit
+
+
+def unit_level_problem(questionnaire: Questionnaire, unit: Unit, group: RespondentGroup) -> str | None:
+    """What is wrong when the methodology makes ``group`` answer at another level than ``unit``'s (department
+    leaders for departments...), else None."""
+    methodology = questionnaire.methodology
+    declared = methodology.group(group.code) if methodology else None
+    if declared is not None and declared.unit_level and declared.unit_level != unit.level:
+        return f"group {group.code!r} answers for a {declared.unit_level}, but {unit.code!r} is a {unit.level}"
+    return None
