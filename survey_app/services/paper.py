@@ -19,11 +19,12 @@ from sqlalchemy import select
 
 from questionnaires.codebook import build_codebook
 from questionnaires.model import Questionnaire
+from questionnaires.problems import Problem
 from questionnaires.record import SYSTEM_MISSING
 from survey_app.clock import utc_today
 from survey_app.extensions import db
 from survey_app.models import RespondentGroup, Response, Survey, Unit
-from survey_app.services.errors import FileProblem, FileProblemsError
+from survey_app.services.errors import FileProblemsError
 from survey_app.services.paper_sheet import read_sheet
 from survey_app.services.questionnaire_versions import questionnaire_for
 from survey_app.services.units import unit_level_problem
@@ -101,16 +102,16 @@ def check_file(survey: Survey, questionnaire: Questionnaire, path: Path, today: 
     name = str(path)
     header, rows = read_sheet(path)
     columns = _Columns(questionnaire)
-    problems = [FileProblem(name, 1, col, msg) for col, msg in columns.header_problems(header)]
+    problems = [Problem(name, 1, col, msg) for col, msg in columns.header_problems(header)]
     if any(c not in header for c in REQUIRED_COLUMNS):
         raise FileProblemsError(problems)  # every row would repeat it; the other problems wait for a fixed header
     if not rows:
-        raise FileProblemsError([*problems, FileProblem(name, None, None, "no questionnaires in the file")])
+        raise FileProblemsError([*problems, Problem(name, None, None, "no questionnaires in the file")])
     checker = _RowChecker(survey, questionnaire, columns, today)
     entries = []
     for number, row in rows:
         entry, found = checker.check(number, row)
-        problems += [FileProblem(name, number, col, msg) for col, msg in found]
+        problems += [Problem(name, number, col, msg) for col, msg in found]
         if entry is not None:
             entries.append(entry)
     if problems:
