@@ -27,6 +27,7 @@ from survey_app.models import RespondentGroup, Response, Survey, Unit
 from survey_app.services.errors import FileProblemsError
 from survey_app.services.paper_sheet import read_sheet
 from survey_app.services.questionnaire_versions import questionnaire_for
+from survey_app.services.responses import store_paper
 from survey_app.services.units import unit_level_problem
 
 # Fixed forever: changing it would make every earlier import look new.
@@ -79,8 +80,6 @@ def import_paper(survey: Survey, path: Path, dry_run: bool = False, today: date 
 
     Raises :class:`FileProblemsError` listing every problem of every row; then nothing is written.
     """
-    from survey_app.services.responses import store_paper
-
     questionnaire = questionnaire_for(survey)
     entries = check_file(survey, questionnaire, path, today or utc_today())
     ids = {e.entry_id: submission_id(survey, e.entry_id) for e in entries}
