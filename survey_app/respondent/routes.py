@@ -11,6 +11,7 @@ from sqlalchemy import select
 from wtforms import ValidationError
 
 from questionnaires.answers import check_page
+from questionnaires.review import review as build_review
 from questionnaires.route import Route, resume_page, section_at
 from survey_app.extensions import csrf, db, limiter
 from survey_app.i18n import current_language
@@ -20,7 +21,6 @@ from survey_app.respondent.errors import register_error_pages
 from survey_app.respondent.flow import Flow, after_submit, load_flow
 from survey_app.respondent.forms import formdata_from_answers, posted_answers
 from survey_app.respondent.pages import flow_url, render_page
-from survey_app.respondent.review import review as build_review
 from survey_app.services import drafts, invitations, responses
 from survey_app.services.errors import AlreadySubmitted, CodeNotFound, Incomplete
 

@@ -1,5 +1,7 @@
-"""The review page's content: every applicable answer per section as readable text (the record contract's
-:func:`~questionnaires.record.label_text`), and what is still missing (the route's rule)."""
+"""What a respondent reviews before submitting: every applicable answer per section as the text they saw (the
+record contract's :func:`~questionnaires.record.label_text`), and the required questions still missing (the
+route's rule). Pure Python, so any page that shows a set of answers (the respondent's review now, a staff view of
+a draft later) builds the same content; the caller says how a page number becomes a link."""
 
 from __future__ import annotations
 
