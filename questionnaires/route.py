@@ -73,12 +73,11 @@ def resume_page(questionnaire: Questionnaire, answers: Mapping[str, object]) -> 
     Optional questions count too: a respondent who stopped half-way through a page of optional questions must
     land on that page, not on a later one that happens to hold a required question.
     """
-    kept, not_applicable = apply_relevance(questionnaire, answers)
+    kept, _ = apply_relevance(questionnaire, answers)
     applies = relevance_judge(questionnaire, kept)
     for number, section in enumerate(questionnaire.sections, start=1):
-        if not applies(section):
-            continue
-        if any(is_missing(kept.get(v)) for v in section.variables if v not in not_applicable):
+        if applies(section) and any(applies(item) and any(is_missing(kept.get(v)) for v in item.variables)
+                                    for item in section.items):
             return number
     return None
 
