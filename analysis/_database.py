@@ -3,7 +3,7 @@
 SQLAlchemy Core on lightweight table descriptions of the columns read here, so the analysis never imports the web
 app: the tables are ``response``, ``survey``, ``questionnaire_version``, ``unit`` and ``respondent_group``
 (see ``survey_app/models``). Answers are stored as one JSON document per response (variable -> value); they are
-turned into export text (the codebook's codes) and typed by the same code as an export file.
+turned into record values by :mod:`questionnaires.record` and typed by the same code as an export file.
 """
 
 from __future__ import annotations
@@ -62,17 +62,3 @@ def _responses_query(survey: str) -> sa.Select:
         .where(SURVEY.c.slug == survey)
         .order_by(RESPONSE.c.submitted_on, RESPONSE.c.id)
     )  # fmt: skip
-
-
-def answer_text(answers: dict, variable: dict) -> str | None:
-    """One variable's value as export text: a flag from its item's list of choices; None when unanswered."""
-    if variable["type"] == "flag":
-        chosen = answers.get(variable.get("item", ""))
-        if chosen in (None, "", []):
-            return None
-        option = variable.get("option") or variable["name"].rsplit("__", 1)[-1]
-        return "1" if option in [str(c) for c in chosen] else "0"
-    value = answers.get(variable["name"])
-    if value is None or value == "" or value == []:
-        return None
-    return str(value)

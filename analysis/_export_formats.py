@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from questionnaires.record import LEADING_COLUMNS, SYSTEM_MISSING, value_text
+
 #: Codebook keys whose cells an XLSX export may hold as JSON text.
 _JSON_KEYS = ("label", "values", "missing_codes")
 
@@ -86,16 +88,12 @@ def read_sav_export(path: Path) -> tuple[pd.DataFrame, dict]:
         frame, meta = pyreadstat.read_sav(str(path), user_missing=True, apply_value_formats=False)
     except pyreadstat.ReadstatError as error:
         raise ExportError(f"{path.name}: not a readable SPSS file ({error})")
-    from analysis.io import LEADING_COLUMNS
-
     variables = [_sav_variable(name, meta) for name in meta.column_names if name not in LEADING_COLUMNS]
     return frame, {"variables": variables}
 
 
 def _sav_variable(name: str, meta) -> dict:
     """Value labels make a categorical (0/1 alone, a flag); otherwise the SPSS type decides."""
-    from analysis.io import SYSTEM_MISSING
-
     labels = {_code(code): text for code, text in meta.variable_value_labels.get(name, {}).items()}
     user_missing = {_code(c) for c in meta.missing_user_values.get(name, [])}
     for low_high in meta.missing_ranges.get(name, []):
@@ -118,6 +116,4 @@ def _sav_variable(name: str, meta) -> dict:
 
 
 def _code(value: object) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
+    return value_text(value)

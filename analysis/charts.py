@@ -11,6 +11,8 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from questionnaires.record import value_text
+
 #: Matplotlib colour map of the Likert chart, negative to positive (ColorBrewer RdBu, readable in grey print).
 DIVERGING_COLOURMAP = "RdBu"
 
@@ -187,9 +189,7 @@ def _answer_categories(data: pd.DataFrame) -> list[str]:
 def _code(value: object) -> str:
     if value is None:
         return None
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
+    return value_text(value)
 
 
 def _is_number(text: str) -> bool:

@@ -22,17 +22,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from questionnaires.record import LEADING_COLUMNS, SYSTEM_MISSING, record_value, value_text
+
 from .labels import label_categories, value_labels, variable_label
-
-#: The columns an export starts with, before the codebook variables.
-LEADING_COLUMNS: tuple[str, ...] = (
-    "response_id", "survey", "questionnaire", "questionnaire_version", "unit", "unit_level", "group", "mode",
-    "submitted_on",
-)  # fmt: skip
-
-#: System-missing codes of every variable: not applicable, not answered.
-SYSTEM_MISSING: tuple[str, ...] = ("-97", "-99")
-
 
 __all__ = ["LEADING_COLUMNS", "SYSTEM_MISSING", "ExportError", "apply_codebook", "label_categories", "read_codebook",
            "read_database", "read_export", "value_labels", "variable_label"]
@@ -111,14 +103,14 @@ def read_database(url: str, survey: str, codebook: Mapping | object | None = Non
         Unknown survey (the message lists the surveys there are), an unreachable database, or stored answers
         that contradict the codebook.
     """
-    from analysis._database import answer_text, fetch_survey
+    from analysis._database import fetch_survey
 
     definition, rows = fetch_survey(url, survey)
     book = _codebook_json(codebook) if codebook is not None else _codebook_of_snapshot(definition)
     raw = pd.DataFrame({name: [str(r[name]) if r[name] is not None else None for r in rows]
                         for name in LEADING_COLUMNS})
     for variable in book["variables"]:
-        raw[variable["name"]] = [answer_text(r["answers"] or {}, variable) for r in rows]
+        raw[variable["name"]] = [value_text(record_value(variable, r["answers"] or {})) for r in rows]
     return apply_codebook(raw, book, source=f"survey {survey}")
 
 
@@ -235,6 +227,4 @@ def _cell_text(value: object) -> str:
     """A cell as export text: NaN is empty, and 3.0 read from a numeric cell is the code "3"."""
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
+    return value_text(value).strip()

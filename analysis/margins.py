@@ -12,6 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from questionnaires.record import value_text
+
 from .stages import DesignError, has_missing
 
 MarginKey = str | tuple[str, ...]
@@ -43,9 +45,7 @@ class Margin:
 def _key_text(value) -> str | tuple[str, ...]:
     if isinstance(value, tuple):
         return tuple(_key_text(v) for v in value)
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
+    return value_text(value)
 
 
 def _population_items(population: Population) -> list[tuple[object, float]]:

@@ -13,6 +13,8 @@ from typing import Literal
 
 import pandas as pd
 
+from questionnaires.record import SYSTEM_MISSING, value_text
+
 ScoreMethod = Literal["mean", "sum"]
 
 
@@ -171,7 +173,7 @@ def _score_from_codebook(column: pd.Series, item: str, variables: Mapping[str, d
         valid = sorted(valid, key=lambda v: (v.get("weight") is None, v.get("weight") or 0.0))
     points = {str(v["code"]): float(rank) for rank, v in enumerate(valid, start=1)}
     codes = column.dropna().astype(object).map(_code_text)
-    known = {str(v["code"]) for v in variable["values"]} | missing_codes | {"-97", "-99"}
+    known = {str(v["code"]) for v in variable["values"]} | missing_codes | set(SYSTEM_MISSING)
     strange = sorted(set(codes) - known)
     if strange:
         raise ValueError(f"item {item!r} holds codes {strange[:3]} that its codebook does not list")
@@ -181,6 +183,4 @@ def _score_from_codebook(column: pd.Series, item: str, variables: Mapping[str, d
 
 def _code_text(code: object) -> str:
     """Codes as the codebook writes them: 3.0 read from a numeric column is the code "3"."""
-    if isinstance(code, float) and code.is_integer():
-        return str(int(code))
-    return str(code)
+    return value_text(code)

@@ -97,8 +97,10 @@ def prepare_database(env: dict[str, str], items: int, clients: int) -> list[str]
     from survey_app import create_app
     from survey_app.extensions import db
     from survey_app.models import Unit
+    from survey_app.services.groups import get_group
     from survey_app.services.invitations import issue
-    from survey_app.services.surveys import create_survey, get_group, publish_questionnaire
+    from survey_app.services.questionnaire_versions import publish_questionnaire
+    from survey_app.services.surveys import create_survey
 
     app = create_app()
     with app.app_context():

@@ -13,8 +13,8 @@ from questionnaires.answer_values import bound_problem, is_missing, parse_value
 from questionnaires.expressions import ExpressionError, evaluate, is_true, parse
 from questionnaires.model import Item, Questionnaire, Required, Section
 
-__all__ = ["AnswerProblem", "PageResult", "apply_relevance", "check_page", "first_unanswered_section",
-           "is_missing", "is_relevant"]
+__all__ = ["AnswerProblem", "PageResult", "apply_relevance", "check_page", "is_missing", "is_relevant",
+           "relevance_judge"]
 
 
 @dataclass(frozen=True)
@@ -85,19 +85,6 @@ def apply_relevance(questionnaire: Questionnaire, answers: Mapping[str, object])
     relevance = _Relevance(questionnaire, answers)
     hidden = frozenset(var for var, item in questionnaire.variables() if not relevance.of(item))
     return {k: v for k, v in answers.items() if k not in hidden}, hidden
-
-
-def first_unanswered_section(questionnaire: Questionnaire, answers: Mapping[str, object]) -> Section | None:
-    """The first relevant section with a relevant required question left unanswered (None: ready to submit)."""
-    relevance = _Relevance(questionnaire, answers)
-    for section in questionnaire.sections:
-        if not relevance.of(section):
-            continue
-        for item in section.items:
-            required = item.required is Required.YES and relevance.of(item)
-            if required and any(is_missing(answers.get(var)) for var in item.variables):
-                return section
-    return None
 
 
 def check_page(

@@ -2,7 +2,7 @@
 
 Exports (CSV, XLSX, SPSS) and the analysis read responses through it. A multiple-choice item becomes one 0/1
 flag variable per option, named ``{item}__{code}``; a matrix becomes one variable per row. Two system-missing
-codes are shared by every variable: ``-97`` (not applicable: skipped by relevance) and ``-99`` (not answered).
+codes are shared by every variable (:mod:`questionnaires.record`, the record contract, defines them).
 """
 
 from __future__ import annotations
@@ -13,13 +13,8 @@ from types import MappingProxyType
 from typing import Any
 
 from questionnaires.model import Item, ItemType, Option, Questionnaire, Section, Text
+from questionnaires.record import NUMERIC_TYPES, SYSTEM_MISSING_LABELS
 
-NOT_APPLICABLE = "-97"
-NOT_ANSWERED = "-99"
-SYSTEM_MISSING = {
-    NOT_APPLICABLE: Text.of({"vi": "Không áp dụng", "en": "Not applicable"}),
-    NOT_ANSWERED: Text.of({"vi": "Không trả lời", "en": "Not answered"}),
-}
 FLAG_VALUES = (
     ("0", Text.of({"vi": "Không chọn", "en": "Not selected"})),
     ("1", Text.of({"vi": "Có chọn", "en": "Selected"})),
@@ -59,7 +54,7 @@ class Variable:
 
     @property
     def is_numeric(self) -> bool:
-        return self.type in ("integer", "decimal", "flag")
+        return self.type in NUMERIC_TYPES
 
 
 @dataclass(frozen=True)
@@ -82,7 +77,7 @@ class Codebook:
             "questionnaire": self.questionnaire,
             "version": self.version,
             "checksum": self.checksum,
-            "system_missing": {code: _text_json(text) for code, text in SYSTEM_MISSING.items()},
+            "system_missing": {code: _text_json(text) for code, text in SYSTEM_MISSING_LABELS.items()},
             "variables": [_variable_json(v) for v in self.variables],
         }
 

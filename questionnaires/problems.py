@@ -16,7 +16,11 @@ Path = tuple[PathPart, ...]
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with a file: ``file.yaml:12: sections[2].items[5].relevant: message``."""
+    """One thing wrong with a file an operator gave: ``file.yaml:12: sections[2].items[5].relevant: message``.
+
+    The same record serves questionnaire files and spreadsheets (a frame of units, typed paper forms): there
+    ``line`` is the row as the spreadsheet shows it and ``path`` the column as headed (``units.csv:4: level: ...``).
+    """
 
     file: str | None
     line: int | None

@@ -16,7 +16,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-SYSTEM_MISSING = frozenset({"-97", "-99"})
+from questionnaires.record import SYSTEM_MISSING as _SYSTEM_MISSING
+from questionnaires.record import value_text
+
+SYSTEM_MISSING = frozenset(_SYSTEM_MISSING)
 
 
 class ScoringError(ValueError):
@@ -95,9 +98,7 @@ def _code_text(value: object) -> str | None:
     """An option code as text: 4, 4.0 and "4" are the same code; NA is no answer."""
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return None
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
+    return value_text(value)
 
 
 def require_columns(responses: pd.DataFrame, *columns: str | None) -> None:

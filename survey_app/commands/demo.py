@@ -25,12 +25,12 @@ def demo_command(codes_out: Path) -> None:
     codes file are kept (new ones are issued only where some were used or revoked).
     """
     from survey_app.commands.invitations import write_codes
-    from survey_app.questionnaire_registry import bundled_questionnaires
+    from survey_app.questionnaire_registry import available_questionnaires
     from survey_app.services.demo import load_demo, read_previous_codes
 
-    base_url = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
+    base_url = current_app.config["PUBLIC_BASE_URL"]
     try:
-        links = load_demo(list(bundled_questionnaires().values()), base_url, read_previous_codes(codes_out))
+        links = load_demo(list(available_questionnaires().values()), base_url, read_previous_codes(codes_out))
         write_codes(codes_out, [asdict(link) for link in links])
     except (OperatorError, FileProblemsError, OSError) as error:
         db.session.rollback()

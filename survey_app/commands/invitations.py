@@ -11,6 +11,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from survey_app.extensions import db
+from survey_app.links import personal_link
 from survey_app.services.errors import OperatorError
 
 CODE_COLUMNS = ("survey", "unit", "group", "code", "url")
@@ -19,11 +20,6 @@ CODE_COLUMNS = ("survey", "unit", "group", "code", "url")
 @click.group("invitations")
 def invitations_cli() -> None:
     """Issue and revoke invitation codes of closed surveys."""
-
-
-def code_url(code: str) -> str:
-    """The personal link printed beside a code: PUBLIC_BASE_URL + /s/<code>."""
-    return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + f"/s/{code}"
 
 
 def write_codes(path: Path, rows: list[dict[str, str]]) -> None:
@@ -46,12 +42,16 @@ def write_codes(path: Path, rows: list[dict[str, str]]) -> None:
 def issue_command(slug: str, unit_code: str, group_code: str, count: int, out: Path) -> None:
     """Create COUNT invitation codes and write them with their links to --out."""
     from survey_app.services import invitations
-    from survey_app.services.surveys import get_group, get_survey, get_unit
+    from survey_app.services.groups import get_group
+    from survey_app.services.surveys import get_survey
+    from survey_app.services.units import get_unit
 
     try:
         survey, unit, group = get_survey(slug), get_unit(unit_code), get_group(group_code)
         codes = invitations.issue(survey, unit, group, count)
-        rows = [dict(survey=slug, unit=unit_code, group=group_code, code=c, url=code_url(c)) for c in codes]
+        base_url = current_app.config["PUBLIC_BASE_URL"]
+        rows = [dict(survey=slug, unit=unit_code, group=group_code, code=c, url=personal_link(base_url, c))
+                for c in codes]
         write_codes(out, rows)
     except (OperatorError, OSError) as error:
         db.session.rollback()

@@ -10,15 +10,12 @@ import segno
 from flask import current_app
 from flask.cli import with_appcontext
 
+from survey_app.links import open_link
 from survey_app.services.errors import OperatorError
-from survey_app.services.surveys import get_survey, get_unit
+from survey_app.services.surveys import get_survey
+from survey_app.services.units import get_unit
 
 FORMATS = ("svg", "png")
-
-
-def open_link(slug: str, unit_code: str) -> str:
-    """The public link a citizen reaches by scanning the code at the unit's desk."""
-    return f"{current_app.config['PUBLIC_BASE_URL'].rstrip('/')}/o/{slug}/{unit_code}"
 
 
 def write_qr(url: str, path: Path) -> None:
@@ -51,7 +48,7 @@ def qr_command(slug: str, unit_codes: tuple[str, ...], out_dir: Path, fmt: str) 
         sys.exit(1)
     out_dir.mkdir(parents=True, exist_ok=True)
     for unit in sorted(units, key=lambda u: u.code):
-        url = open_link(slug, unit.code)
+        url = open_link(current_app.config["PUBLIC_BASE_URL"], slug, unit.code)
         path = out_dir / f"{slug}_{unit.code}.{fmt}"
         write_qr(url, path)
         click.echo(f"{path}  {url}")

@@ -40,13 +40,13 @@ def resolve_version(key: str):
     from sqlalchemy import select
 
     from survey_app.models import QuestionnaireVersion
-    from survey_app.questionnaire_registry import bundled_questionnaires
-    from survey_app.services.surveys import publish_questionnaire
+    from survey_app.questionnaire_registry import available_questionnaires
+    from survey_app.services.questionnaire_versions import publish_questionnaire
 
     qid, sep, version = key.partition("@")
     if not sep:
         raise OperatorError(f"--questionnaire must be ID@VERSION (e.g. par_f02_dept_leader@2021.1), got {key!r}")
-    questionnaire = bundled_questionnaires().get(key)
+    questionnaire = available_questionnaires().get(key)
     if questionnaire is not None:
         return publish_questionnaire(questionnaire)
     row = db.session.scalar(
@@ -102,8 +102,9 @@ def list_command() -> None:
     """One line per survey: slug, questionnaire, access, anonymity, state, period, responses."""
     from sqlalchemy import func, select
 
+    from survey_app.clock import as_utc
     from survey_app.models import Response, Survey
-    from survey_app.services.surveys import as_utc, survey_state
+    from survey_app.services.surveys import survey_state
 
     counts = dict(db.session.execute(select(Response.survey_id, func.count()).group_by(Response.survey_id)).all())
     surveys = db.session.scalars(select(Survey).order_by(Survey.slug)).all()

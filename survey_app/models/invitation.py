@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, ColumnElement, Date, ForeignKey, String, and_, case, exists
+from sqlalchemy import CheckConstraint, ColumnElement, Date, ForeignKey, String, and_, case
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from survey_app.clock import utc_today
 from survey_app.extensions import db
 from survey_app.models.respondent_group import RespondentGroup
 from survey_app.models.survey import Survey
@@ -18,10 +19,6 @@ if TYPE_CHECKING:
     from survey_app.models.draft import Draft
 
 INVITATION_STATUSES = ("issued", "started", "completed", "revoked")
-
-
-def utc_today() -> date:
-    return datetime.now(UTC).date()
 
 
 class Invitation(db.Model):
@@ -68,9 +65,8 @@ class Invitation(db.Model):
     @status.inplace.expression
     @classmethod
     def _status_expression(cls) -> ColumnElement[str]:
-        from survey_app.models.draft import Draft
-
-        submitted = and_(cls.recorded_status == "started", ~exists().where(Draft.invitation_id == cls.id))
+        # through the relationship, so this module needs Draft only for type checking (draft.py imports this one)
+        submitted = and_(cls.recorded_status == "started", ~cls.draft.has())
         return case((submitted, "completed"), else_=cls.recorded_status)
 
     def __repr__(self) -> str:

@@ -10,7 +10,7 @@ from flask import Blueprint, abort, render_template
 
 from questionnaires.model import ItemType, Questionnaire
 from questionnaires.problems import QuestionnaireError
-from survey_app.questionnaire_registry import bundled_questionnaires
+from survey_app.questionnaire_registry import available_questionnaires
 
 bp = Blueprint("preview", __name__, url_prefix="/preview")
 
@@ -19,7 +19,7 @@ bp = Blueprint("preview", __name__, url_prefix="/preview")
 def index():
     """Every loadable questionnaire with its version and checksum, or the problems that prevent loading."""
     try:
-        found = sorted(bundled_questionnaires().values(), key=lambda q: (q.id, q.version))
+        found = sorted(available_questionnaires().values(), key=lambda q: (q.id, q.version))
     except QuestionnaireError as error:
         return render_template("preview/index.html", questionnaires=[], problems=error.problems), 200
     return render_template("preview/index.html", questionnaires=found, problems=[], count_items=count_items)
@@ -29,7 +29,7 @@ def index():
 def show(questionnaire_id: str, version: str):
     """All sections of one questionnaire version, Vietnamese and English side by side."""
     try:
-        questionnaire = bundled_questionnaires().get(f"{questionnaire_id}@{version}")
+        questionnaire = available_questionnaires().get(f"{questionnaire_id}@{version}")
     except QuestionnaireError:
         questionnaire = None
     if questionnaire is None:

@@ -15,7 +15,7 @@ from sqlalchemy import inspect
 
 from questionnaires.model import Questionnaire, Section
 from survey_app.models import Draft, Survey
-from survey_app.services import drafts, invitations, surveys
+from survey_app.services import drafts, invitations, questionnaire_versions
 from survey_app.services.errors import AlreadySubmitted
 
 SESSION_TOKENS = "open_survey_tokens"
@@ -60,7 +60,7 @@ def load_flow(where: dict[str, str]) -> Flow:
 def _closed_flow(where: dict[str, str]) -> Flow:
     invitation = invitations.find_invitation(where["code"])  # with survey, version and draft: one query
     draft = drafts.open_for_invitation(invitation)  # refuses revoked, used, closed and not-yet-open
-    return Flow(where, invitation.survey, surveys.questionnaire_for(invitation.survey), draft)
+    return Flow(where, invitation.survey, questionnaire_versions.questionnaire_for(invitation.survey), draft)
 
 
 def _open_flow(where: dict[str, str]) -> Flow:
@@ -73,7 +73,7 @@ def _open_flow(where: dict[str, str]) -> Flow:
     except AlreadySubmitted:  # a token kept by a request that raced the submit, or a cookie restored from before
         forget_token(str(survey.id))
         raise
-    return Flow(where, survey, surveys.questionnaire_for(survey), draft)
+    return Flow(where, survey, questionnaire_versions.questionnaire_for(survey), draft)
 
 
 def session_token(survey: Survey) -> str:

@@ -23,6 +23,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from questionnaires.expressions import references
 from questionnaires.model import Item, ItemType, Questionnaire, Required, Section
+from questionnaires.record import value_text
 from survey_app.respondent.option_inputs import option_inputs
 
 # Posted names that are not answers: everything else is handed to check_page, which reports unknown names.
@@ -73,7 +74,7 @@ def _matrix_fields(item: Item, language: str):
 
 
 def _bound(value: float | str | None) -> str | None:
-    return None if value is None else _as_text(value)
+    return None if value is None else value_text(value)
 
 
 def _input_attrs(item: Item) -> dict[str, str]:
@@ -149,14 +150,8 @@ def formdata_from_answers(section: Section, answers: Mapping[str, object]) -> Mu
             if value is None or value == "":
                 continue
             for one in value if isinstance(value, list | tuple) else [value]:
-                data.add(variable, _as_text(one))
+                data.add(variable, value_text(one))
     return data
-
-
-def _as_text(value: object) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
 
 
 def posted_answers(formdata: MultiDict) -> dict[str, list[str]]:

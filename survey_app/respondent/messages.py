@@ -6,19 +6,15 @@ from collections.abc import Iterable, Mapping
 
 from flask_babel import gettext as _
 
+from questionnaires.record import value_text
+
 # Kinds a person cannot produce with the page as served: only a tampered or forged request contains them.
 TAMPERING_KINDS = frozenset({"unknown_field", "not_an_option"})
 
 
-def _format(value: object) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
 def problem_message(kind: str, params: Mapping[str, object], language: str) -> str:
     """One sentence for one problem; a questionnaire's own ``constraint_message`` wins for constraints."""
-    value = {k: _format(v) for k, v in params.items() if v is not None and not hasattr(v, "get")}
+    value = {k: value_text(v) for k, v in params.items() if v is not None and not hasattr(v, "get")}
     if kind == "required":
         return _("Please answer this question.")
     if kind == "soft_required":

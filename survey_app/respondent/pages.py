@@ -9,8 +9,8 @@ from werkzeug.datastructures import MultiDict
 
 from questionnaires.answers import apply_relevance, is_relevant
 from questionnaires.model import Section
+from questionnaires.route import Route
 from survey_app.i18n import current_language
-from survey_app.respondent import navigation
 from survey_app.respondent.flow import Flow
 from survey_app.respondent.forms import new_page_form, questions
 from survey_app.respondent.messages import messages_by_variable
@@ -44,8 +44,8 @@ def render_page(flow: Flow, number: int, formdata: MultiDict, *, page_answers: M
     form = new_page_form(q, section, language, formdata, soft_ack=bool(warnings) and not errors)
     kept, not_applicable = apply_relevance(q, answers)
     labels, anchors = _labels_and_anchors(form, section, language) if errors or warnings else ({}, {})
-    pages = navigation.Pages.of(q, answers)
-    progress = pages.progress(number)
+    route = Route.of(q, answers)
+    progress = route.progress(number)
     return render_template(
         "respondent/page.html",
         form=form, questions=questions(form, section, language),
@@ -55,7 +55,7 @@ def render_page(flow: Flow, number: int, formdata: MultiDict, *, page_answers: M
         texts={"questionnaire": q.title, "section": section.title, "description": section.description,
                "intro": q.intro},  # so the template can mark a Vietnamese fallback with lang="vi"
         position=progress.position, total=progress.total,
-        is_first=pages.previous(number) is None, is_last=pages.next(number) is None,
+        is_first=route.previous(number) is None, is_last=route.next(number) is None,
         problems=messages_by_variable(errors, language), warnings=messages_by_variable(warnings, language),
         labels=labels, anchors=anchors, notice=notice,
         hidden_items=_hidden_items(q, section, answers, not_applicable),

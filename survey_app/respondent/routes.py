@@ -11,15 +11,16 @@ from sqlalchemy import select
 from wtforms import ValidationError
 
 from questionnaires.answers import check_page
+from questionnaires.review import review as build_review
+from questionnaires.route import Route, resume_page, section_at
 from survey_app.extensions import csrf, db, limiter
 from survey_app.i18n import current_language
+from survey_app.links import PREFIXES
 from survey_app.models import Survey
-from survey_app.respondent import navigation
 from survey_app.respondent.errors import register_error_pages
 from survey_app.respondent.flow import Flow, after_submit, load_flow
 from survey_app.respondent.forms import formdata_from_answers, posted_answers
 from survey_app.respondent.pages import flow_url, render_page
-from survey_app.respondent.review import review as build_review
 from survey_app.services import drafts, invitations, responses
 from survey_app.services.errors import AlreadySubmitted, CodeNotFound, Incomplete
 
@@ -27,7 +28,6 @@ bp = Blueprint("respondent", __name__)
 csrf.exempt(bp)  # checked in the views: an expired token must re-show the page, never discard it with a 400
 register_error_pages(bp)
 
-PREFIXES = ("/s/<code>", "/o/<slug>/<unit_code>")
 # Answers that only fix themselves later do not block Back or "save and continue later".
 NOT_BLOCKING_WHEN_LEAVING = frozenset({"required", "soft_required"})
 
@@ -86,7 +86,7 @@ def start():
 def resume(**where):
     """A personal or open link: land on the first page with an unanswered question (or the review)."""
     flow = load_flow(where)
-    number = navigation.resume_page(flow.questionnaire, flow.answers)
+    number = resume_page(flow.questionnaire, flow.answers)
     target = flow_url(flow, "review") if number is None else flow_url(flow, "page", n=number)
     return committed(redirect(target))
 
@@ -95,13 +95,13 @@ def resume(**where):
 def page(n: int, **where):
     """One section: show it, or take what was posted, check it, save it and move on."""
     flow = load_flow(where)
-    section = navigation.section_at(flow.questionnaire, n)
+    section = section_at(flow.questionnaire, n)
     if section is None:
         return committed(redirect(flow_url(flow, "resume")))
     if request.method == "GET":
-        pages = navigation.Pages.of(flow.questionnaire, flow.answers)
-        if not pages.applies(n):
-            following = pages.next(n)
+        route = Route.of(flow.questionnaire, flow.answers)
+        if not route.applies(n):
+            following = route.next(n)
             return committed(redirect(flow_url(flow, "page", n=following) if following else flow_url(flow, "review")))
         return committed(render_page(flow, n, formdata_from_answers(section, flow.answers)))
     return committed(_take_page(flow, n, section))
@@ -134,12 +134,12 @@ def _take_page(flow: Flow, n: int, section):
 
 
 def _after_saving(flow: Flow, n: int, action: str) -> str:
-    pages = navigation.Pages.of(flow.questionnaire, flow.answers)
+    route = Route.of(flow.questionnaire, flow.answers)
     if action == "save":
         return flow_url(flow, "saved")
     if action == "back":
-        return flow_url(flow, "page", n=pages.previous(n) or n)
-    following = pages.next(n)
+        return flow_url(flow, "page", n=route.previous(n) or n)
+    following = route.next(n)
     return flow_url(flow, "page", n=following) if following else flow_url(flow, "review")
 
 
@@ -153,7 +153,7 @@ def _render_review(flow: Flow, notice: str | None = None):
     language = current_language()
     sections, missing = build_review(flow.questionnaire, flow.answers, language,
                                      lambda number: flow_url(flow, "page", n=number))
-    last = navigation.Pages.of(flow.questionnaire, flow.answers).last()
+    last = Route.of(flow.questionnaire, flow.answers).last()
     return render_template(
         "respondent/review.html", sections=sections, missing=missing, notice=notice,
         questionnaire_title=flow.questionnaire.title.get(language),

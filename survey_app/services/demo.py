@@ -16,9 +16,11 @@ from sqlalchemy import select
 
 from questionnaires.model import Questionnaire
 from survey_app.extensions import db
+from survey_app.links import open_link, personal_link
 from survey_app.models import Invitation, Survey, Unit
 from survey_app.services import invitations
-from survey_app.services.surveys import create_survey, publish_questionnaire
+from survey_app.services.questionnaire_versions import publish_questionnaire
+from survey_app.services.surveys import create_survey
 from survey_app.services.units import save_units
 
 CODES_PER_UNIT_AND_GROUP = 2
@@ -58,12 +60,12 @@ def load_demo(questionnaires: list[Questionnaire], base_url: str, previous: list
     units = sorted(db.session.scalars(select(Unit).where(Unit.code.in_(order))), key=lambda u: order.index(u.code))
     links: list[DemoLink] = []
     for questionnaire in questionnaires:
-        open_link = questionnaire.id.startswith("sipas")
-        if not (open_link or questionnaire.id.startswith("par_")):
+        is_open = questionnaire.id.startswith("sipas")
+        if not (is_open or questionnaire.id.startswith("par_")):
             continue
-        survey = _demo_survey(questionnaire, open_link, units)
-        if open_link:
-            links += [DemoLink(survey.slug, u.code, survey.groups[0].code, "", f"{base_url}/o/{survey.slug}/{u.code}")
+        survey = _demo_survey(questionnaire, is_open, units)
+        if is_open:
+            links += [DemoLink(survey.slug, u.code, survey.groups[0].code, "", open_link(base_url, survey.slug, u.code))
                       for u in units if u.level != "province"]
         else:
             links += _invitation_links(survey, units, questionnaire, base_url, previous)
@@ -105,7 +107,7 @@ def _invitation_links(survey, units, questionnaire, base_url, previous) -> list[
             kept = _still_usable(previous, survey.slug, unit.code, group.code)
             fresh = CODES_PER_UNIT_AND_GROUP - len(kept)
             codes = kept + (invitations.issue(survey, unit, group, fresh) if fresh > 0 else [])
-            links += [DemoLink(survey.slug, unit.code, group.code, c, f"{base_url}/s/{c}") for c in codes]
+            links += [DemoLink(survey.slug, unit.code, group.code, c, personal_link(base_url, c)) for c in codes]
     return links
 
 

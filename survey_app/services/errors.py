@@ -7,8 +7,9 @@ answers were received and nothing changed).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
+
+from questionnaires.problems import Problem
 
 
 class SurveyError(Exception):
@@ -71,24 +72,14 @@ class Incomplete(SurveyError):
         self.section_id = section_id
 
 
-@dataclass(frozen=True)
-class FileProblem:
-    """One mistake in an operator's file; ``row`` as a spreadsheet shows it (header = 1), ``column`` as headed."""
-
-    file: str
-    row: int | None
-    column: str | None
-    message: str
-
-    def __str__(self) -> str:
-        where = self.file + (f":{self.row}" if self.row is not None else "")
-        return f"{where}: {self.column + ': ' if self.column else ''}{self.message}"
-
-
 class FileProblemsError(ValueError):
-    """The file (units, paper forms...) has problems, all listed; nothing was written."""
+    """The file (units, paper forms...) has problems, all listed; nothing was written.
 
-    def __init__(self, problems: list[FileProblem]):
+    Each is a :class:`questionnaires.problems.Problem` (file, row as a spreadsheet shows it, column as headed,
+    message): the same record the questionnaire validator reports, printed the same way.
+    """
+
+    def __init__(self, problems: list[Problem]):
         super().__init__("\n".join(map(str, problems)))
         self.problems = problems
 

@@ -6,10 +6,9 @@ import csv
 import json
 from pathlib import Path
 
-from questionnaires.codebook import NOT_ANSWERED, NOT_APPLICABLE, Variable
+from questionnaires.codebook import Variable
+from questionnaires.record import SYSTEM_MISSING, SYSTEM_MISSING_LABELS, value_text
 from survey_app.services.exports import ResponseTable
-
-SYSTEM_MISSING = (NOT_APPLICABLE, NOT_ANSWERED)
 
 
 def codebook_path(path: Path) -> Path:
@@ -28,14 +27,8 @@ def write_csv(table: ResponseTable, path: Path) -> list[Path]:
     with path.open("w", newline="", encoding="utf-8-sig") as fh:
         writer = csv.writer(fh)
         writer.writerow(table.columns)
-        writer.writerows([_text(v) for v in row] for row in table.rows)
+        writer.writerows([value_text(v) for v in row] for row in table.rows)
     return [path, write_codebook_json(table, path)]
-
-
-def _text(value: object) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return "" if value is None else str(value)
 
 
 CODEBOOK_SHEET_COLUMNS = ("name", "item", "section", "type", "label", "scale", "criterion", "scored", "option",
@@ -86,7 +79,7 @@ def write_sav(table: ResponseTable, path: Path) -> list[Path]:
     numeric = {name for name, v in variables.items() if v.is_numeric or _numeric_codes(v)}
     frame = pd.DataFrame(table.rows, columns=list(table.columns))
     for name in table.codebook.names:
-        frame[name] = pd.to_numeric(frame[name]) if name in numeric else frame[name].map(_text)
+        frame[name] = pd.to_numeric(frame[name]) if name in numeric else frame[name].map(value_text)
     labels, value_labels, missing = _sav_metadata(table, variables, numeric)
     pyreadstat.write_sav(frame, str(path), column_labels=labels, variable_value_labels=value_labels,
                          missing_ranges=missing)
@@ -108,8 +101,7 @@ def _sav_metadata(table: ResponseTable, variables: dict[str, Variable], numeric:
     for name, variable in variables.items():
         labels[name] = variable.label.get("vi")
         as_value = int if name in numeric else str
-        system = {as_value(c): variable_text for c, variable_text in (
-            (NOT_APPLICABLE, "Không áp dụng"), (NOT_ANSWERED, "Không trả lời"))}
+        system = {as_value(c): text.get("vi") for c, text in SYSTEM_MISSING_LABELS.items()}
         own = {as_value(v.code): v.label.get("vi") for v in variable.values}
         value_labels[name] = {**own, **system}
         missing[name] = [as_value(c) for c in SYSTEM_MISSING] + [as_value(c) for c in variable.missing_codes[:1]]

@@ -18,6 +18,8 @@ from sqlalchemy.orm import joinedload
 from survey_app.extensions import db
 from survey_app.models import Invitation, RespondentGroup, Survey, Unit
 from survey_app.services.errors import CodeNotFound, OperatorError
+from survey_app.services.questionnaire_versions import questionnaire_for
+from survey_app.services.units import unit_level_problem
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 CODE_LENGTH = 16
@@ -71,8 +73,6 @@ def issue(survey: Survey, unit: Unit, group: RespondentGroup, count: int) -> lis
 
 def _check_unit_level(survey: Survey, unit: Unit, group: RespondentGroup) -> None:
     """The methodology says at which level a group answers (department leaders in departments...)."""
-    from survey_app.services.surveys import questionnaire_for, unit_level_problem
-
     problem = unit_level_problem(questionnaire_for(survey), unit, group)
     if problem is not None:
         raise OperatorError(problem)

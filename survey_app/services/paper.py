@@ -17,20 +17,24 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from questionnaires.codebook import NOT_ANSWERED, NOT_APPLICABLE, build_codebook
+from questionnaires.codebook import build_codebook
 from questionnaires.model import Questionnaire
+from questionnaires.problems import Problem
+from questionnaires.record import SYSTEM_MISSING
+from survey_app.clock import utc_today
 from survey_app.extensions import db
 from survey_app.models import RespondentGroup, Response, Survey, Unit
-from survey_app.models.invitation import utc_today
-from survey_app.services.errors import FileProblem, FileProblemsError
+from survey_app.services.errors import FileProblemsError
 from survey_app.services.paper_sheet import read_sheet
-from survey_app.services.surveys import questionnaire_for, unit_level_problem
+from survey_app.services.questionnaire_versions import questionnaire_for
+from survey_app.services.responses import store_paper
+from survey_app.services.units import unit_level_problem
 
 # Fixed forever: changing it would make every earlier import look new.
 PAPER_NAMESPACE = uuid.UUID("5f1d3c0e-2b7a-4c61-9a52-6f3e8d0b7a14")
 REQUIRED_COLUMNS = ("unit", "group", "entry_id")
 FIXED_COLUMNS = (*REQUIRED_COLUMNS, "day")
-BLANK = {"", NOT_APPLICABLE, NOT_ANSWERED}
+BLANK = {"", *SYSTEM_MISSING}
 PROBLEM_TEXT = {
     "not_an_option": "{value!r} is not an option of this question ({options})",
     "not_an_integer": "{value!r} is not a whole number",
@@ -76,8 +80,6 @@ def import_paper(survey: Survey, path: Path, dry_run: bool = False, today: date 
 
     Raises :class:`FileProblemsError` listing every problem of every row; then nothing is written.
     """
-    from survey_app.services.responses import store_paper
-
     questionnaire = questionnaire_for(survey)
     entries = check_file(survey, questionnaire, path, today or utc_today())
     ids = {e.entry_id: submission_id(survey, e.entry_id) for e in entries}
@@ -99,16 +101,16 @@ def check_file(survey: Survey, questionnaire: Questionnaire, path: Path, today: 
     name = str(path)
     header, rows = read_sheet(path)
     columns = _Columns(questionnaire)
-    problems = [FileProblem(name, 1, col, msg) for col, msg in columns.header_problems(header)]
+    problems = [Problem(name, 1, col, msg) for col, msg in columns.header_problems(header)]
     if any(c not in header for c in REQUIRED_COLUMNS):
         raise FileProblemsError(problems)  # every row would repeat it; the other problems wait for a fixed header
     if not rows:
-        raise FileProblemsError([*problems, FileProblem(name, None, None, "no questionnaires in the file")])
+        raise FileProblemsError([*problems, Problem(name, None, None, "no questionnaires in the file")])
     checker = _RowChecker(survey, questionnaire, columns, today)
     entries = []
     for number, row in rows:
         entry, found = checker.check(number, row)
-        problems += [FileProblem(name, number, col, msg) for col, msg in found]
+        problems += [Problem(name, number, col, msg) for col, msg in found]
         if entry is not None:
             entries.append(entry)
     if problems:

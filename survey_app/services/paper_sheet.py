@@ -9,25 +9,27 @@ from __future__ import annotations
 from datetime import date, datetime
 from pathlib import Path
 
-from survey_app.services.errors import FileProblem, FileProblemsError
+from questionnaires.problems import Problem
+from questionnaires.record import value_text
+from survey_app.services.errors import FileProblemsError
 
 
 def read_sheet(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
     """The header and the non-empty rows (with their spreadsheet row numbers) of a CSV or the first XLSX sheet."""
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".xlsx"):
-        raise FileProblemsError([FileProblem(str(path), None, None, "expected a .csv or .xlsx file")])
+        raise FileProblemsError([Problem(str(path), None, None, "expected a .csv or .xlsx file")])
     try:
         records = _csv_records(path) if suffix == ".csv" else _xlsx_records(path)
     except UnicodeDecodeError as exc:
         message = f"not UTF-8 text ({exc.reason}); save as CSV UTF-8"
-        raise FileProblemsError([FileProblem(str(path), None, None, message)])
+        raise FileProblemsError([Problem(str(path), None, None, message)])
     except OSError as exc:
-        raise FileProblemsError([FileProblem(str(path), None, None, f"cannot be read: {exc.strerror or exc}")])
+        raise FileProblemsError([Problem(str(path), None, None, f"cannot be read: {exc.strerror or exc}")])
     except (ValueError, KeyError) as exc:  # openpyxl: not a workbook
-        raise FileProblemsError([FileProblem(str(path), None, None, f"not a readable XLSX workbook ({exc})")])
+        raise FileProblemsError([Problem(str(path), None, None, f"not a readable XLSX workbook ({exc})")])
     if not records:
-        raise FileProblemsError([FileProblem(str(path), 1, None, "the file is empty: expected a header row")])
+        raise FileProblemsError([Problem(str(path), 1, None, "the file is empty: expected a header row")])
     header = [_text(c) for c in records[0]]
     while header and header[-1] == "":
         header.pop()  # trailing unnamed columns; a value under one is reported by its row (key "")
@@ -69,8 +71,8 @@ def _text(cell: object) -> str:
         return ""
     if isinstance(cell, bool):
         return "1" if cell else "0"
-    if isinstance(cell, float) and cell.is_integer():
-        return str(int(cell))
+    if isinstance(cell, float):
+        return value_text(cell)
     if isinstance(cell, datetime):
         return cell.date().isoformat() if cell.time() == datetime.min.time() else cell.isoformat()
     if isinstance(cell, date):

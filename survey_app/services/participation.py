@@ -15,17 +15,17 @@ Disposition mapping (AAPOR leaves room; these are our choices):
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 
 import pandas as pd
 from sqlalchemy import func, select
 
 from analysis.rates import response_rates
-from questionnaires.model import Questionnaire
+from questionnaires.route import is_partial
 from survey_app.extensions import db
 from survey_app.models import Draft, Invitation, RespondentGroup, Response, Survey, SurveyQuota, Unit
 from survey_app.services.errors import OperatorError
-from survey_app.services.surveys import questionnaire_for
+from survey_app.services.questionnaire_versions import questionnaire_for
 
 COUNTED = ("I", "P", "R", "NC", "NE")
 SHOWN_RATES = ("RR1", "RR2", "COOP1")
@@ -98,16 +98,6 @@ def _partial_counts(survey: Survey) -> pd.Series:
     frame = pd.DataFrame(drafts, columns=[*keys, "answers"])
     frame["partial"] = [is_partial(questionnaire, answers or {}) for answers in frame["answers"]]
     return frame.groupby(keys)["partial"].sum().astype(int)
-
-
-def is_partial(questionnaire: Questionnaire, answers: Mapping[str, object]) -> bool:
-    """At least half of the answerable variables that are relevant (given these answers) have an answer."""
-    from questionnaires.answers import apply_relevance, is_missing
-
-    _, hidden = apply_relevance(questionnaire, answers)
-    relevant = [var for var, _ in questionnaire.variables() if var not in hidden]
-    answered = sum(not is_missing(answers.get(var)) for var in relevant)
-    return 2 * answered >= len(relevant)
 
 
 def open_survey_completes(survey: Survey) -> pd.DataFrame:

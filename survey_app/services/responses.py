@@ -8,14 +8,16 @@ from datetime import date, datetime
 
 from sqlalchemy.exc import IntegrityError
 
-from questionnaires.answers import is_missing
+from questionnaires.answers import apply_relevance, is_missing
 from questionnaires.model import Questionnaire
+from questionnaires.record import value_text
+from questionnaires.route import first_incomplete_section
+from survey_app.clock import as_utc, utc_today
 from survey_app.extensions import db
 from survey_app.models import Draft, RespondentGroup, Response, ResponseIdentity, SpentSession, Survey, Unit
-from survey_app.models.invitation import utc_today
 from survey_app.services.drafts import check_invitation_usable
 from survey_app.services.errors import AlreadySubmitted, Incomplete, OperatorError
-from survey_app.services.surveys import as_utc, ensure_open
+from survey_app.services.surveys import ensure_open
 
 
 def submit(
@@ -27,14 +29,12 @@ def submit(
     second insert: a double click, a reload or a retry ends in :class:`AlreadySubmitted`, after the session
     has been rolled back. Raises :class:`Incomplete` when a required question is unanswered.
     """
-    from questionnaires.answers import apply_relevance, first_unanswered_section
-
     survey = draft.survey
     if draft.invitation is not None:
         check_invitation_usable(draft.invitation)
     ensure_open(survey, now)
     answers, _ = apply_relevance(questionnaire, draft.answers or {})
-    unanswered = first_unanswered_section(questionnaire, answers)
+    unanswered = first_incomplete_section(questionnaire, answers)
     if unanswered is not None:
         raise Incomplete(unanswered.id)
     response = _insert_response(
@@ -142,6 +142,4 @@ def checked_paper_answers(questionnaire: Questionnaire, answers: Mapping[str, ob
 def _as_strings(value: object) -> list[str]:
     if isinstance(value, list | tuple):
         return [str(v) for v in value]
-    if isinstance(value, float) and value.is_integer():
-        return [str(int(value))]
-    return [str(value)]
+    return [value_text(value)]

@@ -1,19 +1,21 @@
-"""Publishing questionnaire versions and opening surveys for a period."""
+"""Surveys: opening a published questionnaire version to respondent groups for a period, and whether one is open."""
 
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from enum import StrEnum
 
 from sqlalchemy import select
 
-from questionnaires.model import Questionnaire
+from survey_app.clock import as_utc
 from survey_app.extensions import db
-from survey_app.models import QuestionnaireVersion, RespondentGroup, Survey, SurveyQuota, Unit
+from survey_app.models import QuestionnaireVersion, Survey, SurveyQuota
 from survey_app.services.errors import OperatorError, SurveyClosed, SurveyNotOpenYet
+from survey_app.services.groups import get_group
+from survey_app.services.questionnaire_versions import questionnaire_of_version
+from survey_app.services.units import get_unit
 
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]{1,79}")
 
@@ -22,13 +24,6 @@ class SurveyState(StrEnum):
     NOT_OPEN_YET = "not_open_yet"
     OPEN = "open"
     CLOSED = "closed"
-
-
-def as_utc(moment: datetime) -> datetime:
-    """``moment`` as an aware UTC datetime; SQLite returns stored UTC times without their zone."""
-    if moment.tzinfo is None:
-        return moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC)
 
 
 def survey_state(survey: Survey, now: datetime | None = None) -> SurveyState:
@@ -48,94 +43,6 @@ def ensure_open(survey: Survey, now: datetime | None = None) -> None:
         raise SurveyNotOpenYet(as_utc(survey.opens_at))
     if state is SurveyState.CLOSED:
         raise SurveyClosed()
-
-
-# --- questionnaire versions -------------------------------------------------------------------------------
-
-_parsed: dict[str, Questionnaire] = {}
-_parsed_lock = threading.Lock()
-
-
-def publish_questionnaire(questionnaire: Questionnaire) -> QuestionnaireVersion:
-    """Store ``questionnaire`` immutably (its snapshot and checksum); reuse the row if already published."""
-    from questionnaires.loader import snapshot
-
-    existing = db.session.scalar(
-        select(QuestionnaireVersion).where(QuestionnaireVersion.checksum == questionnaire.checksum)
-    )
-    if existing is not None:
-        sync_groups(questionnaire)
-        return existing
-    clash = db.session.scalar(
-        select(QuestionnaireVersion).where(
-            QuestionnaireVersion.questionnaire_id == questionnaire.id,
-            QuestionnaireVersion.version == questionnaire.version,
-        )
-    )
-    if clash is not None:
-        raise OperatorError(
-            f"{questionnaire.key} was already published with different content (checksum {clash.checksum[:12]}); "
-            "a published version never changes: give the new file a new version"
-        )
-    row = QuestionnaireVersion(
-        questionnaire_id=questionnaire.id,
-        version=questionnaire.version,
-        checksum=questionnaire.checksum,
-        definition=snapshot(questionnaire),
-    )
-    db.session.add(row)
-    sync_groups(questionnaire)
-    db.session.flush()
-    return row
-
-
-def questionnaire_for(survey: Survey) -> Questionnaire:
-    """The survey's questionnaire, parsed once per process and then shared (it is immutable)."""
-    return questionnaire_of_version(survey.questionnaire_version)
-
-
-def questionnaire_of_version(version: QuestionnaireVersion) -> Questionnaire:
-    """The frozen questionnaire of a stored version, from an in-process cache keyed by checksum."""
-    cached = _parsed.get(version.checksum)
-    if cached is not None:
-        return cached
-    from questionnaires.loader import from_snapshot
-
-    with _parsed_lock:
-        cached = _parsed.get(version.checksum)
-        if cached is None:
-            cached = _parsed[version.checksum] = from_snapshot(version.definition)
-    return cached
-
-
-def unit_level_problem(questionnaire: Questionnaire, unit: Unit, group: RespondentGroup) -> str | None:
-    """What is wrong when the methodology makes ``group`` answer at another level than ``unit``'s (department
-    leaders for departments...), else None."""
-    methodology = questionnaire.methodology
-    declared = methodology.group(group.code) if methodology else None
-    if declared is not None and declared.unit_level and declared.unit_level != unit.level:
-        return f"group {group.code!r} answers for a {declared.unit_level}, but {unit.code!r} is a {unit.level}"
-    return None
-
-
-def sync_groups(questionnaire: Questionnaire) -> list[RespondentGroup]:
-    """Create (or rename) the respondent groups the questionnaire and its methodology name."""
-    declared = {}
-    if questionnaire.methodology is not None:
-        declared = {g.id: g.name for g in questionnaire.methodology.respondent_groups}
-    codes = list(dict.fromkeys([*questionnaire.respondent_groups, *declared]))
-    existing = {g.code: g for g in db.session.scalars(select(RespondentGroup).where(RespondentGroup.code.in_(codes)))}
-    for code in codes:
-        group = existing.get(code) or RespondentGroup(code=code, name_vi=code)
-        name = declared.get(code)
-        if name is not None:
-            group.name_vi, group.name_en = name.get("vi"), name.translations.get("en")
-        db.session.add(group)
-        existing[code] = group
-    return [existing[c] for c in codes]
-
-
-# --- surveys ----------------------------------------------------------------------------------------------
 
 
 def create_survey(
@@ -205,19 +112,3 @@ def get_survey(slug: str) -> Survey:
     if survey is None:
         raise OperatorError(f"no survey has the slug {slug!r}")
     return survey
-
-
-def get_unit(code: str) -> Unit:
-    """The unit with ``code``, or an :class:`OperatorError` naming it."""
-    unit = db.session.scalar(select(Unit).where(Unit.code == code))
-    if unit is None:
-        raise OperatorError(f"no unit has the code {code!r} (load the sample frame with 'parsurvey units load')")
-    return unit
-
-
-def get_group(code: str) -> RespondentGroup:
-    """The respondent group with ``code``, or an :class:`OperatorError` naming it."""
-    group = db.session.scalar(select(RespondentGroup).where(RespondentGroup.code == code))
-    if group is None:
-        raise OperatorError(f"no respondent group has the code {code!r} (groups come from published methodologies)")
-    return group

@@ -1,4 +1,5 @@
-"""Loading the sample frame of units from a CSV file: all rows are checked before anything is written."""
+"""Units of the sample frame: loading them from a CSV file (all rows checked before anything is written), finding
+one by code, and checking a respondent group answers for a unit of its level."""
 
 from __future__ import annotations
 
@@ -8,10 +9,12 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from questionnaires.model import Questionnaire
+from questionnaires.problems import Problem
 from survey_app.extensions import db
-from survey_app.models import Unit
+from survey_app.models import RespondentGroup, Unit
 from survey_app.models.unit import PARENT_LEVEL, UNIT_LEVELS
-from survey_app.services.errors import FileProblem, FileProblemsError
+from survey_app.services.errors import FileProblemsError, OperatorError
 
 COLUMNS = ("code", "name_vi", "name_en", "level", "parent_code")
 CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,39}")
@@ -25,12 +28,12 @@ def read_units_file(path: Path) -> list[dict[str, str]]:
             reader = csv.DictReader(fh)
             missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
             if missing:
-                raise FileProblemsError([FileProblem(name, 1, None, f"missing column(s): {', '.join(missing)}")])
+                raise FileProblemsError([Problem(name, 1, None, f"missing column(s): {', '.join(missing)}")])
             return [{k: (row.get(k) or "").strip() for k in COLUMNS} for row in reader]
     except UnicodeDecodeError as exc:
-        raise FileProblemsError([FileProblem(name, None, None, f"not UTF-8 text ({exc.reason}); save it as CSV UTF-8")])
+        raise FileProblemsError([Problem(name, None, None, f"not UTF-8 text ({exc.reason}); save it as CSV UTF-8")])
     except OSError as exc:
-        raise FileProblemsError([FileProblem(name, None, None, f"cannot be read: {exc.strerror}")])
+        raise FileProblemsError([Problem(name, None, None, f"cannot be read: {exc.strerror}")])
 
 
 def load_units(path: Path) -> tuple[int, int]:
@@ -60,21 +63,21 @@ def save_units(rows: list[dict[str, str]], source: str) -> tuple[int, int]:
     return created, updated
 
 
-def check_rows(file: str, rows: list[dict[str, str]], known_levels: dict[str, str]) -> list[FileProblem]:
+def check_rows(file: str, rows: list[dict[str, str]], known_levels: dict[str, str]) -> list[Problem]:
     """Every problem of every row (not just the first), so the operator fixes the file in one go."""
-    problems: list[FileProblem] = []
+    problems: list[Problem] = []
     levels = dict(known_levels)
     seen: dict[str, int] = {}
     for number, row in enumerate(rows, start=2):
         if row["code"] in seen:
             message = f"{row['code']!r} already used on row {seen[row['code']]}"
-            problems.append(FileProblem(file, number, "code", message))
+            problems.append(Problem(file, number, "code", message))
         seen.setdefault(row["code"], number)
         levels[row["code"]] = row["level"]
     if not rows:
-        problems.append(FileProblem(file, None, None, "no units in the file"))
+        problems.append(Problem(file, None, None, "no units in the file"))
     for number, row in enumerate(rows, start=2):
-        problems.extend(FileProblem(file, number, field, message) for field, message in _row_problems(row, levels))
+        problems.extend(Problem(file, number, field, message) for field, message in _row_problems(row, levels))
     return problems
 
 
@@ -101,3 +104,21 @@ def _row_problems(row: dict[str, str], levels: dict[str, str]) -> list[tuple[str
     elif parent and levels[parent] != wanted:
         found.append(("parent_code", f"{parent!r} is a {levels[parent]}; the parent of a {row['level']} is a {wanted}"))
     return found
+
+
+def get_unit(code: str) -> Unit:
+    """The unit with ``code``, or an :class:`OperatorError` naming it."""
+    unit = db.session.scalar(select(Unit).where(Unit.code == code))
+    if unit is None:
+        raise OperatorError(f"no unit has the code {code!r} (load the sample frame with 'parsurvey units load')")
+    return unit
+
+
+def unit_level_problem(questionnaire: Questionnaire, unit: Unit, group: RespondentGroup) -> str | None:
+    """What is wrong when the methodology makes ``group`` answer at another level than ``unit``'s (department
+    leaders for departments...), else None."""
+    methodology = questionnaire.methodology
+    declared = methodology.group(group.code) if methodology else None
+    if declared is not None and declared.unit_level and declared.unit_level != unit.level:
+        return f"group {group.code!r} answers for a {declared.unit_level}, but {unit.code!r} is a {unit.level}"
+    return None

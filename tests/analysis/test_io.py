@@ -302,8 +302,9 @@ def test_an_unreachable_database_is_reported_without_a_traceback(tmp_path):
 def test_files_written_by_parsurvey_export_read_back_with_their_answers(tmp_path, suffix):
     from questionnaires.codebook import build_codebook
     from questionnaires.loader import bundled_questionnaires
+    from questionnaires.record import LEADING_COLUMNS, record_values
     from survey_app.services import export_formats
-    from survey_app.services.exports import LEADING_COLUMNS, ResponseTable, variable_values
+    from survey_app.services.exports import ResponseTable
 
     sipas = next(q for q in bundled_questionnaires() if q.id.startswith("sipas"))
     codebook = build_codebook(sipas)
@@ -312,7 +313,7 @@ def test_files_written_by_parsurvey_export_read_back_with_their_answers(tmp_path
         {"A1": "2", "A3": 61, "B3": ["6"], "B3_other": "bưu điện", "D_A1": "3"},
     ]
     rows = [[f"r{i}", "sipas-2024", sipas.id, sipas.version, "HN", "province", "citizen", "online", "2024-05-01"]
-            + variable_values(sipas, codebook, a) for i, a in enumerate(answers)]
+            + record_values(sipas, codebook, a) for i, a in enumerate(answers)]
     table = ResponseTable((*LEADING_COLUMNS, *codebook.names), rows, codebook, sipas)
     path = tmp_path / f"out.{suffix}"
     getattr(export_formats, f"write_{suffix}")(table, path)

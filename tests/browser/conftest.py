@@ -24,8 +24,10 @@ def chromium_path() -> str:
 def par_code(app) -> str:
     """One invitation code to an open, anonymous survey of the bundled form 02 for department leaders."""
     from questionnaires.loader import BUNDLED_DIR, load_file
+    from survey_app.services.groups import get_group
     from survey_app.services.invitations import issue
-    from survey_app.services.surveys import create_survey, get_group, publish_questionnaire
+    from survey_app.services.questionnaire_versions import publish_questionnaire
+    from survey_app.services.surveys import create_survey
     from tests.survey_app.respondent_support import add_units
 
     with app.app_context():

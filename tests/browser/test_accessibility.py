@@ -39,7 +39,8 @@ FORMS = ("par", "sipas")
 def sipas_link(app, par_code) -> str:
     """The open link of a one-stop desk (unit HP-SNV, created with the PAR code) to the bundled SIPAS form."""
     from questionnaires.loader import BUNDLED_DIR, load_file
-    from survey_app.services.surveys import create_survey, publish_questionnaire
+    from survey_app.services.questionnaire_versions import publish_questionnaire
+    from survey_app.services.surveys import create_survey
 
     with app.app_context():
         version = publish_questionnaire(load_file(BUNDLED_DIR / "definitions" / "sipas_2023_citizen.yaml"))
@@ -299,8 +300,10 @@ def code_to_a_form_partly_in_vietnamese_only(app) -> str:
     """Form 02 as a province might publish it with some English missing: the question Q7_3 and its yes/no options,
     and one row of the matrix Q2_1."""
     from questionnaires.loader import BUNDLED_DIR, questionnaire_from_dict
+    from survey_app.services.groups import get_group
     from survey_app.services.invitations import issue
-    from survey_app.services.surveys import create_survey, get_group, publish_questionnaire
+    from survey_app.services.questionnaire_versions import publish_questionnaire
+    from survey_app.services.surveys import create_survey
     from tests.survey_app.respondent_support import add_units
 
     definition = yaml.safe_load((BUNDLED_DIR / "definitions" / "par_f02_dept_leader.yaml").read_text("utf-8"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from questionnaires.answers import apply_relevance, check_page, first_unanswered_section, is_relevant
+from questionnaires.answers import apply_relevance, check_page, is_relevant
 from questionnaires.loader import load_directory
 from questionnaires.model import Questionnaire, Text
 from tests.questionnaires.broken_copies import VALID
@@ -140,9 +140,3 @@ def test_apply_relevance_removes_values_of_questions_that_no_longer_apply(q):
     kept, not_applicable = apply_relevance(q, answers)
     assert kept == {"sex": "1", "Q1": "A", "Q3": "2"}
     assert not_applicable == frozenset({"Q1_why", "Q4_a", "Q4_b"})
-
-
-def test_first_unanswered_section_points_to_a_missing_required_answer(q):
-    assert first_unanswered_section(q, {}).id == "S0"
-    assert first_unanswered_section(q, {"sex": "1"}).id == "S1"
-    assert first_unanswered_section(q, {"sex": "1", "Q1": "E", "Q2": ["web"]}) is None

@@ -6,8 +6,9 @@ import json
 
 import pytest
 
-from questionnaires.codebook import NOT_ANSWERED, NOT_APPLICABLE, Codebook, build_codebook
+from questionnaires.codebook import Codebook, build_codebook
 from questionnaires.loader import load_directory
+from questionnaires.record import NOT_ANSWERED, NOT_APPLICABLE
 from tests.questionnaires.broken_copies import VALID
 
 

@@ -76,7 +76,8 @@ def ctx(app):
 @pytest.fixture
 def surveys(ctx, storage_questionnaire):
     """An anonymous closed survey, an identified closed one and an open one (quota 2 for HP-HB), open DURING."""
-    from survey_app.services.surveys import create_survey, publish_questionnaire
+    from survey_app.services.questionnaire_versions import publish_questionnaire
+    from survey_app.services.surveys import create_survey
 
     units = add_units()
     version = publish_questionnaire(storage_questionnaire)

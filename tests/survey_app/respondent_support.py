@@ -69,7 +69,7 @@ def add_units() -> dict[str, Unit]:
 
 def publish(definition: dict):
     from questionnaires.loader import questionnaire_from_dict
-    from survey_app.services.surveys import publish_questionnaire
+    from survey_app.services.questionnaire_versions import publish_questionnaire
 
     return publish_questionnaire(questionnaire_from_dict(definition, fallback_to_bundled=False))
 
@@ -77,8 +77,9 @@ def publish(definition: dict):
 def make_closed_survey(definition: dict = FLOW_QUESTIONNAIRE, *, slug: str = "closed", count: int = 2,
                        opens_at=OPENS, closes_at=CLOSES, anonymous: bool = True) -> list[str]:
     """A closed survey over ``definition`` with ``count`` invitation codes (returned) for HP-SNV leaders."""
+    from survey_app.services.groups import get_group
     from survey_app.services.invitations import issue
-    from survey_app.services.surveys import create_survey, get_group
+    from survey_app.services.surveys import create_survey
 
     units = add_units()
     survey = create_survey(slug=slug, title="Closed", questionnaire_version=publish(definition), anonymous=anonymous,

@@ -8,9 +8,9 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
+from survey_app.clock import utc_today
 from survey_app.extensions import db
 from survey_app.models import Response
-from survey_app.models.invitation import utc_today
 
 HEADER = ["unit", "group", "entry_id", "day", "Q1", "Q2", "Q3__A", "Q3__B", "Q3__E", "Q4_a", "Q4_b", "Q5", "Q6",
           "Q7"]

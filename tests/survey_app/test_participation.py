@@ -14,7 +14,8 @@ import pytest
 from survey_app.extensions import db
 from survey_app.services import drafts, invitations, responses
 from survey_app.services.participation import invitation_rates, open_survey_completes
-from survey_app.services.surveys import create_survey, publish_questionnaire
+from survey_app.services.questionnaire_versions import publish_questionnaire
+from survey_app.services.surveys import create_survey
 from tests.survey_app.conftest import CLOSES, DURING, OPENS
 
 # The storage questionnaire has 8 answerable variables (Q1, Q2, Q3, Q4_a, Q4_b, Q5, Q6, Q7).

@@ -99,13 +99,21 @@ def test_save_and_continue_later_keeps_the_answers_and_explains_how_to_return(ap
 
 
 def test_resume_from_another_device_lands_on_the_first_unanswered_page(app, client, codes):
-    post_page(client, f"/s/{codes[0]}/p/1", {"Q1": "1", "Q2": "3"})
+    post_page(client, f"/s/{codes[0]}/p/1", {"Q1": "1", "Q2": "3", "Q3": ["A"]})
     other_device = app.test_client()
     assert location(other_device.get(f"/s/{codes[0]}")).endswith("/p/2")
 
 
-def test_resume_by_typing_the_code_on_the_start_page_ignores_case_spaces_and_dashes(app, client, codes):
+def test_resume_returns_to_a_page_left_with_optional_questions_empty_not_to_a_later_page(app, client, codes):
+    # issue 12: "resumed on page 5 with 9 items of page 4 empty"; here the optional Q3 of page 1 is still empty
     post_page(client, f"/s/{codes[0]}/p/1", {"Q1": "1", "Q2": "3"})
+    post_page(client, f"/s/{codes[0]}/p/2", {"Q4_a": "A", "Q4_b": "B", "Q5": "A"})
+    other_device = app.test_client()
+    assert location(other_device.get(f"/s/{codes[0]}")).endswith("/p/1")
+
+
+def test_resume_by_typing_the_code_on_the_start_page_ignores_case_spaces_and_dashes(app, client, codes):
+    post_page(client, f"/s/{codes[0]}/p/1", {"Q1": "1", "Q2": "3", "Q3": ["A"]})
     other = app.test_client()
     typed = " " + codes[0].lower().replace("-", " ") + " "
     entered = other.post("/", data={"code": typed, "csrf_token": csrf_token(other.get("/").get_data(as_text=True))})

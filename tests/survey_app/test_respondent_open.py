@@ -33,7 +33,7 @@ def open_survey(app):
 def test_the_public_link_starts_a_draft_of_its_own_for_each_browser(app, open_survey):
     first, second = app.test_client(), app.test_client()
     assert location(first.get(LINK)).endswith(f"{LINK}/p/1")
-    post_page(first, f"{LINK}/p/1", {"Q1": "2"})
+    post_page(first, f"{LINK}/p/1", {"Q1": "2", "Q3": ["B"]})
     post_page(second, f"{LINK}/p/1", {"Q1": "1", "Q2": "5"})
     with app.app_context():
         assert sorted(d.answers["Q1"] for d in db.session.scalars(select(Draft))) == ["1", "2"]

@@ -20,13 +20,8 @@ from survey_app.services.errors import (
     SurveyFull,
     SurveyNotOpenYet,
 )
-from survey_app.services.surveys import (
-    SurveyState,
-    create_survey,
-    publish_questionnaire,
-    questionnaire_for,
-    survey_state,
-)
+from survey_app.services.questionnaire_versions import publish_questionnaire, questionnaire_for
+from survey_app.services.surveys import SurveyState, create_survey, survey_state
 from tests.survey_app.conftest import CLOSES, DURING, OPENS
 
 FULL_ANSWERS = {"S1": {"Q1": "1", "Q2": 3, "Q3": ["A", "E"]}, "S2": {"Q4_a": "A", "Q4_b": "B"}, "S3": {"Q5": "ok"}}

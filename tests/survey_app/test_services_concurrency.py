@@ -12,7 +12,7 @@ from survey_app.extensions import db
 from survey_app.models import Draft, Invitation, Response
 from survey_app.services import drafts, invitations, responses
 from survey_app.services.errors import AlreadySubmitted
-from survey_app.services.surveys import questionnaire_for
+from survey_app.services.questionnaire_versions import questionnaire_for
 from tests.survey_app.conftest import DURING
 
 THREADS = 50
