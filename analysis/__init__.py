@@ -3,11 +3,11 @@
 Works on pandas DataFrames; never imports Flask or the web app, so a notebook needs nothing else.
 """
 
+from .calibration import calibrate
 from .charts import likert_shares, plot_estimates, plot_likert
-from .design import DesignError, SurveyDesign
-from .greg import calibrate
+from .design import SurveyDesign
+from .errors import DesignError, ExportError, ScoringError
 from .io import (
-    ExportError,
     apply_codebook,
     label_categories,
     read_database,
@@ -20,7 +20,7 @@ from .rates import aapor_category, response_rates
 from .reliability import AlphaResult, cronbach_alpha, item_total_statistics
 from .results import Estimate
 from .scales import item_scores, scale_items, scale_scores
-from .scoring import ScoringError, par_field_points, par_survey_points, sipas_indices
+from .scoring import par_field_points, par_survey_points, sipas_indices
 from .tables import Crosstab, RaoScottTest, crosstab, frequency_table, rao_scott
 from .weighting import (
     RakeResult,

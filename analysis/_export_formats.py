@@ -10,6 +10,10 @@ import re
 from pathlib import Path
 
 import pandas as pd
+import pyreadstat
+
+from ._export_contract import LEADING_COLUMNS, SYSTEM_MISSING
+from .errors import ExportError
 
 #: Codebook keys whose cells an XLSX export may hold as JSON text.
 _JSON_KEYS = ("label", "values", "missing_codes")
@@ -17,8 +21,6 @@ _JSON_KEYS = ("label", "values", "missing_codes")
 
 def read_xlsx_export(path: Path) -> tuple[pd.DataFrame, dict]:
     """Sheets ``responses`` and ``codebook`` (one variable per row; labels and values as JSON text)."""
-    from analysis.io import ExportError
-
     try:
         names = pd.ExcelFile(path).sheet_names
         missing = [s for s in ("responses", "codebook") if s not in names]
@@ -52,8 +54,6 @@ def _codebook_from_rows(sheet: pd.DataFrame, source: str) -> dict:
 
 
 def _variable_from_row(record: dict, where: str) -> dict:
-    from analysis.io import ExportError
-
     variable: dict = {}
     labels: dict[str, str] = {}
     for key, cell in record.items():
@@ -78,24 +78,16 @@ def _variable_from_row(record: dict, where: str) -> dict:
 
 def read_sav_export(path: Path) -> tuple[pd.DataFrame, dict]:
     """An SPSS file: its values as read, and a codebook rebuilt from its labels and user-missing values."""
-    import pyreadstat
-
-    from analysis.io import ExportError
-
     try:
         frame, meta = pyreadstat.read_sav(str(path), user_missing=True, apply_value_formats=False)
     except pyreadstat.ReadstatError as error:
         raise ExportError(f"{path.name}: not a readable SPSS file ({error})")
-    from analysis.io import LEADING_COLUMNS
-
     variables = [_sav_variable(name, meta) for name in meta.column_names if name not in LEADING_COLUMNS]
     return frame, {"variables": variables}
 
 
 def _sav_variable(name: str, meta) -> dict:
     """Value labels make a categorical (0/1 alone, a flag); otherwise the SPSS type decides."""
-    from analysis.io import SYSTEM_MISSING
-
     labels = {_code(code): text for code, text in meta.variable_value_labels.get(name, {}).items()}
     user_missing = {_code(c) for c in meta.missing_user_values.get(name, [])}
     for low_high in meta.missing_ranges.get(name, []):

@@ -15,10 +15,10 @@ import numpy as np
 import pandas as pd
 
 from . import estimators, quantiles
-from .calibration import CalibrationStep
+from .calibration_steps import CalibrationStep
+from .errors import DesignError
 from .stages import (
     LONELY_PSU_OPTIONS,
-    DesignError,
     LonelyPsu,
     build_stages,
     check_columns,
@@ -27,7 +27,7 @@ from .stages import (
 )
 from .variance import Stage, total_vcov
 
-__all__ = ["SurveyDesign", "DesignError"]
+__all__ = ["SurveyDesign"]
 
 
 def _as_list(columns: str | Sequence[str] | None) -> list[str]:

@@ -22,24 +22,18 @@ from pathlib import Path
 
 import pandas as pd
 
+from questionnaires.codebook import build_codebook
+from questionnaires.loader import QuestionnaireError, from_snapshot
+
+from ._codebook_types import convert
+from ._database import answer_text, fetch_survey
+from ._export_contract import LEADING_COLUMNS, SYSTEM_MISSING, codebook_json
+from ._export_formats import read_sav_export, read_xlsx_export
+from .errors import ExportError
 from .labels import label_categories, value_labels, variable_label
-
-#: The columns an export starts with, before the codebook variables.
-LEADING_COLUMNS: tuple[str, ...] = (
-    "response_id", "survey", "questionnaire", "questionnaire_version", "unit", "unit_level", "group", "mode",
-    "submitted_on",
-)  # fmt: skip
-
-#: System-missing codes of every variable: not applicable, not answered.
-SYSTEM_MISSING: tuple[str, ...] = ("-97", "-99")
-
 
 __all__ = ["LEADING_COLUMNS", "SYSTEM_MISSING", "ExportError", "apply_codebook", "label_categories", "read_codebook",
            "read_database", "read_export", "value_labels", "variable_label"]
-
-
-class ExportError(ValueError):
-    """An export or codebook that cannot be read as parsurvey wrote it; the message names file, row and column."""
 
 
 def read_export(path: str | Path, codebook: Mapping | object | None = None) -> pd.DataFrame:
@@ -72,18 +66,14 @@ def read_export(path: str | Path, codebook: Mapping | object | None = None) -> p
         raw = _read_csv(path)
         stored = _read_codebook_json(_sidecar(path)) if codebook is None else None
     elif suffix == ".xlsx":
-        from analysis._export_formats import read_xlsx_export
-
         raw, stored = read_xlsx_export(path)
     elif suffix == ".sav":
-        from analysis._export_formats import read_sav_export
-
         raw, stored = read_sav_export(path)
         if _sidecar(path).is_file():
             stored = _read_codebook_json(_sidecar(path))
     else:
         raise ExportError(f"{path}: cannot read {suffix or 'files without a suffix'}; expected .csv, .xlsx or .sav")
-    book = _codebook_json(codebook) if codebook is not None else stored
+    book = codebook_json(codebook) if codebook is not None else stored
     return apply_codebook(raw, book, source=path.name)
 
 
@@ -111,10 +101,8 @@ def read_database(url: str, survey: str, codebook: Mapping | object | None = Non
         Unknown survey (the message lists the surveys there are), an unreachable database, or stored answers
         that contradict the codebook.
     """
-    from analysis._database import answer_text, fetch_survey
-
     definition, rows = fetch_survey(url, survey)
-    book = _codebook_json(codebook) if codebook is not None else _codebook_of_snapshot(definition)
+    book = codebook_json(codebook) if codebook is not None else _codebook_of_snapshot(definition)
     raw = pd.DataFrame({name: [str(r[name]) if r[name] is not None else None for r in rows]
                         for name in LEADING_COLUMNS})
     for variable in book["variables"]:
@@ -123,9 +111,6 @@ def read_database(url: str, survey: str, codebook: Mapping | object | None = Non
 
 
 def _codebook_of_snapshot(definition: Mapping) -> dict:
-    from questionnaires.codebook import build_codebook
-    from questionnaires.loader import QuestionnaireError, from_snapshot
-
     try:
         return build_codebook(from_snapshot(definition)).to_json()
     except QuestionnaireError as error:
@@ -150,7 +135,7 @@ def apply_codebook(raw: pd.DataFrame, codebook: Mapping | object, source: str = 
     pandas.DataFrame
         The tidy frame described in the module documentation.
     """
-    book = _codebook_json(codebook)
+    book = codebook_json(codebook)
     variables = book.get("variables", [])
     absent = [v["name"] for v in variables if v["name"] not in raw.columns]
     if absent:
@@ -198,17 +183,7 @@ def _read_codebook_json(path: Path) -> dict:
         book = json.loads(path.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
         raise ExportError(f"{path.name}: not valid JSON ({error})")
-    return _codebook_json(book, source=path.name)
-
-
-def _codebook_json(codebook, source: str = "codebook") -> dict:
-    book = codebook.to_json() if hasattr(codebook, "to_json") else codebook
-    if not isinstance(book, Mapping) or not isinstance(book.get("variables"), list):
-        raise ExportError(f"{source}: a codebook is an object with a 'variables' list")
-    for i, variable in enumerate(book["variables"]):
-        if not isinstance(variable, Mapping) or "name" not in variable or "type" not in variable:
-            raise ExportError(f"{source}: variables[{i}] needs a 'name' and a 'type'")
-    return dict(book)
+    return codebook_json(book, source=path.name)
 
 
 def _leading_column(column: pd.Series) -> pd.Series:
@@ -220,8 +195,6 @@ def _leading_column(column: pd.Series) -> pd.Series:
 
 def _typed_column(column: pd.Series, variable: Mapping, source: str) -> pd.Series:
     """One variable's values, typed; system-missing and the variable's missing codes become NA."""
-    from analysis._codebook_types import convert
-
     missing = set(SYSTEM_MISSING) | {str(c) for c in variable.get("missing_codes", [])}
     if pd.api.types.infer_dtype(column, skipna=True) in ("string", "empty"):
         text = column.fillna("").astype(str)  # text cells (CSV), taken as written: no per-cell Python call

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .stages import DesignError, has_missing
+from .errors import DesignError
+from .stages import has_missing
 
 MarginKey = str | tuple[str, ...]
 Population = Mapping | pd.Series

@@ -16,10 +16,11 @@ import pandas as pd
 from scipy import optimize
 
 from ._docs import fill_doc
-from .calibration import CalibrationModel, CalibrationStep
+from .calibration_steps import CalibrationModel, CalibrationStep
 from .design import SurveyDesign
+from .errors import DesignError
 from .margins import Margin, MarginKey, Population, match_margin, match_margins
-from .stages import DesignError, codes_of
+from .stages import codes_of
 
 __all__ = ["RakeResult", "base_weights", "nonresponse_adjust", "poststratify", "rake", "trim", "kish_deff",
            "effective_sample_size", "cell_step"]

@@ -16,11 +16,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..errors import ScoringError
+
 SYSTEM_MISSING = frozenset({"-97", "-99"})
-
-
-class ScoringError(ValueError):
-    """Inputs that cannot be scored; the message names the sub-criterion, element, variable, row or column."""
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,8 @@ import pandas as pd
 
 from questionnaires.model import Combine, Methodology, MissingPolicy, Subcriterion, SubcriterionSource
 
-from ._variables import CodedVariable, ScoringError, answer_codes, coded_variables, require_columns
+from ..errors import ScoringError
+from ._variables import CodedVariable, answer_codes, coded_variables, require_columns
 
 NOT_ASKED = "not asked in this questionnaire"
 NO_VALID_ANSWER = "no valid answer"

@@ -28,9 +28,10 @@ import pandas as pd
 from questionnaires.model import Methodology, Sipas
 
 from ..design import SurveyDesign
+from ..errors import ScoringError
 from ..estimators import domain_codes
 from ..results import Z95
-from ._variables import ScoringError, answer_codes, coded_variables, require_columns
+from ._variables import answer_codes, coded_variables, require_columns
 
 Overall = Literal["mean_of_elements", "pooled_items"]
 OVERALL_RULES = ("mean_of_elements", "pooled_items")
