@@ -12,7 +12,7 @@ from typing import Literal
 
 import numpy as np
 
-from .calibration_steps import CalibrationModel, CalibrationStep, solve_normal
+from .calibration_steps import CalibrationModel, CalibrationStep, Convergence, solve_normal
 from .design import SurveyDesign
 from .errors import DesignError
 from .estimators import numeric_column
@@ -77,7 +77,8 @@ def calibrate(design: SurveyDesign, totals: Mapping[str, float | Mapping], metho
     Returns
     -------
     SurveyDesign
-        The calibrated design; its standard errors use regression residuals on the auxiliaries.
+        The calibrated design; its standard errors use regression residuals on the auxiliaries, and its
+        `~SurveyDesign.convergence` reports the Newton steps taken and the final relative gap to the totals.
 
     Raises
     ------
@@ -90,10 +91,11 @@ def calibrate(design: SurveyDesign, totals: Mapping[str, float | Mapping], metho
     model, target = _model(design, totals, population_size)
     w = np.asarray(design.weights)
     lam = np.zeros(model.n_params)
-    for _ in range(max_iter):
+    for steps in range(max_iter):  # noqa: B007 - the count is reported
         g, slope = _g(model.fitted(lam), method, low, high)
         gap = target - model.cross(w, g)
-        if np.max(np.abs(gap) / np.maximum(np.abs(target), 1.0)) < tol:
+        error = float(np.max(np.abs(gap) / np.maximum(np.abs(target), 1.0)))
+        if error < tol:
             break
         lam = lam + solve_normal(model.gram(w * slope), gap)
     else:
@@ -102,4 +104,5 @@ def calibrate(design: SurveyDesign, totals: Mapping[str, float | Mapping], metho
     new_weights = w * g
     if np.any(new_weights <= 0):
         raise DesignError("linear calibration produced non-positive weights; use bounds or method='raking'")
-    return design.with_weights(new_weights, CalibrationStep(model, w, new_weights))
+    return design.with_weights(new_weights, CalibrationStep(model, w, new_weights),
+                               Convergence(iterations=steps, max_error=error, tolerance=tol))

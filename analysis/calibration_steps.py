@@ -93,6 +93,30 @@ class CalibrationModel:
 
 
 @dataclass(frozen=True)
+class Convergence:
+    """How an iterative weighting step (`rake`, `calibrate`) ended, kept on the design it returned.
+
+    Attributes
+    ----------
+    iterations : int
+        Iterations run (full cycles over the margins for raking, Newton steps for calibration).
+    max_error : float
+        Largest relative gap between a weighted total and its population total at the end.
+    tolerance : float
+        The gap the step aimed for.
+    """
+
+    iterations: int
+    max_error: float
+    tolerance: float
+
+    @property
+    def converged(self) -> bool:
+        """Whether `max_error` fell below `tolerance` within the iterations allowed."""
+        return bool(self.max_error < self.tolerance)
+
+
+@dataclass(frozen=True)
 class CalibrationStep:
     """A recorded weighting step: which auxiliaries, and the weights before and after it."""
 

@@ -17,3 +17,6 @@ class ExportError(ValueError):
 class ScoringError(ValueError):
     """Inputs that cannot be scored; the message names the sub-criterion, element, variable, row or column."""
 
+
+class ConvergenceWarning(UserWarning):
+    """An iterative weighting step (raking) stopped at its iteration limit before meeting its tolerance."""

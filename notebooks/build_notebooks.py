@@ -58,17 +58,17 @@ pd.DataFrame([mean_api.as_dict(), total_enroll.as_dict()], index=["mean api00", 
 
 The population counts of school type (`stype`) and of whether a school met its growth target (`sch.wide`) are
 known from the full population file. Raking (iterative proportional fitting) adjusts the weights until the
-weighted sample reproduces both margins. The result reports whether it converged; the standard errors of the
-raked design account for the raking, as R's `calibrate(..., calfun="raking")` does."""),
+weighted sample reproduces both margins. Like every weighting step, `rake` returns a new design; its
+`convergence` reports whether raking converged (a `ConvergenceWarning` says so when it did not), and its standard
+errors account for the raking, as R's `calibrate(..., calfun="raking")` does."""),
     ("code", """margins_table = pd.read_csv(REFERENCE / "apipop_margins.csv")
 margins = {
     var: dict(zip(rows["level"], rows["count"]))
     for var, rows in margins_table[margins_table["margin"].isin(["stype", "sch.wide"])].groupby("margin")
 }
-raking = rake(dclus1, margins, tol=1e-8)
-print(f"converged: {raking.converged} after {raking.iterations} iterations, "
-      f"largest margin error {raking.max_error:.1e}")
-raked = raking.design
+raked = rake(dclus1, margins, tol=1e-8)
+print(f"converged: {raked.convergence.converged} after {raked.convergence.iterations} iterations, "
+      f"largest margin error {raked.convergence.max_error:.1e}")
 pd.DataFrame({"population": pd.Series(margins["stype"]),
               "before": frequency_table(dclus1, "stype").set_index("stype")["count"],
               "after raking": frequency_table(raked, "stype").set_index("stype")["count"]})"""),
