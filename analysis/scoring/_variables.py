@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .._export_contract import frame_codebook
 from ..errors import ScoringError
 
 SYSTEM_MISSING = frozenset({"-97", "-99"})
@@ -31,6 +32,17 @@ class CodedVariable:
     scale: str | None
     weights: Mapping[str, float | None]  # substantive codes only, in codebook order
     missing: frozenset[str]
+
+
+def codebook_for(responses: pd.DataFrame, codebook: object | None) -> object:
+    """The codebook given, else the one the responses carry in ``attrs["codebook"]`` (as `read_export` leaves it)."""
+    if codebook is not None:
+        return codebook
+    book = frame_codebook(responses)
+    if book is None:
+        raise ScoringError("the responses carry no codebook (read_export, read_database and apply_codebook keep it "
+                           "in frame.attrs['codebook']); pass codebook= the questionnaire's codebook")
+    return book
 
 
 def coded_variables(codebook: object) -> list[CodedVariable]:
