@@ -19,6 +19,7 @@ belong to which element through the codebook's ``criterion``):
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -48,7 +49,7 @@ class _Answers:
 
 
 def sipas_indices(design_or_df: SurveyDesign | pd.DataFrame, methodology: Methodology, *,
-                  codebook: object | None = None, by: str | list[str] | None = None,
+                  codebook: object | None = None, by: str | Sequence[str] | None = None,
                   overall: Overall = "mean_of_elements") -> pd.DataFrame:
     """SIPAS element, component and overall indices (shares in [0, 1]) with standard errors.
 
