@@ -3,11 +3,12 @@
 Works on pandas DataFrames; never imports Flask or the web app, so a notebook needs nothing else.
 """
 
+from .calibration import calibrate
+from .calibration_steps import Convergence
 from .charts import likert_shares, plot_estimates, plot_likert
-from .design import DesignError, SurveyDesign
-from .greg import calibrate
+from .design import SurveyDesign
+from .errors import ConvergenceWarning, DesignError, ExportError, ScoringError
 from .io import (
-    ExportError,
     apply_codebook,
     label_categories,
     read_database,
@@ -20,10 +21,9 @@ from .rates import aapor_category, response_rates
 from .reliability import AlphaResult, cronbach_alpha, item_total_statistics
 from .results import Estimate
 from .scales import item_scores, scale_items, scale_scores
-from .scoring import ScoringError, par_field_points, par_survey_points, sipas_indices
+from .scoring import par_field_points, par_survey_points, sipas_indices
 from .tables import Crosstab, RaoScottTest, crosstab, frequency_table, rao_scott
 from .weighting import (
-    RakeResult,
     base_weights,
     effective_sample_size,
     kish_deff,
@@ -35,6 +35,8 @@ from .weighting import (
 
 __all__ = [
     "AlphaResult",
+    "Convergence",
+    "ConvergenceWarning",
     "Crosstab",
     "DesignError",
     "Estimate",
@@ -63,7 +65,6 @@ __all__ = [
     "sipas_indices",
     "value_labels",
     "variable_label",
-    "RakeResult",
     "SurveyDesign",
     "base_weights",
     "calibrate",

@@ -11,6 +11,8 @@ from collections.abc import Callable, Mapping
 import numpy as np
 import pandas as pd
 
+from .errors import ExportError
+
 VARIABLE_TYPES = ("categorical", "flag", "integer", "decimal", "text", "date")
 
 
@@ -23,9 +25,7 @@ def convert(text: pd.Series, variable: Mapping, source: str) -> pd.Series:
     return converter(text, variable, source)
 
 
-def _error(source: str, row: object, column: str, message: str):
-    from analysis.io import ExportError
-
+def _error(source: str, row: object, column: str, message: str) -> ExportError:
     where = f"{source}: row {row}, column {column}" if row is not None else f"{source}: column {column}"
     return ExportError(f"{where}: {message}")
 

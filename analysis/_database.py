@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from .errors import ExportError
+
 RESPONSE = sa.table(
     "response", sa.column("id", sa.Uuid), sa.column("survey_id", sa.Integer), sa.column("unit_id", sa.Integer),
     sa.column("group_id", sa.Integer), sa.column("questionnaire_version_id", sa.Integer),
@@ -25,8 +27,6 @@ GROUP = sa.table("respondent_group", sa.column("id", sa.Integer), sa.column("cod
 
 def fetch_survey(url: str, survey: str) -> tuple[dict, list[dict]]:
     """The survey's questionnaire snapshot and its responses (leading fields plus the answers document)."""
-    from analysis.io import ExportError
-
     engine = sa.create_engine(url)
     try:
         with engine.connect() as conn:

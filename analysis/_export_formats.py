@@ -10,6 +10,10 @@ import re
 from pathlib import Path
 
 import pandas as pd
+import pyreadstat
+
+from ._export_contract import LEADING_COLUMNS, SYSTEM_MISSING
+from .errors import ExportError
 
 from questionnaires.record import LEADING_COLUMNS, SYSTEM_MISSING, value_text
 
@@ -19,8 +23,6 @@ _JSON_KEYS = ("label", "values", "missing_codes")
 
 def read_xlsx_export(path: Path) -> tuple[pd.DataFrame, dict]:
     """Sheets ``responses`` and ``codebook`` (one variable per row; labels and values as JSON text)."""
-    from analysis.io import ExportError
-
     try:
         names = pd.ExcelFile(path).sheet_names
         missing = [s for s in ("responses", "codebook") if s not in names]
@@ -54,8 +56,6 @@ def _codebook_from_rows(sheet: pd.DataFrame, source: str) -> dict:
 
 
 def _variable_from_row(record: dict, where: str) -> dict:
-    from analysis.io import ExportError
-
     variable: dict = {}
     labels: dict[str, str] = {}
     for key, cell in record.items():
@@ -80,10 +80,6 @@ def _variable_from_row(record: dict, where: str) -> dict:
 
 def read_sav_export(path: Path) -> tuple[pd.DataFrame, dict]:
     """An SPSS file: its values as read, and a codebook rebuilt from its labels and user-missing values."""
-    import pyreadstat
-
-    from analysis.io import ExportError
-
     try:
         frame, meta = pyreadstat.read_sav(str(path), user_missing=True, apply_value_formats=False)
     except pyreadstat.ReadstatError as error:

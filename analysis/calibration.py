@@ -1,136 +1,108 @@
-"""Calibration models: the auxiliary variables a weighting step matched to the population, kept compactly.
+"""Calibration to population totals (R's ``calibrate``): linear (GREG) or raking, with optional bounds.
 
-Post-stratification, raking and linear/raking calibration all change the variance the same way (R's
-``svyrecvar`` with ``postStrata``): before the design variance is taken, each weighted score is replaced by the
-residual of a weighted least-squares regression of the score on the calibration variables, using the weights
-from before the step, multiplied by the weights after it. Categorical variables are held as integer codes
-(never as n x levels indicator matrices), so a million rows raked on 2 x 6 x 63 levels stays cheap.
+Finds g-weights ``g = F(x' lambda)`` so that the calibrated weights ``w g`` reproduce the population totals of
+the auxiliary variables, with ``F(u) = 1 + u`` (linear) or ``exp(u)`` (raking), truncated to ``bounds`` when
+given, by Newton's method on the (small) system of calibration equations.
 """
 
 from __future__ import annotations
 
-import functools
-from dataclasses import dataclass
+from collections.abc import Mapping
+from typing import Literal
 
 import numpy as np
 
+from .calibration_steps import CalibrationModel, CalibrationStep, Convergence, solve_normal
+from .design import SurveyDesign
+from .errors import DesignError
+from .estimators import numeric_column
+from .margins import match_margin
 
-@dataclass(frozen=True)
-class CalibrationModel:
-    """Auxiliary variables: categorical blocks (codes) plus numeric columns.
+CalibrationMethod = Literal["linear", "raking"]
 
-    Attributes
+
+def _model(design: SurveyDesign, totals: Mapping, population_size: float | None):
+    """Build the auxiliary model and the target vector from the totals specification."""
+    codes, n_levels, targets, numeric, numeric_targets = [], [], [], [], []
+    for name, total in totals.items():
+        if isinstance(total, Mapping):
+            margin = match_margin(design.data, name, total, design.codes)
+            codes.append(margin.codes)
+            n_levels.append(len(margin.levels))
+            targets.append(margin.counts)
+        else:
+            values = numeric_column(design, name)
+            if np.isnan(values).any():
+                raise DesignError(f"calibration variable '{name}' has missing values")
+            numeric.append(values)
+            numeric_targets.append(float(total))
+    if population_size is not None:
+        numeric.append(np.ones(design.n))
+        numeric_targets.append(float(population_size))
+    matrix = np.column_stack(numeric) if numeric else np.empty((design.n, 0))
+    model = CalibrationModel(codes=tuple(codes), n_levels=tuple(n_levels), numeric=matrix)
+    return model, np.concatenate(targets + [np.array(numeric_targets)])
+
+
+def _g(u: np.ndarray, method: str, low: float, high: float) -> tuple[np.ndarray, np.ndarray]:
+    """g-weights and their derivative for the linear predictor u."""
+    g = 1.0 + u if method == "linear" else np.exp(np.clip(u, -700, 700))
+    slope = np.ones_like(u) if method == "linear" else g.copy()
+    outside = (g < low) | (g > high)
+    return np.clip(g, low, high), np.where(outside, 0.0, slope)
+
+
+def calibrate(design: SurveyDesign, totals: Mapping[str, float | Mapping], method: CalibrationMethod = "linear",
+              bounds: tuple[float, float] | None = None, population_size: float | None = None,
+              max_iter: int = 50, tol: float = 1e-10) -> SurveyDesign:
+    """Calibrate the weights to known population totals (R: ``calibrate(design, formula, population)``).
+
+    Parameters
     ----------
-    codes : tuple of numpy.ndarray
-        One integer code array per categorical variable (a joint margin is one variable of combined codes).
-    n_levels : tuple of int
-        Number of levels of each categorical block.
-    numeric : numpy.ndarray
-        n x q matrix of numeric auxiliaries (q may be 0); an intercept is a column of ones.
+    design : SurveyDesign
+        The design.
+    totals : mapping
+        Column -> population total (numeric column) or mapping level -> population count (categorical).
+    method : {"linear", "raking"}
+        Calibration function: linear (GREG; weights may get small) or raking (multiplicative, positive).
+    bounds : (float, float), optional
+        Lower and upper bounds on the g-weights (final / initial weight).
+    population_size : float, optional
+        Population size, added as an intercept (needed when `totals` has no categorical margin).
+    max_iter : int
+        Newton iterations allowed.
+    tol : float
+        Relative tolerance on the calibration equations.
+
+    Returns
+    -------
+    SurveyDesign
+        The calibrated design; its standard errors use regression residuals on the auxiliaries, and its
+        `~SurveyDesign.convergence` reports the Newton steps taken and the final relative gap to the totals.
+
+    Raises
+    ------
+    DesignError
+        Unknown columns or levels, no convergence (bounds too tight), or non-positive calibrated weights.
     """
-
-    codes: tuple[np.ndarray, ...]
-    n_levels: tuple[int, ...]
-    numeric: np.ndarray
-
-    @property
-    def n_params(self) -> int:
-        """Number of columns of the (implicit) design matrix."""
-        return int(sum(self.n_levels)) + self.numeric.shape[1]
-
-    def _offsets(self) -> np.ndarray:
-        return np.concatenate([[0], np.cumsum(self.n_levels)]).astype(int)
-
-    def gram(self, w: np.ndarray) -> np.ndarray:
-        """Return X' diag(w) X without forming X."""
-        p, off = self.n_params, self._offsets()
-        out = np.zeros((p, p))
-        for a, (ca, la) in enumerate(zip(self.codes, self.n_levels, strict=True)):
-            for b in range(a, len(self.codes)):
-                cb, lb = self.codes[b], self.n_levels[b]
-                block = np.bincount(ca.astype(np.int64) * lb + cb, weights=w, minlength=la * lb).reshape(la, lb)
-                out[off[a]:off[a + 1], off[b]:off[b + 1]] = block
-                out[off[b]:off[b + 1], off[a]:off[a + 1]] = block.T
-            for j in range(self.numeric.shape[1]):
-                col = np.bincount(ca, weights=w * self.numeric[:, j], minlength=la)
-                out[off[a]:off[a + 1], off[-1] + j] = col
-                out[off[-1] + j, off[a]:off[a + 1]] = col
-        if self.numeric.shape[1]:
-            out[off[-1]:, off[-1]:] = (self.numeric * w[:, None]).T @ self.numeric
-        return out
-
-    def cross(self, w: np.ndarray, u: np.ndarray) -> np.ndarray:
-        """Return X' diag(w) u for u of shape n (result p) or n x k (result p x k)."""
-        rows = np.ascontiguousarray((u[:, None] if u.ndim == 1 else u).T)
-        out = self.cross_rows(w, rows)
-        return out[:, 0] if u.ndim == 1 else out
-
-    def cross_rows(self, w: np.ndarray, rows: np.ndarray) -> np.ndarray:
-        """Return X' diag(w) U' for U given as k x n rows (one contiguous row per score); result p x k."""
-        weighted = rows * w
-        parts = [np.column_stack([np.bincount(ca, weights=row, minlength=la) for row in weighted])
-                 for ca, la in zip(self.codes, self.n_levels, strict=True)]
-        if self.numeric.shape[1]:
-            parts.append(self.numeric.T @ weighted.T)
-        return np.vstack(parts)
-
-    def fitted(self, beta: np.ndarray) -> np.ndarray:
-        """Return X beta (beta of shape p, result n; or p x k, result n x k)."""
-        out = self.fitted_rows(beta[:, None] if beta.ndim == 1 else beta)
-        return out[0] if beta.ndim == 1 else out.T
-
-    def fitted_rows(self, beta: np.ndarray) -> np.ndarray:
-        """Return (X beta)' as k x n rows for beta of shape p x k."""
-        off = self._offsets()
-        out = np.zeros((beta.shape[1], len(self.numeric)))
-        for a, ca in enumerate(self.codes):
-            out += np.take(beta[off[a]:off[a + 1]].T, ca, axis=1)
-        if self.numeric.shape[1]:
-            out += (self.numeric @ beta[off[-1]:]).T
-        return out
-
-
-@dataclass(frozen=True)
-class CalibrationStep:
-    """A recorded weighting step: which auxiliaries, and the weights before and after it."""
-
-    model: CalibrationModel
-    weights_before: np.ndarray
-    weights_after: np.ndarray
-
-    @functools.cached_property
-    def _gram_inverse(self) -> np.ndarray:
-        """Generalised inverse of X' W X (weights before the step), computed once per step."""
-        return pseudo_inverse(self.model.gram(self.weights_before))
-
-    def residualize(self, weighted_scores: np.ndarray) -> np.ndarray:
-        """Replace weighted scores by calibration residuals (R: ``qr.resid(qr, x / w) * w``).
-
-        Parameters
-        ----------
-        weighted_scores : numpy.ndarray
-            n x k matrix of final weight x score.
-
-        Returns
-        -------
-        numpy.ndarray
-            n x k matrix of ``w_after * (u - X beta)``, with ``u = scores / w_after`` and ``beta`` the
-            least-squares fit weighted by ``w_before`` (computed on contiguous k x n rows, returned transposed).
-        """
-        rows = np.ascontiguousarray(weighted_scores.T) / self.weights_after
-        beta = self._gram_inverse @ self.model.cross_rows(self.weights_before, rows)
-        rows -= self.model.fitted_rows(beta)
-        rows *= self.weights_after
-        return rows.T
-
-
-def pseudo_inverse(gram: np.ndarray) -> np.ndarray:
-    """Moore-Penrose inverse of a symmetric positive semi-definite matrix (rank-deficient when margins overlap)."""
-    values, vectors = np.linalg.eigh(gram)
-    keep = values > 1e-10 * max(values.max(initial=0.0), 1e-300)
-    return (vectors[:, keep] / values[keep]) @ vectors[:, keep].T
-
-
-def solve_normal(gram: np.ndarray, rhs: np.ndarray) -> np.ndarray:
-    """Solve the (possibly rank-deficient) normal equations; any solution gives the same fitted values."""
-    return np.linalg.lstsq(gram, rhs, rcond=None)[0]
+    if method not in ("linear", "raking"):
+        raise DesignError(f"method must be 'linear' or 'raking', not {method!r}")
+    low, high = bounds if bounds is not None else (-np.inf, np.inf)
+    model, target = _model(design, totals, population_size)
+    w = np.asarray(design.weights)
+    lam = np.zeros(model.n_params)
+    for steps in range(max_iter):  # noqa: B007 - the count is reported
+        g, slope = _g(model.fitted(lam), method, low, high)
+        gap = target - model.cross(w, g)
+        error = float(np.max(np.abs(gap) / np.maximum(np.abs(target), 1.0)))
+        if error < tol:
+            break
+        lam = lam + solve_normal(model.gram(w * slope), gap)
+    else:
+        raise DesignError(f"calibration did not converge in {max_iter} iterations; loosen the bounds or check "
+                          "that the totals are attainable")
+    new_weights = w * g
+    if np.any(new_weights <= 0):
+        raise DesignError("linear calibration produced non-positive weights; use bounds or method='raking'")
+    return design.with_weights(new_weights, CalibrationStep(model, w, new_weights),
+                               Convergence(iterations=steps, max_error=error, tolerance=tol))

@@ -13,6 +13,8 @@ import pandas as pd
 
 from questionnaires.record import value_text
 
+from .results import ESTIMATE_COLUMNS
+
 #: Matplotlib colour map of the Likert chart, negative to positive (ColorBrewer RdBu, readable in grey print).
 DIVERGING_COLOURMAP = "RdBu"
 
@@ -208,8 +210,6 @@ def _palette(n: int) -> list:
 
 def _bar_names(results: pd.DataFrame, label: str | None, stat_columns: Sequence[str]) -> list[str]:
     """The named column, else the leading domain columns joined ("North / urban"), else the index."""
-    from analysis.results import ESTIMATE_COLUMNS
-
     if label is not None:
         if label not in results.columns:
             raise ValueError(f"label column {label!r} is not in the results")

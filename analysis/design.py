@@ -15,10 +15,10 @@ import numpy as np
 import pandas as pd
 
 from . import estimators, quantiles
-from .calibration import CalibrationStep
+from .calibration_steps import CalibrationStep, Convergence
+from .errors import DesignError
 from .stages import (
     LONELY_PSU_OPTIONS,
-    DesignError,
     LonelyPsu,
     build_stages,
     check_columns,
@@ -27,7 +27,7 @@ from .stages import (
 )
 from .variance import Stage, total_vcov
 
-__all__ = ["SurveyDesign", "DesignError"]
+__all__ = ["SurveyDesign"]
 
 
 def _as_list(columns: str | Sequence[str] | None) -> list[str]:
@@ -104,7 +104,8 @@ class SurveyDesign:
         frame = data.reset_index(drop=True).copy()
         stages, implied, n_psu, n_strata = build_stages(frame, ids_list, strata, fpc_list, nest, lonely_psu)
         w = design_weights(frame, weights, implied)
-        self._set(_data=frame, _weights=_read_only(w), _stages=stages, _calibration=(), _n_psu=n_psu, _codes={},
+        self._set(_data=frame, _weights=_read_only(w), _stages=stages, _calibration=(), _convergence=None,
+                  _n_psu=n_psu, _codes={},
                   _n_strata=n_strata, _spec={"weights": weights if weight_name else None, "strata": strata,
                                              "ids": tuple(ids_list), "fpc": tuple(fpc_list), "nest": nest,
                                              "lonely_psu": lonely_psu})
@@ -155,6 +156,15 @@ class SurveyDesign:
         """Calibration steps recorded by post-stratification, raking and calibration, oldest first."""
         return self._calibration
 
+    @property
+    def convergence(self) -> Convergence | None:
+        """How the iterative step that produced these weights ended (`rake`, `calibrate`), or None.
+
+        ``iterations``, ``max_error``, ``tolerance`` and ``converged``; None when the weights did not come from an
+        iterative step (the design's own weights, `poststratify`, `trim`).
+        """
+        return self._convergence
+
     def codes(self, columns: Sequence[str]) -> tuple[np.ndarray, pd.DataFrame]:
         """Integer codes of the combinations of `columns` and their labels, computed once per design data.
 
@@ -168,7 +178,8 @@ class SurveyDesign:
             self._codes[key] = (_read_only(codes), labels)
         return self._codes[key]
 
-    def with_weights(self, weights: np.ndarray, step: CalibrationStep | None = None) -> SurveyDesign:
+    def with_weights(self, weights: np.ndarray, step: CalibrationStep | None = None,
+                     convergence: Convergence | None = None) -> SurveyDesign:
         """Return a new design with other final weights, optionally recording a calibration step.
 
         Parameters
@@ -177,6 +188,8 @@ class SurveyDesign:
             New positive weights, one per row.
         step : CalibrationStep, optional
             The calibration that produced them, so that standard errors account for it.
+        convergence : Convergence, optional
+            How the iterative step that produced them ended (kept as `convergence`).
 
         Returns
         -------
@@ -187,7 +200,7 @@ class SurveyDesign:
             raise DesignError("new weights must be positive finite numbers, one per row")
         new = copy.copy(self)
         calibration = self._calibration + ((step,) if step is not None else ())
-        new._set(_weights=_read_only(w.copy()), _calibration=calibration)
+        new._set(_weights=_read_only(w.copy()), _calibration=calibration, _convergence=convergence)
         return new
 
     # -- variance (the contract other estimators build on) ----------------------------------------------------

@@ -20,8 +20,9 @@ import numpy as np
 import pandas as pd
 
 from ._docs import fill_doc
+from .errors import DesignError
 from .results import Estimate, estimate_frame, normal_estimate
-from .stages import DesignError, codes_of
+from .stages import codes_of
 from .variance import domain_variances
 
 if TYPE_CHECKING:

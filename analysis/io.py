@@ -22,16 +22,19 @@ from pathlib import Path
 
 import pandas as pd
 
-from questionnaires.record import LEADING_COLUMNS, SYSTEM_MISSING, record_value, value_text
+from questionnaires.codebook import build_codebook
+from questionnaires.loader import QuestionnaireError, from_snapshot
+from questionnaires.record import record_value, value_text
 
+from ._codebook_types import convert
+from ._database import fetch_survey
+from ._export_contract import LEADING_COLUMNS, SYSTEM_MISSING, codebook_json
+from ._export_formats import read_sav_export, read_xlsx_export
+from .errors import ExportError
 from .labels import label_categories, value_labels, variable_label
 
 __all__ = ["LEADING_COLUMNS", "SYSTEM_MISSING", "ExportError", "apply_codebook", "label_categories", "read_codebook",
            "read_database", "read_export", "value_labels", "variable_label"]
-
-
-class ExportError(ValueError):
-    """An export or codebook that cannot be read as parsurvey wrote it; the message names file, row and column."""
 
 
 def read_export(path: str | Path, codebook: Mapping | object | None = None) -> pd.DataFrame:
@@ -64,18 +67,14 @@ def read_export(path: str | Path, codebook: Mapping | object | None = None) -> p
         raw = _read_csv(path)
         stored = _read_codebook_json(_sidecar(path)) if codebook is None else None
     elif suffix == ".xlsx":
-        from analysis._export_formats import read_xlsx_export
-
         raw, stored = read_xlsx_export(path)
     elif suffix == ".sav":
-        from analysis._export_formats import read_sav_export
-
         raw, stored = read_sav_export(path)
         if _sidecar(path).is_file():
             stored = _read_codebook_json(_sidecar(path))
     else:
         raise ExportError(f"{path}: cannot read {suffix or 'files without a suffix'}; expected .csv, .xlsx or .sav")
-    book = _codebook_json(codebook) if codebook is not None else stored
+    book = codebook_json(codebook) if codebook is not None else stored
     return apply_codebook(raw, book, source=path.name)
 
 
@@ -103,10 +102,8 @@ def read_database(url: str, survey: str, codebook: Mapping | object | None = Non
         Unknown survey (the message lists the surveys there are), an unreachable database, or stored answers
         that contradict the codebook.
     """
-    from analysis._database import fetch_survey
-
     definition, rows = fetch_survey(url, survey)
-    book = _codebook_json(codebook) if codebook is not None else _codebook_of_snapshot(definition)
+    book = codebook_json(codebook) if codebook is not None else _codebook_of_snapshot(definition)
     raw = pd.DataFrame({name: [str(r[name]) if r[name] is not None else None for r in rows]
                         for name in LEADING_COLUMNS})
     for variable in book["variables"]:
@@ -115,9 +112,6 @@ def read_database(url: str, survey: str, codebook: Mapping | object | None = Non
 
 
 def _codebook_of_snapshot(definition: Mapping) -> dict:
-    from questionnaires.codebook import build_codebook
-    from questionnaires.loader import QuestionnaireError, from_snapshot
-
     try:
         return build_codebook(from_snapshot(definition)).to_json()
     except QuestionnaireError as error:
@@ -142,7 +136,7 @@ def apply_codebook(raw: pd.DataFrame, codebook: Mapping | object, source: str = 
     pandas.DataFrame
         The tidy frame described in the module documentation.
     """
-    book = _codebook_json(codebook)
+    book = codebook_json(codebook)
     variables = book.get("variables", [])
     absent = [v["name"] for v in variables if v["name"] not in raw.columns]
     if absent:
@@ -190,17 +184,7 @@ def _read_codebook_json(path: Path) -> dict:
         book = json.loads(path.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
         raise ExportError(f"{path.name}: not valid JSON ({error})")
-    return _codebook_json(book, source=path.name)
-
-
-def _codebook_json(codebook, source: str = "codebook") -> dict:
-    book = codebook.to_json() if hasattr(codebook, "to_json") else codebook
-    if not isinstance(book, Mapping) or not isinstance(book.get("variables"), list):
-        raise ExportError(f"{source}: a codebook is an object with a 'variables' list")
-    for i, variable in enumerate(book["variables"]):
-        if not isinstance(variable, Mapping) or "name" not in variable or "type" not in variable:
-            raise ExportError(f"{source}: variables[{i}] needs a 'name' and a 'type'")
-    return dict(book)
+    return codebook_json(book, source=path.name)
 
 
 def _leading_column(column: pd.Series) -> pd.Series:
@@ -212,8 +196,6 @@ def _leading_column(column: pd.Series) -> pd.Series:
 
 def _typed_column(column: pd.Series, variable: Mapping, source: str) -> pd.Series:
     """One variable's values, typed; system-missing and the variable's missing codes become NA."""
-    from analysis._codebook_types import convert
-
     missing = set(SYSTEM_MISSING) | {str(c) for c in variable.get("missing_codes", [])}
     if pd.api.types.infer_dtype(column, skipna=True) in ("string", "empty"):
         text = column.fillna("").astype(str)  # text cells (CSV), taken as written: no per-cell Python call

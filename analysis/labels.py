@@ -12,6 +12,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 from ._docs import fill_doc
+from ._export_contract import codebook_json, frame_codebook
 
 
 @fill_doc
@@ -75,9 +76,7 @@ def label_categories(frame: pd.DataFrame, variable: str, language: str = "vi") -
 
 
 def _variable_entry(source, variable: str) -> dict:
-    from .io import _codebook_json  # io re-exports this module's functions, so import it when first used
-
-    book = source.attrs.get("codebook") if isinstance(source, pd.DataFrame) else _codebook_json(source)
+    book = frame_codebook(source) if isinstance(source, pd.DataFrame) else codebook_json(source)
     if not book:
         raise ValueError("this frame carries no codebook; read it with read_export or read_database")
     entry = next((v for v in book.get("variables", []) if v["name"] == variable), None)

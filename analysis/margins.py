@@ -14,7 +14,8 @@ import pandas as pd
 
 from questionnaires.record import value_text
 
-from .stages import DesignError, has_missing
+from .errors import DesignError
+from .stages import has_missing
 
 MarginKey = str | tuple[str, ...]
 Population = Mapping | pd.Series

@@ -1,9 +1,10 @@
 """Scale scores: items scored, reverse-coded where needed, and combined into one score per respondent.
 
-With a parsurvey codebook the items score themselves: each option's rank by weight, so an item written best-first
-(A = "very good") and one written worst-first (1 = "very dissatisfied") both score higher for the better answer,
-and "don't know" and the system-missing codes are missing. Without a codebook the answers must be numbers and
-reversed items are named with the range of the scale.
+With a parsurvey codebook (passed, or carried by the frame in ``attrs["codebook"]`` as `read_export` leaves it) the
+coded items score themselves: each option's rank by weight, so an item written best-first (A = "very good") and one
+written worst-first (1 = "very dissatisfied") both score higher for the better answer, and "don't know" and the
+system-missing codes are missing. Any other item must hold numbers, and reversed items are named with the range of
+the scale.
 """
 
 from __future__ import annotations
@@ -15,17 +16,20 @@ import pandas as pd
 
 from questionnaires.record import SYSTEM_MISSING, value_text
 
+from ._export_contract import frame_codebook
+
 ScoreMethod = Literal["mean", "sum"]
 
 
-def scale_items(codebook: Mapping | object, scale: str | None = None, section: str | None = None,
+def scale_items(source: pd.DataFrame | Mapping | object, scale: str | None = None, section: str | None = None,
                 criterion: str | None = None, item: str | None = None) -> list[str]:
     """The codebook variables that make up a scale, in codebook order.
 
     Parameters
     ----------
-    codebook : dict or Codebook
-        A parsurvey codebook (its JSON or an object with ``to_json()``).
+    source : pandas.DataFrame, dict or Codebook
+        A frame that carries its codebook (from `read_export` / `read_database`), or a parsurvey codebook (its
+        JSON or an object with ``to_json()``).
     scale : str, optional
         Keep variables answered on this option set (e.g. ``"likert5_satisfaction"``).
     section : str, optional
@@ -40,7 +44,7 @@ def scale_items(codebook: Mapping | object, scale: str | None = None, section: s
     list of str
         Variable names; an error when none matches, so an empty scale never goes unnoticed.
     """
-    variables = _codebook_variables(codebook).values()
+    variables = _codebook_variables(source).values()
     chosen = [
         v["name"] for v in variables
         if (scale is None or v.get("scale") == scale)
@@ -74,13 +78,14 @@ def item_scores(
     reverse : sequence of str, optional
         Items to reverse: ``x -> scale_min + scale_max - x``.
     scale_min, scale_max : float, optional
-        Range of the response scale; required to reverse items without a codebook.
+        Range of the response scale; required to reverse items the codebook does not code.
     codebook : dict or Codebook, optional
-        A parsurvey codebook (its JSON or an object with ``to_json()``). Each item's valid options (neither
-        missing nor system-missing) are scored 1..m in the order of their weights, lowest weight first, so a scale
-        written best-first (A = "very good", weight 1.0) scores "very good" highest: the codebook decides which
-        items run backwards. Without weights, options score 1..m in codebook order. ``reverse`` then applies on
-        top, with the range 1..m.
+        A parsurvey codebook (its JSON or an object with ``to_json()``). **Default**: the one `data` carries in
+        ``attrs["codebook"]``, if any. The valid options (neither missing nor system-missing) of each item the
+        codebook codes are scored 1..m in the order of their weights, lowest weight first, so a scale written
+        best-first (A = "very good", weight 1.0) scores "very good" highest: the codebook decides which items run
+        backwards. Without weights, options score 1..m in codebook order. ``reverse`` then applies on top, with
+        the range 1..m. An item the codebook does not code (absent, or without options) must hold numbers.
 
     Returns
     -------
@@ -93,13 +98,15 @@ def item_scores(
     unknown_reverse = [c for c in reverse if c not in items]
     if unknown_reverse:
         raise ValueError(f"reverse items {unknown_reverse} are not among the scale's items {list(items)}")
-    variables = _codebook_variables(codebook) if codebook is not None else {}
+    book = codebook if codebook is not None else frame_codebook(data)
+    variables = _codebook_variables(book) if book is not None else {}
     scores = {}
     for item in items:
-        if codebook is not None:
+        if variables.get(item, {}).get("values"):
             scores[item], low, high = _score_from_codebook(data[item], item, variables)
         else:
-            scores[item], low, high = _numeric_item(data[item], item), scale_min, scale_max
+            hint = "the codebook lists no options for it" if variables else "pass codebook= to score them"
+            scores[item], low, high = _numeric_item(data[item], item, hint), scale_min, scale_max
         if item in reverse:
             if low is None or high is None:
                 raise ValueError(f"to reverse {item!r} give scale_min and scale_max (or a codebook)")
@@ -147,26 +154,27 @@ def scale_scores(
     return (mean if method == "mean" else mean * k).rename("score")
 
 
-def _numeric_item(column: pd.Series, item: str) -> pd.Series:
+def _numeric_item(column: pd.Series, item: str, hint: str) -> pd.Series:
     values = column.astype(object).where(column.notna(), None)
     numeric = pd.to_numeric(values, errors="coerce")
     bad = column.notna() & numeric.isna()
     if bad.any():
         examples = sorted({str(v) for v in column[bad]})[:3]
-        raise ValueError(f"item {item!r} holds non-numeric codes {examples}; pass codebook= to score them")
+        raise ValueError(f"item {item!r} holds non-numeric codes {examples}; {hint}")
     return numeric.astype(float)
 
 
-def _codebook_variables(codebook) -> dict[str, dict]:
-    data = codebook.to_json() if hasattr(codebook, "to_json") else codebook
+def _codebook_variables(source) -> dict[str, dict]:
+    data = frame_codebook(source) if isinstance(source, pd.DataFrame) else source
+    if data is None:
+        raise ValueError("this frame carries no codebook; read it with read_export or read_database, or pass one")
+    data = data.to_json() if hasattr(data, "to_json") else data
     return {v["name"]: v for v in data.get("variables", [])}
 
 
 def _score_from_codebook(column: pd.Series, item: str, variables: Mapping[str, dict]):
     """Score one item by the rank of its options' weights; returns the scores and the range 1..m."""
-    variable = variables.get(item)
-    if variable is None or not variable.get("values"):
-        raise ValueError(f"item {item!r} has no coded values in the codebook")
+    variable = variables[item]
     missing_codes = {str(c) for c in variable.get("missing_codes", [])}
     valid = [v for v in variable["values"] if not v.get("missing") and str(v["code"]) not in missing_codes]
     if any(v.get("weight") is not None for v in valid):

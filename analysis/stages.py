@@ -14,14 +14,11 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from .errors import DesignError
 from .variance import Stage
 
 LonelyPsu = Literal["fail", "certainty", "adjust", "average", "remove"]
 LONELY_PSU_OPTIONS: tuple[str, ...] = ("fail", "certainty", "adjust", "average", "remove")
-
-
-class DesignError(ValueError):
-    """A survey design or weighting step cannot be built from the data as given."""
 
 
 def column_codes(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:

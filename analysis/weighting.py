@@ -8,43 +8,22 @@ levels is a 756-cell problem, and the cell factors are mapped back to the rows o
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 from scipy import optimize
 
 from ._docs import fill_doc
-from .calibration import CalibrationModel, CalibrationStep
+from .calibration_steps import CalibrationModel, CalibrationStep, Convergence
 from .design import SurveyDesign
+from .errors import ConvergenceWarning, DesignError
 from .margins import Margin, MarginKey, Population, match_margin, match_margins
-from .stages import DesignError, codes_of
+from .stages import codes_of
 
-__all__ = ["RakeResult", "base_weights", "nonresponse_adjust", "poststratify", "rake", "trim", "kish_deff",
+__all__ = ["base_weights", "nonresponse_adjust", "poststratify", "rake", "trim", "kish_deff",
            "effective_sample_size", "cell_step"]
-
-
-@dataclass(frozen=True)
-class RakeResult:
-    """A raked design and its convergence report.
-
-    Attributes
-    ----------
-    design : SurveyDesign
-        The raked design (its standard errors account for the raking).
-    iterations : int
-        Full cycles over the margins that were run.
-    max_error : float
-        Largest relative gap between a weighted margin and its population count at the end.
-    converged : bool
-        Whether `max_error` fell below the tolerance within the allowed iterations.
-    """
-
-    design: SurveyDesign
-    iterations: int
-    max_error: float
-    converged: bool
 
 
 def cell_step(design: SurveyDesign, margins: Sequence[Margin], new_weights: np.ndarray) -> CalibrationStep:
@@ -194,7 +173,7 @@ def ipf(cell_weights: np.ndarray, cell_levels: list[np.ndarray], targets: list[n
 
 
 def rake(design: SurveyDesign, margins: Mapping[MarginKey, Population], tol: float = 1e-6,
-         max_iter: int = 100) -> RakeResult:
+         max_iter: int = 100) -> SurveyDesign:
     """Rake the weights to several population margins (iterative proportional fitting, R's ``rake``).
 
     Parameters
@@ -210,22 +189,33 @@ def rake(design: SurveyDesign, margins: Mapping[MarginKey, Population], tol: flo
 
     Returns
     -------
-    RakeResult
-        The raked design (standard errors account for the raking, as R's ``calibrate(calfun="raking")``),
-        iterations, the final largest relative margin error and whether it converged.
+    SurveyDesign
+        The raked design: its standard errors account for the raking (as R's ``calibrate(calfun="raking")``),
+        and its `~SurveyDesign.convergence` reports the iterations run, the final largest relative margin error
+        and whether it converged.
 
     Raises
     ------
     DesignError
         Margins whose totals disagree, a sampled level missing from a margin, or an empty cell.
+
+    Warns
+    -----
+    ConvergenceWarning
+        When the margins are still further than `tol` from their population counts after `max_iter` cycles (as
+        R's ``rake`` warns); the design is returned all the same.
     """
     matched = match_margins(design.data, margins, tolerance=tol, coder=design.codes)
     row_cell, cell_levels = _cells(matched)
     cell_weights = np.bincount(row_cell, weights=design.weights)
     factor, iterations, error = ipf(cell_weights, cell_levels, [m.counts for m in matched], tol, max_iter)
     new_weights = design.weights * factor[row_cell]
-    raked = design.with_weights(new_weights, cell_step(design, matched, new_weights))
-    return RakeResult(design=raked, iterations=iterations, max_error=error, converged=error < tol)
+    convergence = Convergence(iterations=iterations, max_error=error, tolerance=tol)
+    if not convergence.converged:
+        warnings.warn(f"rake did not converge in {max_iter} iterations: a weighted margin is still {error:.3g} "
+                      f"(relative) from its population count, above tol={tol:g}; raise max_iter, or check that "
+                      "the margins can be met together", ConvergenceWarning, stacklevel=2)
+    return design.with_weights(new_weights, cell_step(design, matched, new_weights), convergence)
 
 
 def trim(design: SurveyDesign, lower: float | None = None, upper: float | None = None) -> SurveyDesign:

@@ -58,17 +58,17 @@ pd.DataFrame([mean_api.as_dict(), total_enroll.as_dict()], index=["mean api00", 
 
 The population counts of school type (`stype`) and of whether a school met its growth target (`sch.wide`) are
 known from the full population file. Raking (iterative proportional fitting) adjusts the weights until the
-weighted sample reproduces both margins. The result reports whether it converged; the standard errors of the
-raked design account for the raking, as R's `calibrate(..., calfun="raking")` does."""),
+weighted sample reproduces both margins. Like every weighting step, `rake` returns a new design; its
+`convergence` reports whether raking converged (a `ConvergenceWarning` says so when it did not), and its standard
+errors account for the raking, as R's `calibrate(..., calfun="raking")` does."""),
     ("code", """margins_table = pd.read_csv(REFERENCE / "apipop_margins.csv")
 margins = {
     var: dict(zip(rows["level"], rows["count"]))
     for var, rows in margins_table[margins_table["margin"].isin(["stype", "sch.wide"])].groupby("margin")
 }
-raking = rake(dclus1, margins, tol=1e-8)
-print(f"converged: {raking.converged} after {raking.iterations} iterations, "
-      f"largest margin error {raking.max_error:.1e}")
-raked = raking.design
+raked = rake(dclus1, margins, tol=1e-8)
+print(f"converged: {raked.convergence.converged} after {raked.convergence.iterations} iterations, "
+      f"largest margin error {raked.convergence.max_error:.1e}")
 pd.DataFrame({"population": pd.Series(margins["stype"]),
               "before": frequency_table(dclus1, "stype").set_index("stype")["count"],
               "after raking": frequency_table(raked, "stype").set_index("stype")["count"]})"""),
@@ -168,7 +168,8 @@ print(f"{par_method.id}: groups combined by {par_method.combine.value}, "
 
 Three departments, three leaders each; every graded item is answered A-D (weights 1 / 0.6 / 0.2 / 0) or E "don't
 know". The frame is built as `parsurvey export responses` writes it and read back with `apply_codebook`, so it
-looks exactly like `read_export("par.csv")`: option codes, NA for not answered and don't know. In the Department
+looks exactly like `read_export("par.csv")`: option codes, NA for not answered and don't know, and the codebook
+in `frame.attrs["codebook"]`, where scoring finds it without being passed it again. In the Department
 of Planning and Investment nobody could rate sub-criterion F8.C3.S3 (all "don't know")."""),
         ("code", """def export_frame(codebook, answers, leading):
     \"\"\"Export text (-99 = not answered for every variable not simulated), typed by the codebook.\"\"\"
@@ -191,7 +192,7 @@ Each valid answer scores max points x option weight; "don't know" and blanks are
 denominator; several items of one sub-criterion are averaged per respondent first; the group score is the mean
 over the group's respondents, and groups are combined by the methodology's rule (here one group answers, so the
 rule does not matter yet). `status` says when a sub-criterion has no valid answer: it then has no points."""),
-        ("code", """points = par_survey_points(par, par_book, par_method, unit_col="unit")
+        ("code", """points = par_survey_points(par, par_method, by="unit")  # the codebook travels with the frame
 points[points["unit"] == "HP-SKHDT"].tail(4)"""),
         ("md", """## 3. Fields and the survey's share of the index
 
@@ -239,8 +240,8 @@ and the overall SIPAS are the mean of their elements. Given a plain DataFrame th
 simple random sample; given a `SurveyDesign` they follow the design (here: 3 strata, 6 communes as clusters, so
 only 3 degrees of freedom and noisy SEs). The mean score 1-5 and its 0-100 rescale are diagnostics."""),
         ("code", """design = SurveyDesign(sipas, strata="district", ids="unit")
-indices = sipas_indices(design, sipas_book, sipas_method)
-srs = sipas_indices(sipas, sipas_book, sipas_method)
+indices = sipas_indices(design, sipas_method)
+srs = sipas_indices(sipas, sipas_method)
 indices.assign(se_if_srs=srs["se"]).round(3)"""),
         ("code", """fig, ax = plt.subplots(figsize=(7, 4))
 plot_estimates(indices.query("level == 'element'"), ax=ax, label="index", horizontal=True,
@@ -250,9 +251,9 @@ plot_estimates(indices.query("level == 'element'"), ax=ax, label="index", horizo
 `by=` gives domain estimates (every cluster stays in the variance). `overall="pooled_items"` computes components
 and the overall index over all their answers instead of averaging elements; MoHA's choice between the two is
 unconfirmed, so report which one you use."""),
-        ("code", """by_district = sipas_indices(design, sipas_book, sipas_method, by="district")
+        ("code", """by_district = sipas_indices(design, sipas_method, by="district")
 by_district.query("level != 'element'").pivot(index="district", columns="index", values="estimate").round(3)"""),
-        ("code", """pooled = sipas_indices(design, sipas_book, sipas_method, overall="pooled_items")
+        ("code", """pooled = sipas_indices(design, sipas_method, overall="pooled_items")
 pd.DataFrame({"mean of elements": indices.set_index("index")["estimate"],
               "pooled items": pooled.set_index("index")["estimate"]}).loc[["POLICY", "SERVICE", "SIPAS"]].round(3)"""),
         ("md", """## 7. SIPAS points in the PAR Index

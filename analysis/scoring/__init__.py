@@ -4,7 +4,7 @@ Pure functions over DataFrames; every number of the scoring (max points, option 
 combination rules, missing policy) comes from the methodology and the codebook.
 """
 
-from ._variables import ScoringError
+from ..errors import ScoringError
 from .par import par_field_points, par_survey_points
 from .sipas import sipas_indices
 

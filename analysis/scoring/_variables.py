@@ -19,11 +19,10 @@ import pandas as pd
 from questionnaires.record import SYSTEM_MISSING as _SYSTEM_MISSING
 from questionnaires.record import value_text
 
+from .._export_contract import frame_codebook
+from ..errors import ScoringError
+
 SYSTEM_MISSING = frozenset(_SYSTEM_MISSING)
-
-
-class ScoringError(ValueError):
-    """Inputs that cannot be scored; the message names the sub-criterion, element, variable, row or column."""
 
 
 @dataclass(frozen=True)
@@ -36,6 +35,17 @@ class CodedVariable:
     scale: str | None
     weights: Mapping[str, float | None]  # substantive codes only, in codebook order
     missing: frozenset[str]
+
+
+def codebook_for(responses: pd.DataFrame, codebook: object | None) -> object:
+    """The codebook given, else the one the responses carry in ``attrs["codebook"]`` (as `read_export` leaves it)."""
+    if codebook is not None:
+        return codebook
+    book = frame_codebook(responses)
+    if book is None:
+        raise ScoringError("the responses carry no codebook (read_export, read_database and apply_codebook keep it "
+                           "in frame.attrs['codebook']); pass codebook= the questionnaire's codebook")
+    return book
 
 
 def coded_variables(codebook: object) -> list[CodedVariable]:

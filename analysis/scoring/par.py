@@ -18,6 +18,7 @@ The rule (domain brief §2.4), with every number taken from the methodology, non
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -25,7 +26,8 @@ import pandas as pd
 
 from questionnaires.model import Combine, Methodology, MissingPolicy, Subcriterion, SubcriterionSource
 
-from ._variables import CodedVariable, ScoringError, answer_codes, coded_variables, require_columns
+from ..errors import ScoringError
+from ._variables import CodedVariable, answer_codes, codebook_for, coded_variables, require_columns
 
 NOT_ASKED = "not asked in this questionnaire"
 NO_VALID_ANSWER = "no valid answer"
@@ -41,29 +43,32 @@ class _Slot:
     sub: Subcriterion
 
 
-def par_survey_points(responses: pd.DataFrame, codebook: object, methodology: Methodology, group_col: str = "group",
-                      unit_col: str | None = None) -> pd.DataFrame:
+def par_survey_points(responses: pd.DataFrame, methodology: Methodology, *, codebook: object | None = None,
+                      by: str | Sequence[str] | None = None, group_col: str = "group") -> pd.DataFrame:
     """Points of every survey sub-criterion of the methodology, overall or per unit.
 
     Parameters
     ----------
     responses : pandas.DataFrame
         One row per response, as `analysis.read_export` returns it (option codes; NA for no answer).
-    codebook : Codebook, dict or list of them
-        The questionnaire's codebook (``frame.attrs["codebook"]`` of an export will do); several when responses of
-        several forms are stacked.
     methodology : Methodology
         Max points, combination rule and groups (``bundled_methodologies()[...]`` or ``questionnaire.methodology``).
-    group_col, unit_col : str
-        Respondent group column; the assessed unit's column when points are wanted per unit.
+    codebook : Codebook, dict or list of them, optional
+        The questionnaire's codebook; several when responses of several forms are stacked. **Default**: the one
+        the responses carry in ``attrs["codebook"]`` (as `read_export` and `read_database` leave it).
+    by : str or list of str, optional
+        Columns to score separately, usually the assessed unit's (``by="unit"``): one block of rows per value.
+    group_col : str, default "group"
+        The respondent group column (the groups the methodology combines).
 
     Returns
     -------
     pandas.DataFrame
-        One row per sub-criterion (per unit): ``field, criterion, subcriterion``, ``n_<group>`` and
-        ``points_<group>`` for every group in the data, ``n`` (valid respondents), ``points``, ``max_points``,
-        ``combine``, ``provisional``, ``status`` (``ok``, ``no valid answer``, ``not asked in this questionnaire``,
-        or the groups without a valid answer). ``attrs["unit_col"]`` records `unit_col` for `par_field_points`.
+        One row per sub-criterion (per `by` value, after the `by` columns): ``field, criterion, subcriterion``,
+        ``n_<group>`` and ``points_<group>`` for every group in the data, ``n`` (valid respondents), ``points``,
+        ``max_points``, ``combine``, ``provisional``, ``status`` (``ok``, ``no valid answer``, ``not asked in this
+        questionnaire``, or the groups without a valid answer). ``attrs["by"]`` records the `by` columns for
+        `par_field_points`.
 
     Raises
     ------
@@ -72,22 +77,30 @@ def par_survey_points(responses: pd.DataFrame, codebook: object, methodology: Me
         sub-criterion for, a missing column, an answer code the codebook does not know, or weights missing for a
         group that answered.
     """
-    require_columns(responses, group_col, unit_col)
+    by_columns = [by] if isinstance(by, str) else list(by or [])
+    require_columns(responses, group_col, *by_columns)
+    variables = coded_variables(codebook_for(responses, codebook))
     slots = _survey_slots(methodology)
-    shares = _respondent_shares(responses, _items_by_subcriterion(coded_variables(codebook), slots, methodology))
+    shares = _respondent_shares(responses, _items_by_subcriterion(variables, slots, methodology))
     groups = _group_order(responses[group_col], methodology)
-    blocks = [(None, responses.index)] if unit_col is None else [
-        (unit, rows.index) for unit, rows in responses.groupby(unit_col, sort=True, observed=True)]
     records = []
-    for unit, index in blocks:
+    for key, index in _blocks(responses, by_columns):
         for slot in slots:
-            record = {unit_col: unit} if unit_col is not None else {}
+            record = dict(zip(by_columns, key, strict=True))
             share = shares[slot.sub.id].loc[index] if slot.sub.id in shares else None
             record.update(_subcriterion_record(slot, share, responses.loc[index, group_col], groups, methodology))
             records.append(record)
     frame = pd.DataFrame(records)
-    frame.attrs["unit_col"] = unit_col
+    frame.attrs["by"] = by_columns
     return frame
+
+
+def _blocks(frame: pd.DataFrame, by_columns: list[str]) -> list[tuple[tuple, pd.Index]]:
+    """The rows of each combination of the `by` columns that occurs, sorted (all rows under ``()`` without `by`)."""
+    if not by_columns:
+        return [((), frame.index)]
+    grouped = frame.groupby(by_columns, sort=True, observed=True)
+    return [(key if isinstance(key, tuple) else (key,), rows.index) for key, rows in grouped]
 
 
 def _survey_slots(methodology: Methodology) -> list[_Slot]:
@@ -195,7 +208,7 @@ def par_field_points(points: pd.DataFrame, methodology: Methodology,
     Parameters
     ----------
     points : pandas.DataFrame
-        What `par_survey_points` returned (per unit when it was given a unit column).
+        What `par_survey_points` returned (per unit when it was given ``by``).
     methodology : Methodology
         The same methodology; its ``missing_policy`` applies unless `missing_policy` is given.
     missing_policy : {"null", "zero", "rescale"}, optional
@@ -213,16 +226,16 @@ def par_field_points(points: pd.DataFrame, methodology: Methodology,
         ``provisional``, ``status``.
     """
     policy = MissingPolicy(missing_policy) if missing_policy is not None else methodology.missing_policy
-    unit_col = points.attrs.get("unit_col")
-    blocks = [(None, points)] if unit_col is None else list(points.groupby(unit_col, sort=False, observed=True))
+    by_columns = list(points.attrs.get("by") or [])
     provisional_fields = {f.id for f in methodology.fields if f.provisional}
     records = []
-    for unit, block in blocks:
+    for key, index in _blocks(points, by_columns):
+        block = points.loc[index]
         parts = [(f.id, block[block["field"] == f.id]) for f in methodology.fields] + [(TOTAL, block)]
         for field_id, rows in parts:
             if rows.empty:
                 continue
-            record = {unit_col: unit} if unit_col is not None else {}
+            record = dict(zip(by_columns, key, strict=True))
             record.update(_field_record(field_id, rows, policy, methodology.total_max_points))
             record["provisional"] = bool(rows["provisional"].any()) or field_id in provisional_fields or (
                 field_id == TOTAL and bool(provisional_fields & set(rows["field"])))

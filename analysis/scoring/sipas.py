@@ -19,6 +19,7 @@ belong to which element through the codebook's ``criterion``):
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -28,9 +29,10 @@ import pandas as pd
 from questionnaires.model import Methodology, Sipas
 
 from ..design import SurveyDesign
+from ..errors import ScoringError
 from ..estimators import domain_codes
 from ..results import Z95
-from ._variables import ScoringError, answer_codes, coded_variables, require_columns
+from ._variables import answer_codes, codebook_for, coded_variables, require_columns
 
 Overall = Literal["mean_of_elements", "pooled_items"]
 OVERALL_RULES = ("mean_of_elements", "pooled_items")
@@ -46,8 +48,9 @@ class _Answers:
     values: np.ndarray
 
 
-def sipas_indices(design_or_df: SurveyDesign | pd.DataFrame, codebook: object, methodology: Methodology,
-                  by: str | list[str] | None = None, overall: Overall = "mean_of_elements") -> pd.DataFrame:
+def sipas_indices(design_or_df: SurveyDesign | pd.DataFrame, methodology: Methodology, *,
+                  codebook: object | None = None, by: str | Sequence[str] | None = None,
+                  overall: Overall = "mean_of_elements") -> pd.DataFrame:
     """SIPAS element, component and overall indices (shares in [0, 1]) with standard errors.
 
     Parameters
@@ -55,10 +58,11 @@ def sipas_indices(design_or_df: SurveyDesign | pd.DataFrame, codebook: object, m
     design_or_df : SurveyDesign or pandas.DataFrame
         Responses (as `analysis.read_export` returns them) with their design, or alone: unweighted, with simple
         random sampling standard errors.
-    codebook : Codebook, dict or list of them
-        Variables whose ``criterion`` is a SIPAS element id feed that element.
     methodology : Methodology
         One with a ``sipas`` block (bundled: ``sipas_2023``).
+    codebook : Codebook, dict or list of them, optional
+        Variables whose ``criterion`` is a SIPAS element id feed that element. **Default**: the one the responses
+        carry in ``attrs["codebook"]`` (as `read_export` and `read_database` leave it).
     by : str or list of str, optional
         Domain columns (unit, sex, ...): domain estimation, every PSU stays in the variance.
     overall : {"mean_of_elements", "pooled_items"}
@@ -77,7 +81,7 @@ def sipas_indices(design_or_df: SurveyDesign | pd.DataFrame, codebook: object, m
     design = design_or_df if isinstance(design_or_df, SurveyDesign) else SurveyDesign(design_or_df)
     by_columns = [by] if isinstance(by, str) else list(by or [])
     require_columns(design.data, *by_columns)
-    answers = _answers(design.data, codebook, sipas, methodology.id)
+    answers = _answers(design.data, codebook_for(design.data, codebook), sipas, methodology.id)
     indices = _index_definitions(sipas)
     low, high = _value_range(methodology, sipas)
     domains, labels = domain_codes(design, by if by_columns else None)

@@ -48,11 +48,11 @@ def test_raking_reproduces_every_margin_with_positive_weights(sample):
     data, rng = sample
     margins = _feasible_margins(data, rng)
     design = SurveyDesign(data, weights="w", strata="stratum", ids="psu")
-    result = rake(design, margins, tol=1e-9, max_iter=2000)
-    assert result.converged
-    assert np.all(result.design.weights > 0)
+    raked = rake(design, margins, tol=1e-9, max_iter=2000)
+    assert raked.convergence.converged
+    assert np.all(raked.weights > 0)
     for column, population in margins.items():
-        weighted = pd.Series(result.design.weights).groupby(data[column].to_numpy()).sum()
+        weighted = pd.Series(raked.weights).groupby(data[column].to_numpy()).sum()
         for level, count in population.items():
             assert weighted[level] == pytest.approx(count, rel=1e-8)
 
@@ -89,6 +89,6 @@ def test_estimates_do_not_depend_on_row_order(sample):
     assert median_b.estimate == median_a.estimate
     assert median_b.se == pytest.approx(median_a.se, rel=1e-9, nan_ok=True)
     margins = _feasible_margins(data, rng)
-    raked_a = rake(original, margins, tol=1e-10, max_iter=2000).design.mean("y")
-    raked_b = rake(permuted, margins, tol=1e-10, max_iter=2000).design.mean("y")
+    raked_a = rake(original, margins, tol=1e-10, max_iter=2000).mean("y")
+    raked_b = rake(permuted, margins, tol=1e-10, max_iter=2000).mean("y")
     assert (raked_b.estimate, raked_b.se) == pytest.approx((raked_a.estimate, raked_a.se), rel=1e-7)

@@ -162,7 +162,7 @@ def test_reverse_coded_items_are_flipped_within_the_given_range():
         ({"items": ["a"], "method": "median"}, "'mean' or 'sum'"),
         ({"items": ["t"]}, "non-numeric codes ['A', 'B']; pass codebook="),
         ({"items": ["Q1"], "codebook": CODEBOOK}, "holds codes ['Z']"),
-        ({"items": ["a"], "codebook": CODEBOOK}, "'a' has no coded values in the codebook"),
+        ({"items": ["t"], "codebook": CODEBOOK}, "non-numeric codes ['A', 'B']; the codebook lists no options for it"),
     ],
 )
 def test_scale_scores_explain_what_is_wrong(kwargs, message):
@@ -176,6 +176,18 @@ def test_scale_items_picks_a_scales_variables_from_the_codebook():
     assert scale_items(CODEBOOK, scale="opt4_quality") == ["Q1"]
     with pytest.raises(ValueError, match="no codebook variable matches scale='nope'"):
         scale_items(CODEBOOK, scale="nope")
+
+
+def test_a_frame_that_carries_its_codebook_scores_and_picks_items_without_passing_it_again():
+    answers = pd.DataFrame({"Q1": ["A", "D"], "Q2": ["4", "1"], "Q3": ["x", "w"]})
+    answers.attrs["codebook"] = CODEBOOK  # as read_export leaves it
+    answers["years"] = [3, 10]  # a number computed later: no options in the codebook, scored as it is
+    assert scale_items(answers, scale="likert4") == ["Q2"]
+    scores = item_scores(answers, ["Q1", "Q2", "years"], reverse=["Q2"])
+    assert scores.to_dict("list") == {"Q1": [4.0, 1.0], "Q2": [1.0, 4.0], "years": [3.0, 10.0]}
+    assert scale_scores(answers, ["Q1", "Q3"]).tolist() == [2.5, 2.5]  # (4 + 1) / 2 and (1 + 4) / 2
+    with pytest.raises(ValueError, match="carries no codebook"):
+        scale_items(pd.DataFrame({"Q1": ["A"]}), scale="likert4")
 
 
 def test_a_sipas_matrix_scores_and_reports_its_reliability_straight_from_its_codebook():

@@ -12,6 +12,7 @@ from fractions import Fraction as F
 import pandas as pd
 import pytest
 
+from analysis import apply_codebook
 from analysis.scoring import ScoringError, par_field_points, par_survey_points
 from questionnaires.codebook import build_codebook
 from questionnaires.loader import bundled_methodologies, bundled_questionnaires
@@ -27,7 +28,7 @@ ANSWERS = pd.DataFrame({"group": ["a", "a", "a", "b", "b", "b"], "Q1": ["A", "B"
 
 def _points(combine: Combine, group_weights: dict | None = None) -> pd.Series:
     methodology = par_methodology({"F1": [subcriterion("S1", 2, combine, group_weights)]})
-    return par_survey_points(ANSWERS, par_codebook({"Q1": "S1"}), methodology).iloc[0]
+    return par_survey_points(ANSWERS, methodology, codebook=par_codebook({"Q1": "S1"})).iloc[0]
 
 
 def test_group_scores_leave_dont_know_out_of_numerator_and_denominator():
@@ -55,7 +56,7 @@ def test_weighted_uses_the_group_weights():
 def test_weighted_renormalises_over_the_groups_that_answered():
     answers = ANSWERS.assign(Q1=["A", "B", "E", "E", "E", None])
     methodology = par_methodology({"F1": [subcriterion("S1", 2, Combine.WEIGHTED, {"a": 3, "b": 1})]})
-    row = par_survey_points(answers, par_codebook({"Q1": "S1"}), methodology).iloc[0]
+    row = par_survey_points(answers, methodology, codebook=par_codebook({"Q1": "S1"})).iloc[0]
     assert row["points"] == pytest.approx(float(F(8, 5)))
     assert row["status"] == "no valid answer from b"
 
@@ -67,7 +68,7 @@ def test_weighted_refuses_a_group_that_answered_without_a_weight():
 
 def test_the_methodology_combine_applies_when_the_subcriterion_has_none():
     methodology = par_methodology({"F1": [subcriterion("S1", 2)]}, combine=Combine.POOLED)
-    row = par_survey_points(ANSWERS, par_codebook({"Q1": "S1"}), methodology).iloc[0]
+    row = par_survey_points(ANSWERS, methodology, codebook=par_codebook({"Q1": "S1"})).iloc[0]
     assert (row["combine"], row["points"]) == ("pooled", pytest.approx(float(F(18, 25))))
 
 
@@ -76,7 +77,7 @@ def test_several_items_of_one_subcriterion_are_averaged_per_respondent_first():
     # per respondent: 4 x (0.5 + 0.6) / 2 = 11/5 (pooling the three answers would give 4 x 1.6 / 3 = 32/15)
     answers = pd.DataFrame({"group": ["a"] * 3, "Q2a": ["A", "B", "E"], "Q2b": ["D", "E", None]})
     methodology = par_methodology({"F1": [subcriterion("S2", 4)]})
-    row = par_survey_points(answers, par_codebook({"Q2a": "S2", "Q2b": "S2"}), methodology).iloc[0]
+    row = par_survey_points(answers, methodology, codebook=par_codebook({"Q2a": "S2", "Q2b": "S2"})).iloc[0]
     assert row["n"] == 2
     assert row["points"] == pytest.approx(float(F(11, 5)))
 
@@ -84,7 +85,7 @@ def test_several_items_of_one_subcriterion_are_averaged_per_respondent_first():
 def test_a_subcriterion_without_valid_answers_has_no_points_and_says_so():
     answers = pd.DataFrame({"group": ["a", "b"], "Q1": ["E", None]})
     methodology = par_methodology({"F1": [subcriterion("S1", 2), subcriterion("S9", 1)]})
-    table = par_survey_points(answers, par_codebook({"Q1": "S1"}), methodology).set_index("subcriterion")
+    table = par_survey_points(answers, methodology, codebook=par_codebook({"Q1": "S1"})).set_index("subcriterion")
     assert math.isnan(table.loc["S1", "points"]) and table.loc["S1", "status"] == "no valid answer"
     assert table.loc["S1", "n"] == 0
     assert table.loc["S9", "status"] == "not asked in this questionnaire"
@@ -93,7 +94,7 @@ def test_a_subcriterion_without_valid_answers_has_no_points_and_says_so():
 def test_points_per_unit_use_only_that_units_respondents():
     answers = pd.DataFrame({"unit": ["U1", "U1", "U2"], "group": ["a", "b", "a"], "Q1": ["A", "C", "B"]})
     methodology = par_methodology({"F1": [subcriterion("S1", 2)]})
-    table = par_survey_points(answers, par_codebook({"Q1": "S1"}), methodology, unit_col="unit").set_index("unit")
+    table = par_survey_points(answers, methodology, codebook=par_codebook({"Q1": "S1"}), by="unit").set_index("unit")
     assert table.loc["U1", "points"] == pytest.approx(float(F(6, 5)))  # (2 x 1 + 2 x 0.2) / 2
     assert table.loc["U2", "points"] == pytest.approx(float(F(6, 5)))  # 2 x 0.6, group b absent in U2
     assert table.loc["U2", "n_b"] == 0 and table.loc["U2", "status"] == "ok"
@@ -103,48 +104,81 @@ def test_a_categorical_unit_column_gives_one_row_per_unit_that_answered():
     answers = pd.DataFrame({"unit": pd.Categorical(["U1", "U1"], categories=["U1", "U9"]), "group": ["a", "b"],
                             "Q1": ["A", "C"]})
     methodology = par_methodology({"F1": [subcriterion("S1", 2)]})
-    points = par_survey_points(answers, par_codebook({"Q1": "S1"}), methodology, unit_col="unit")
+    points = par_survey_points(answers, methodology, codebook=par_codebook({"Q1": "S1"}), by="unit")
     assert list(points["unit"]) == ["U1"]
     assert list(par_field_points(points, methodology)["unit"]) == ["U1", "U1"]
+
+
+def test_the_codebook_an_export_carries_is_used_without_passing_it_again():
+    methodology = par_methodology({"F1": [subcriterion("S1", 2)]}, combine=Combine.POOLED)
+    exported = apply_codebook(ANSWERS, par_codebook({"Q1": "S1"}))  # what read_export returns
+    row = par_survey_points(exported, methodology).iloc[0]
+    assert (row["n"], row["points"]) == (5, pytest.approx(float(F(18, 25))))
+
+
+def test_a_codebook_passed_wins_over_the_one_the_frame_carries():
+    methodology = par_methodology({"F1": [subcriterion("S1", 2)]}, combine=Combine.POOLED)
+    exported = apply_codebook(ANSWERS, par_codebook({"Q1": "S1"}))
+    row = par_survey_points(exported, methodology, codebook=par_codebook({"Q1": "S1"}).to_json()).iloc[0]
+    assert row["points"] == pytest.approx(float(F(18, 25)))
+    with pytest.raises(ScoringError, match="no scored variable"):
+        par_survey_points(exported, methodology, codebook=par_codebook({}))
+
+
+def test_without_a_codebook_given_or_carried_scoring_says_how_to_give_one():
+    methodology = par_methodology({"F1": [subcriterion("S1", 2)]})
+    with pytest.raises(ScoringError, match=r"carry no codebook.*pass codebook="):
+        par_survey_points(ANSWERS, methodology)
+
+
+def test_points_by_several_columns_have_one_row_per_combination_and_fields_follow():
+    answers = pd.DataFrame({"unit": ["U1", "U1", "U2", "U2"], "year": [2025, 2026, 2026, 2026],
+                            "group": ["a", "a", "a", "b"], "Q1": ["A", "C", "B", "D"]})
+    methodology = par_methodology({"F1": [subcriterion("S1", 2)]}, combine=Combine.POOLED)
+    points = par_survey_points(answers, methodology, codebook=par_codebook({"Q1": "S1"}), by=["unit", "year"])
+    assert list(zip(points["unit"], points["year"], points["points"], strict=True)) == [
+        ("U1", 2025, 2.0), ("U1", 2026, pytest.approx(0.4)), ("U2", 2026, pytest.approx(0.6))]
+    fields = par_field_points(points, methodology).query("field == 'total'")
+    assert list(zip(fields["unit"], fields["year"], strict=True)) == [("U1", 2025), ("U1", 2026), ("U2", 2026)]
 
 
 def test_codes_typed_by_hand_and_missing_codes_still_in_the_frame_are_read_like_an_export():
     answers = pd.DataFrame({"group": ["a", "a", "a"], "Q1": ["A", "-99", "-97"]})
     methodology = par_methodology({"F1": [subcriterion("S1", 2)]})
-    row = par_survey_points(answers, par_codebook({"Q1": "S1"}).to_json(), methodology).iloc[0]
+    row = par_survey_points(answers, methodology, codebook=par_codebook({"Q1": "S1"}).to_json()).iloc[0]
     assert (row["n"], row["points"]) == (1, 2.0)
 
 
 def test_refuses_a_subcriterion_whose_max_points_are_unknown():
     methodology = par_methodology({"F1": [subcriterion("S1", None)]})
     with pytest.raises(ScoringError, match="max points unknown.*S1"):
-        par_survey_points(ANSWERS, par_codebook({"Q1": "S1"}), methodology)
+        par_survey_points(ANSWERS, methodology, codebook=par_codebook({"Q1": "S1"}))
 
 
 def test_refuses_an_item_scored_for_a_criterion_the_methodology_does_not_survey():
     methodology = par_methodology({"F1": [subcriterion("S1", 2, source=SubcriterionSource.SELF_ASSESSMENT),
                                           subcriterion("S2", 1)]})
     with pytest.raises(ScoringError, match="Q1 is scored for S1, whose source is self_assessment"):
-        par_survey_points(ANSWERS, par_codebook({"Q1": "S1"}), methodology)
+        par_survey_points(ANSWERS, methodology, codebook=par_codebook({"Q1": "S1"}))
 
 
 def test_refuses_an_answer_code_the_codebook_does_not_know_naming_row_and_column():
     answers = ANSWERS.assign(Q1=["A", "B", "Z", "C", "D", "D"])
     methodology = par_methodology({"F1": [subcriterion("S1", 2)]})
     with pytest.raises(ScoringError, match="row 2, column Q1: 'Z'"):
-        par_survey_points(answers, par_codebook({"Q1": "S1"}), methodology)
+        par_survey_points(answers, methodology, codebook=par_codebook({"Q1": "S1"}))
 
 
 def test_refuses_a_codebook_that_scores_nothing():
     methodology = par_methodology({"F1": [subcriterion("S1", 2)]})
     with pytest.raises(ScoringError, match="no scored variable with a criterion"):
-        par_survey_points(ANSWERS, par_codebook({}), methodology)
+        par_survey_points(ANSWERS, methodology, codebook=par_codebook({}))
 
 
 def test_refuses_responses_without_the_group_column():
     methodology = par_methodology({"F1": [subcriterion("S1", 2)]})
     with pytest.raises(ScoringError, match="'respondent_group' is not in the responses"):
-        par_survey_points(ANSWERS, par_codebook({"Q1": "S1"}), methodology, group_col="respondent_group")
+        par_survey_points(ANSWERS, methodology, codebook=par_codebook({"Q1": "S1"}), group_col="respondent_group")
 
 
 # Fields for the missing policies: F1 = S1 (max 2, 13/15 points by group mean) + S2 (max 1, no valid answer);
@@ -153,7 +187,7 @@ def _fields(policy: MissingPolicy) -> pd.DataFrame:
     answers = ANSWERS.assign(Q2=["E"] * 6, Q3=["A"] * 6)
     methodology = par_methodology({"F1": [subcriterion("S1", 2), subcriterion("S2", 1)],
                                    "F2": [subcriterion("S3", 3)]}, missing_policy=policy)
-    points = par_survey_points(answers, par_codebook({"Q1": "S1", "Q2": "S2", "Q3": "S3"}), methodology)
+    points = par_survey_points(answers, methodology, codebook=par_codebook({"Q1": "S1", "Q2": "S2", "Q3": "S3"}))
     return par_field_points(points, methodology).set_index("field")
 
 
@@ -182,7 +216,7 @@ def test_rescale_policy_renormalises_over_the_max_points_that_have_answers():
 def test_a_policy_given_by_the_caller_overrides_the_methodology():
     answers = ANSWERS.assign(Q2=["E"] * 6)
     methodology = par_methodology({"F1": [subcriterion("S1", 2), subcriterion("S2", 1)]})
-    points = par_survey_points(answers, par_codebook({"Q1": "S1", "Q2": "S2"}), methodology)
+    points = par_survey_points(answers, methodology, codebook=par_codebook({"Q1": "S1", "Q2": "S2"}))
     fields = par_field_points(points, methodology, missing_policy="zero").set_index("field")
     assert fields.loc["F1", "points"] == pytest.approx(float(F(13, 15)))
 
@@ -194,7 +228,7 @@ def test_bundled_dept_leader_form_scores_full_marks_when_every_answer_is_the_bes
     scored = [v.name for v in codebook.variables if v.scored and v.criterion]
     answers = pd.DataFrame({"group": ["dept_leader"] * 3, "unit": ["HP-SNV", "HP-SNV", "HP-STC"],
                             **{name: ["A"] * 3 for name in scored}})
-    points = par_survey_points(answers, codebook, methodology, unit_col="unit")
+    points = par_survey_points(answers, methodology, codebook=codebook, by="unit")
     asked = points[points["status"] != "not asked in this questionnaire"]
     assert len(asked) == 2 * len({v.criterion for v in codebook.variables if v.scored and v.criterion})
     assert (asked["points"] == asked["max_points"]).all()

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import SurveyDesign
+from analysis import SurveyDesign, apply_codebook
 from analysis.scoring import ScoringError, sipas_indices
 from questionnaires.loader import bundled_methodologies
 
@@ -30,7 +30,7 @@ ANSWERS = pd.DataFrame({"a1": ["5", "4", "2"], "a2": ["3", "9", "1"], "b1": ["5"
 
 
 def _table(**kwargs) -> pd.DataFrame:
-    return sipas_indices(ANSWERS, CODEBOOK, METHODOLOGY, **kwargs)
+    return sipas_indices(ANSWERS, METHODOLOGY, codebook=CODEBOOK, **kwargs)
 
 
 def test_element_index_is_the_share_of_valid_answers_in_the_top_two_boxes():
@@ -67,7 +67,7 @@ def test_mean_score_and_its_0_100_rescale_are_reported_for_diagnostics():
 def test_without_a_design_the_standard_error_is_that_of_a_simple_random_sample():
     # one item, 5 4 4 2: p = 3/4, SE = sqrt(p (1 - p) / (n - 1)) = sqrt(3/16 / 3) = 1/4
     answers = pd.DataFrame({"a1": ["5", "4", "4", "2"]})
-    x1 = sipas_indices(answers, sipas_codebook({"a1": "X1"}), sipas_methodology({"X1": "S"})).iloc[0]
+    x1 = sipas_indices(answers, sipas_methodology({"X1": "S"}), codebook=sipas_codebook({"a1": "X1"})).iloc[0]
     assert (x1["estimate"], x1["se"]) == (pytest.approx(0.75), pytest.approx(0.25))
 
 
@@ -81,7 +81,7 @@ def test_indices_by_domain_use_only_the_domains_answers():
 
 def test_an_element_without_valid_answers_has_no_index_and_blocks_the_mean_of_elements():
     answers = ANSWERS.assign(p1=["9", None, "9"])
-    table = sipas_indices(answers, CODEBOOK, METHODOLOGY).set_index("index")
+    table = sipas_indices(answers, METHODOLOGY, codebook=CODEBOOK).set_index("index")
     assert math.isnan(table.loc["P1", "estimate"]) and table.loc["P1", "status"] == "no valid answer"
     assert math.isnan(table.loc["SIPAS", "estimate"]) and table.loc["SIPAS", "status"] == "no valid answer for P1"
     assert table.loc["S", "status"] == "ok"
@@ -97,7 +97,7 @@ def test_element_share_and_se_match_r_svymean_on_the_api_cluster_sample(apiclus1
     satisfied = np.where(apiclus1["sch.wide"] == "Yes", "5", "1")
     data = apiclus1.assign(target_met=pd.Series(np.where(complete, satisfied, None), index=apiclus1.index))
     dclus1 = SurveyDesign(data, ids="dnum", weights="pw", fpc="fpc")
-    row = sipas_indices(dclus1, sipas_codebook({"target_met": "II.A"}), bundled_methodologies()["sipas_2023"])
+    row = sipas_indices(dclus1, bundled_methodologies()["sipas_2023"], codebook=sipas_codebook({"target_met": "II.A"}))
     element = row.set_index("index").loc["II.A"]
     assert element["estimate"] == pytest.approx(0.872611, abs=5e-7)
     assert r_printed_se(element["se"]) == "0.0247"
@@ -110,8 +110,8 @@ def test_element_of_several_items_has_the_ratio_estimators_se_under_a_cluster_de
     first = np.where(data["sch.wide"] == "Yes", "5", "2")
     second = np.where(data["comp.imp"] == "Yes", "4", np.where(data["stype"] == "H", "9", "3"))
     design = SurveyDesign(data.assign(i1=first, i2=second), ids="dnum", weights="pw", fpc="fpc")
-    element = sipas_indices(design, sipas_codebook({"i1": "X1", "i2": "X1"}),
-                            sipas_methodology({"X1": "S"})).iloc[0]
+    element = sipas_indices(design, sipas_methodology({"X1": "S"}),
+                            codebook=sipas_codebook({"i1": "X1", "i2": "X1"})).iloc[0]
     counts = data.assign(y=(data["sch.wide"] == "Yes").astype(float) + (data["comp.imp"] == "Yes"),
                          x=1.0 + (data["comp.imp"] == "Yes") + ((data["comp.imp"] != "Yes") & (data["stype"] != "H")))
     expected = SurveyDesign(counts, ids="dnum", weights="pw", fpc="fpc").ratio("y", "x")
@@ -119,15 +119,25 @@ def test_element_of_several_items_has_the_ratio_estimators_se_under_a_cluster_de
     assert element["se"] == pytest.approx(expected.se)
 
 
+def test_the_codebook_the_responses_carry_is_used_for_a_frame_and_for_its_design():
+    exported = apply_codebook(ANSWERS, CODEBOOK)  # what read_export returns: the codebook in attrs
+    from_frame = sipas_indices(exported, METHODOLOGY).set_index("index")
+    assert from_frame.loc["X1", "estimate"] == pytest.approx(float(F(2, 5)))
+    by_unit = sipas_indices(SurveyDesign(exported), METHODOLOGY, by="unit")
+    assert by_unit.set_index(["unit", "index"]).loc[("U2", "X2"), "estimate"] == 0
+    with pytest.raises(ScoringError, match="carry no codebook"):
+        sipas_indices(ANSWERS, METHODOLOGY)
+
+
 def test_refuses_a_methodology_without_a_sipas_block():
     methodology = bundled_methodologies()["par_province_2021"]
     with pytest.raises(ScoringError, match="par_province_2021 has no sipas block"):
-        sipas_indices(ANSWERS, CODEBOOK, methodology)
+        sipas_indices(ANSWERS, methodology, codebook=CODEBOOK)
 
 
 def test_refuses_a_codebook_without_any_item_of_an_element():
     with pytest.raises(ScoringError, match="no variable of the codebook belongs to a SIPAS element"):
-        sipas_indices(ANSWERS, sipas_codebook({"a1": "Q9"}), METHODOLOGY)
+        sipas_indices(ANSWERS, METHODOLOGY, codebook=sipas_codebook({"a1": "Q9"}))
 
 
 def test_refuses_an_unknown_overall_rule():
@@ -138,7 +148,7 @@ def test_refuses_an_unknown_overall_rule():
 def test_a_mean_of_two_identical_elements_has_the_elements_standard_error():
     # the linearised mean of two ratios that always agree is that ratio: same estimate, same SE
     answers = pd.DataFrame({"a1": ["5", "4", "2", "1", "3"], "b1": ["5", "4", "2", "1", "3"]})
-    table = sipas_indices(answers, sipas_codebook({"a1": "X1", "b1": "X2"}),
-                          sipas_methodology({"X1": "S", "X2": "S"})).set_index("index")
+    table = sipas_indices(answers, sipas_methodology({"X1": "S", "X2": "S"}),
+                          codebook=sipas_codebook({"a1": "X1", "b1": "X2"})).set_index("index")
     assert table.loc["S", "estimate"] == pytest.approx(table.loc["X1", "estimate"])
     assert table.loc["S", "se"] == pytest.approx(table.loc["X1", "se"])

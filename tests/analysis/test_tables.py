@@ -127,7 +127,7 @@ def test_after_raking_a_raked_variable_reproduces_its_margin_without_sampling_er
     from analysis import rake
 
     margins = {"stype": {"E": 4421, "H": 755, "M": 1018}, "sch.wide": {"No": 1072, "Yes": 5122}}
-    raked = rake(dclus1, margins, tol=1e-10).design
+    raked = rake(dclus1, margins, tol=1e-10)
     table = frequency_table(raked, "stype").set_index("stype")
     assert table["count"].tolist() == pytest.approx([4421, 755, 1018])
     # The raking is part of the design: the calibrated totals are known, so their standard errors vanish.

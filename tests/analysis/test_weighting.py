@@ -16,6 +16,7 @@ import pandas as pd
 import pytest
 
 from analysis import (
+    ConvergenceWarning,
     DesignError,
     SurveyDesign,
     base_weights,
@@ -49,18 +50,18 @@ def test_poststratification_reproduces_the_population_counts(dclus1, api_margins
 
 def test_raking_on_two_margins_matches_r(dclus1, api_margins):
     # [rakecheck] dclus1r / dclus1g: svymean api00 641.23 (23.704); svytotal enroll 3647280 (400603)
-    result = rake(dclus1, {"stype": api_margins["stype"], "sch.wide": api_margins["sch.wide"]})
-    assert result.converged and result.max_error < 1e-6
-    assert result.design.mean("api00").estimate == pytest.approx(641.23, abs=0.005)
-    assert r_printed_se(result.design.mean("api00").se) == "23.704"
-    assert result.design.total("enroll").estimate == pytest.approx(3647280, abs=0.5)
-    assert result.design.total("enroll").se == pytest.approx(400603, abs=0.5)
+    raked = rake(dclus1, {"stype": api_margins["stype"], "sch.wide": api_margins["sch.wide"]})
+    assert raked.convergence.converged and raked.convergence.max_error < 1e-6
+    assert raked.mean("api00").estimate == pytest.approx(641.23, abs=0.005)
+    assert r_printed_se(raked.mean("api00").se) == "23.704"
+    assert raked.total("enroll").estimate == pytest.approx(3647280, abs=0.5)
+    assert raked.total("enroll").se == pytest.approx(400603, abs=0.5)
 
 
 def test_raking_with_a_joint_margin_matches_r(dclus1, api_margins):
     # [rakecheck] dclus1g2: calibrate(dclus1, ~stype*sch.wide+comp.imp, calfun="raking"): 642.61 (22.731)
     margins = {("stype", "sch.wide"): api_margins[("stype", "sch.wide")], "comp.imp": api_margins["comp.imp"]}
-    mean = rake(dclus1, margins).design.mean("api00")
+    mean = rake(dclus1, margins).mean("api00")
     assert mean.estimate == pytest.approx(642.61, abs=0.005)
     assert r_printed_se(mean.se) == "22.731"
 
@@ -71,7 +72,7 @@ def test_domain_mean_on_a_raked_design_equals_the_ratio_form(dclus1, apiclus1, a
     flagged = apiclus1.assign(yes=(apiclus1["comp.imp"] == "Yes").astype(float))
     flagged["api00_yes"] = flagged["api00"] * flagged["yes"]
     design = SurveyDesign(flagged, weights="pw", ids="dnum", fpc="fpc")
-    raked = rake(design, {"stype": api_margins["stype"], "sch.wide": api_margins["sch.wide"]}).design
+    raked = rake(design, {"stype": api_margins["stype"], "sch.wide": api_margins["sch.wide"]})
     domain = raked.mean("api00", by="comp.imp").set_index("comp.imp").loc["Yes"]
     as_ratio = raked.ratio("api00_yes", "yes")
     assert domain["estimate"] == pytest.approx(as_ratio.estimate, rel=1e-12)
@@ -80,9 +81,10 @@ def test_domain_mean_on_a_raked_design_equals_the_ratio_form(dclus1, apiclus1, a
 
 def test_calibration_by_raking_equals_iterative_raking(dclus1, api_margins):
     margins = {"stype": api_margins["stype"], "sch.wide": api_margins["sch.wide"]}
-    raked = rake(dclus1, margins, tol=1e-10).design
+    raked = rake(dclus1, margins, tol=1e-10)
     calibrated = calibrate(dclus1, margins, method="raking")
     np.testing.assert_allclose(raked.weights, calibrated.weights, rtol=1e-8)
+    assert calibrated.convergence.converged and calibrated.convergence.max_error < 1e-10
 
 
 def test_linear_calibration_on_a_numeric_total_matches_r(dclus1):
@@ -143,16 +145,26 @@ def test_rake_refuses_a_sampled_level_missing_from_the_population(dclus1):
         rake(dclus1, {"stype": {"E": 5000, "M": 1194}})
 
 
-def test_rake_reports_when_it_did_not_converge(dclus1, api_margins):
+def test_rake_warns_when_it_did_not_converge_and_keeps_the_report_on_the_design(dclus1, api_margins):
     margins = {("stype", "sch.wide"): api_margins[("stype", "sch.wide")], "comp.imp": api_margins["comp.imp"]}
-    result = rake(dclus1, margins, max_iter=1)
-    assert not result.converged
-    assert result.iterations == 1
-    assert result.max_error > 1e-6
+    with pytest.warns(ConvergenceWarning, match=r"rake did not converge in 1 iterations.*raise max_iter"):
+        raked = rake(dclus1, margins, max_iter=1)
+    assert not raked.convergence.converged
+    assert raked.convergence.iterations == 1
+    assert raked.convergence.max_error > raked.convergence.tolerance == 1e-6
+    assert raked.mean("api00").estimate > 0  # still a design, as R's rake returns one after its warning
+
+
+def test_the_convergence_report_belongs_to_the_weights_it_describes(dclus1, api_margins):
+    raked = rake(dclus1, {"stype": api_margins["stype"], "sch.wide": api_margins["sch.wide"]})
+    assert raked.convergence.iterations >= 2
+    assert dclus1.convergence is None
+    assert trim(raked, upper=40).convergence is None  # new weights, not the ones raking converged to
+    assert poststratify(raked, "stype", api_margins["stype"]).convergence is None
 
 
 def test_trim_keeps_the_total_and_the_bounds(dclus1, api_margins):
-    raked = rake(dclus1, {"stype": api_margins["stype"], "sch.wide": api_margins["sch.wide"]}).design
+    raked = rake(dclus1, {"stype": api_margins["stype"], "sch.wide": api_margins["sch.wide"]})
     trimmed = trim(raked, lower=25, upper=40)
     assert trimmed.weights.sum() == pytest.approx(raked.weights.sum())
     assert trimmed.weights.min() >= 25 - 1e-9 and trimmed.weights.max() <= 40 + 1e-9
