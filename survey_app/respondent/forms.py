@@ -26,7 +26,7 @@ from questionnaires.model import Item, ItemType, Questionnaire, Required, Sectio
 from survey_app.respondent.option_inputs import option_inputs
 
 # Posted names that are not answers: everything else is handed to check_page, which reports unknown names.
-CONTROL_FIELDS = frozenset({"csrf_token", "soft_ack", "action"})
+CONTROL_FIELDS = frozenset({"csrf_token", "soft_ack", "action", "unseen"})
 TEXT_MAX = {ItemType.TEXT: 500, ItemType.LONG_TEXT: 5000}
 
 FieldFactory = Callable[[Item, str], Iterable[tuple[str, UnboundField]]]
