@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export FLASK_APP := survey_app:create_app
 
-.PHONY: run test install translations lint clean demo bench
+.PHONY: run test install translations lint clean demo bench axe
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -33,7 +33,15 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 
-test: translations lint
+# axe-core for the accessibility tests, from the npm registry at the version pinned in package-lock.json.
+AXE := tests/browser/node/node_modules/axe-core/axe.min.js
+$(AXE): tests/browser/node/package.json tests/browser/node/package-lock.json
+	npm ci --prefix tests/browser/node --no-audit --no-fund
+	touch $@
+
+axe: $(AXE)
+
+test: translations lint axe
 	$(BIN)/python -m pytest -q
 
 bench: install

@@ -1,7 +1,9 @@
 """Web benchmark: parsurvey's questionnaire page (GET) and page submit (POST) under gunicorn on SQLite, beside a
 reference measured in the same run: a bare Flask app rendering a page with the same number of items from a
 precompiled Jinja template, and doing one raw sqlite INSERT per POST. Prints requests/s, p50/p95/p99 latency and
-the ratios (aim: page >= 0.5 of the reference, submit >= 0.4).
+the ratios (aim: page >= 0.5 of the reference, submit >= 0.4). Then the weight of each respondent page type (the
+bundled SIPAS form on an open link, the start, review, saved, thank-you and error pages, the static files) in bytes
+as sent compressed (gzip and brotli) and not (aim: every page with its static files under 15 KB compressed).
 
     .venv/bin/python benchmarks/web.py [--items 60] [--clients 8] [--seconds 8]
 
@@ -112,6 +114,12 @@ def prepare_database(env: dict[str, str], items: int, clients: int) -> list[str]
                                access="invitation", groups=["dept_leader"],
                                opens_at=datetime(2020, 1, 1, tzinfo=UTC), closes_at=datetime(2099, 1, 1, tzinfo=UTC))
         codes = issue(survey, unit, get_group("dept_leader"), clients)
+        from questionnaires.loader import BUNDLED_DIR, load_file
+
+        sipas = publish_questionnaire(load_file(BUNDLED_DIR / "definitions" / "sipas_2023_citizen.yaml"))
+        create_survey(slug="bench-sipas", title="SIPAS", questionnaire_version=sipas, anonymous=True, access="open",
+                      groups=["citizen"], opens_at=datetime(2020, 1, 1, tzinfo=UTC),
+                      closes_at=datetime(2099, 1, 1, tzinfo=UTC))
         db.session.commit()
         db.engine.dispose()
     return codes
@@ -242,6 +250,56 @@ def report(results: list[Result]) -> None:
     print(f"ratio submit (parsurvey / reference): {post.rate / ref_post.rate:.2f}  (aim >= 0.4)")
 
 
+ENCODINGS = ("identity", "gzip", "br")
+ASSET = re.compile(r'(?:href|src)="(/static/[^"]+)"')
+
+
+def wire_bytes(session, method: str, url: str, encoding: str, **kwargs) -> tuple[int, str]:
+    """Bytes of the body as sent with ``Accept-Encoding: encoding`` (not decoded), and the decoded text."""
+    response = session.request(method, url, headers={"Accept-Encoding": encoding}, stream=True, timeout=30,
+                               **kwargs)
+    raw = response.raw.read(decode_content=False)
+    return len(raw), (response.text if encoding == "identity" else "")
+
+
+def weigh(base: str) -> dict[str, dict[str, int]]:
+    """Each respondent page type of the bundled SIPAS form, by encoding; plus the static files."""
+    import requests
+
+    link = f"{base}/o/bench-sipas/HP-SNV"
+    session = requests.Session()
+    weights: dict[str, dict[str, int]] = {}
+
+    def page(name: str, method: str, url: str, **kwargs) -> str:
+        text = ""
+        for encoding in ENCODINGS:
+            size, body = wire_bytes(session, method, url, encoding, **kwargs)
+            text = text or body
+            weights.setdefault(name, {})[encoding] = size
+        return text
+
+    first = page("SIPAS page 1 (choices, number)", "GET", f"{link}/p/1")
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', first).group(1)
+    page("SIPAS page 1 sent back", "POST", f"{link}/p/1", data={"csrf_token": token, "action": "next"})
+    page("SIPAS grid page (D)", "GET", f"{link}/p/4")
+    page("review", "GET", f"{link}/review")
+    page("saved (resume code)", "GET", f"{link}/saved")
+    page("start", "GET", f"{base}/")
+    page("error 404", "GET", f"{base}/s/0000-0000-0000-0000")
+    for url in dict.fromkeys(ASSET.findall(first)):
+        page(url.split("?")[0], "GET", base + url.replace("&amp;", "&"))
+    return weights
+
+
+def report_weights(weights: dict[str, dict[str, int]]) -> None:
+    print(f"\n{'page type (bytes on the wire)':<36}" + "".join(f"{e:>10}" for e in ENCODINGS))
+    for name, sizes in weights.items():
+        print(f"{name:<36}" + "".join(f"{sizes[e]:>10}" for e in ENCODINGS))
+    assets = sum(sizes["gzip"] for name, sizes in weights.items() if name.startswith("/static/"))
+    heaviest = max(sizes["gzip"] for name, sizes in weights.items() if not name.startswith("/static/"))
+    print(f"heaviest page + static files, first visit, gzip: {heaviest + assets} bytes  (aim < {15 * 1024})")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--items", type=int, default=60, help="questions on the measured page")
@@ -266,11 +324,13 @@ def main(argv: list[str] | None = None) -> None:
             ref_server, ref_base = start_server("web:reference_app()", env, ROOT / "benchmarks")
             servers.append(ref_server)
             results = measure(Scenarios(app_base, ref_base, codes, args.items), seconds, max(1, args.rounds))
+            weights = weigh(app_base)
         finally:
             for server in servers:
                 server.terminate()
                 server.wait(timeout=30)
         report(results)
+        report_weights(weights)
 
 
 if __name__ == "__main__":

@@ -19,7 +19,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         app.config.update(test_config)
     os.makedirs(app.instance_path, exist_ok=True)
 
-    from survey_app import errors, i18n
+    from survey_app import errors, i18n, static_assets
     from survey_app.extensions import csrf, db, limiter, migrate
 
     db.init_app(app)
@@ -29,6 +29,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     limiter.init_app(app)
     i18n.init_app(app)
     errors.init_app(app)
+    static_assets.init_app(app)
 
     from survey_app import models  # noqa: F401  (registers the tables with the metadata)
     from survey_app.blueprints import register_blueprints

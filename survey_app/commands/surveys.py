@@ -74,8 +74,10 @@ def surveys_cli() -> None:
 @click.option("--opens", required=True, help="ISO date/time; without a zone, Vietnam time.")
 @click.option("--closes", required=True, help="ISO date/time; without a zone, Vietnam time.")
 @click.option("--quota", "quotas", multiple=True, help="UNIT=N: open surveys only; repeat per unit.")
+@click.option("--contact", default=None,
+              help="Who respondents can reach, shown on error pages (office, phone, e-mail).")
 @with_appcontext
-def create_command(slug, key, title, anonymous, access, groups, opens, closes, quotas) -> None:
+def create_command(slug, key, title, anonymous, access, groups, opens, closes, quotas, contact) -> None:
     """Open a questionnaire version to respondent groups between two times."""
     from survey_app.services.surveys import create_survey
 
@@ -85,7 +87,7 @@ def create_command(slug, key, title, anonymous, access, groups, opens, closes, q
         survey = create_survey(
             slug=slug, title=title, questionnaire_version=resolve_version(key), anonymous=anonymous,
             access=access, groups=[g.strip() for g in groups.split(",") if g.strip()],
-            opens_at=opens_at, closes_at=closes_at, quotas=quota_map,
+            opens_at=opens_at, closes_at=closes_at, quotas=quota_map, contact=contact,
         )
     except OperatorError as error:
         db.session.rollback()

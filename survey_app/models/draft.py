@@ -31,6 +31,8 @@ class Draft(db.Model):
     group_id: Mapped[int | None] = mapped_column(ForeignKey("respondent_group.id"))
     invitation_id: Mapped[int | None] = mapped_column(ForeignKey("invitation.id"), unique=True)
     session_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # Open links: hash of the resume code given on "save and continue later" (gone with the draft on submit).
+    resume_code_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     submission_id: Mapped[uuid.UUID] = mapped_column(Uuid, unique=True, default=uuid.uuid4)
     answers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     current_section: Mapped[str | None] = mapped_column(String(80))

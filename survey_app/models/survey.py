@@ -35,6 +35,8 @@ class Survey(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(80), unique=True)
     title: Mapped[str] = mapped_column(String(300))
+    # Who respondents can reach (office, phone, e-mail), shown on the pages that say something went wrong.
+    contact: Mapped[str | None] = mapped_column(String(300))
     questionnaire_version_id: Mapped[int] = mapped_column(ForeignKey("questionnaire_version.id"), index=True)
     anonymous: Mapped[bool] = mapped_column(Boolean)
     access: Mapped[str] = mapped_column(String(20))

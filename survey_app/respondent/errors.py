@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 
 from survey_app.errors import render_error
 from survey_app.extensions import db
+from survey_app.respondent import heading
 from survey_app.services.errors import (
     AlreadySubmitted,
     CodeNotFound,
@@ -35,6 +36,9 @@ def explanation(error: SurveyError) -> str | None:
 
 
 def register_error_pages(bp: Blueprint) -> None:
+    bp.add_app_template_global(heading.for_error_page, "error_page_heading")
+    bp.add_app_template_global(heading.back_link, "error_back_link")
+
     @bp.errorhandler(SurveyError)
     def survey_error(error: SurveyError):
         db.session.rollback()  # nothing half-done survives, and nothing saved before is touched

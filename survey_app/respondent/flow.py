@@ -14,13 +14,17 @@ from flask import session
 from sqlalchemy import inspect
 
 from questionnaires.model import Questionnaire, Section
-from survey_app.models import Draft, Survey
-from survey_app.services import drafts, invitations, questionnaire_versions
+from survey_app.i18n import current_language
+from survey_app.models import Draft, Survey, Unit
+from survey_app.respondent import heading
+from survey_app.services import drafts, invitations, questionnaire_versions, resume_codes
 from survey_app.services.errors import AlreadySubmitted
 
 SESSION_TOKENS = "open_survey_tokens"
 # Open surveys this browser has submitted: only their ids, which every respondent's cookie holds alike.
 SESSION_SUBMITTED = "open_surveys_submitted"
+# The resume code this browser was given per open survey, so "save and continue later" shows the same one again.
+SESSION_RESUME_CODES = "open_survey_resume_codes"
 
 
 @dataclass
@@ -31,6 +35,7 @@ class Flow:
     survey: Survey
     questionnaire: Questionnaire
     draft: Draft
+    unit: Unit | None = None  # open links only: the unit being rated
 
     @property
     def answers(self) -> dict[str, Any]:
@@ -52,9 +57,14 @@ class Flow:
 
 def load_flow(where: dict[str, str]) -> Flow:
     """The flow for the URL's arguments; raises the services' domain errors (code unknown, survey closed...)."""
-    if "code" in where:
-        return _closed_flow(where)
-    return _open_flow(where)
+    flow = _closed_flow(where) if "code" in where else _open_flow(where)
+    show_heading(flow.survey, flow.unit)
+    return flow
+
+
+def show_heading(survey: Survey, unit: Unit | None = None) -> None:
+    """Name ``survey`` (and for open links the rated ``unit``) at the top of this request's page."""
+    heading.show(heading.heading_for(survey, unit, current_language()))
 
 
 def _closed_flow(where: dict[str, str]) -> Flow:
@@ -73,7 +83,7 @@ def _open_flow(where: dict[str, str]) -> Flow:
     except AlreadySubmitted:  # a token kept by a request that raced the submit, or a cookie restored from before
         forget_token(str(survey.id))
         raise
-    return Flow(where, survey, questionnaire_versions.questionnaire_for(survey), draft)
+    return Flow(where, survey, questionnaire_versions.questionnaire_for(survey), draft, unit)
 
 
 def session_token(survey: Survey) -> str:
@@ -98,6 +108,9 @@ def forget_token(survey_key: str) -> None:
     tokens = dict(session.get(SESSION_TOKENS) or {})
     tokens.pop(survey_key, None)
     session[SESSION_TOKENS] = tokens
+    codes = dict(session.get(SESSION_RESUME_CODES) or {})
+    if codes.pop(survey_key, None) is not None:
+        session[SESSION_RESUME_CODES] = codes
     submitted = list(session.get(SESSION_SUBMITTED) or [])
     if survey_key not in submitted:
         session[SESSION_SUBMITTED] = [*submitted, survey_key]
@@ -107,3 +120,39 @@ def after_submit(flow: Flow) -> None:
     """What the browser keeps once ``flow``'s draft has become a response (or was found already submitted)."""
     if not flow.resumes_with_code:
         forget_token(flow.survey_key)
+
+
+def resume_code(flow: Flow) -> str | None:
+    """The resume code of ``flow``'s open-link draft, given on first need and then shown again from the cookie."""
+    if flow.resumes_with_code:
+        return None
+    codes = dict(session.get(SESSION_RESUME_CODES) or {})
+    code = codes.get(flow.survey_key)
+    if code is None or flow.draft.resume_code_hash != invitations.hash_code(code):
+        code = resume_codes.give(flow.draft)
+        codes[flow.survey_key] = code
+        session[SESSION_RESUME_CODES] = codes
+    return code
+
+
+def adopt_resume_code(typed: str) -> dict[str, str]:
+    """Continue, in this browser, the open-link draft a typed resume code belongs to; returns its link's ``where``.
+
+    Raises :class:`CodeNotFound` or :class:`SurveyClosed` (the code expires with the survey).
+    """
+    draft = resume_codes.find_draft(typed)
+    key = str(draft.survey_id)
+    tokens = dict(session.get(SESSION_TOKENS) or {})
+    tokens[key] = secrets.token_urlsafe(24)
+    session[SESSION_TOKENS] = tokens
+    session[SESSION_SUBMITTED] = [k for k in (session.get(SESSION_SUBMITTED) or []) if k != key]
+    session[SESSION_RESUME_CODES] = dict(session.get(SESSION_RESUME_CODES) or {}) | {
+        key: _grouped(typed)}
+    session.permanent = True
+    resume_codes.move_to_session(draft, tokens[key])
+    return {"slug": draft.survey.slug, "unit_code": draft.unit.code}
+
+
+def _grouped(typed: str) -> str:
+    code = invitations.normalise_code(typed)
+    return "-".join(code[i : i + invitations.GROUP_SIZE] for i in range(0, len(code), invitations.GROUP_SIZE))

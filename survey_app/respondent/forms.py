@@ -27,7 +27,7 @@ from questionnaires.record import value_text
 from survey_app.respondent.option_inputs import option_inputs
 
 # Posted names that are not answers: everything else is handed to check_page, which reports unknown names.
-CONTROL_FIELDS = frozenset({"csrf_token", "soft_ack", "action"})
+CONTROL_FIELDS = frozenset({"csrf_token", "soft_ack", "action", "unseen"})
 TEXT_MAX = {ItemType.TEXT: 500, ItemType.LONG_TEXT: 5000}
 
 FieldFactory = Callable[[Item, str], Iterable[tuple[str, UnboundField]]]

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from flask import render_template, url_for
+from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
 from questionnaires.answers import apply_relevance, is_relevant
@@ -28,15 +29,31 @@ def _labels_and_anchors(form, section: Section, language: str) -> tuple[dict[str
     for item in section.items:
         for variable in item.variables:
             row = next((r for r in item.rows if r.id == variable), None)
-            labels[variable] = (row.text if row else item.text).get(language)
+            # The summary adds its own colon: "Please describe the other way:" must not read "...way::".
+            labels[variable] = (row.text if row else item.text).get(language).rstrip().rstrip(":：")
             field = form[variable]
             anchors[variable] = f"{field.id}-0" if getattr(field, "choices", None) else field.id
     return labels, anchors
 
 
+def split_new_questions(section: Section, errors: list, unseen: Iterable[str]) -> tuple[list, list]:
+    """Split out "no answer" problems of questions that were hidden when the page was sent (``unseen``, item ids).
+
+    Without script a follow-up appears only when the server sends the page back: the respondent never saw it, so
+    it is shown as a new question, not as a mistake. With script ``unseen`` is not posted (they saw it appear).
+    """
+    unseen = set(unseen)
+    if not unseen:
+        return errors, []
+    item_of = {variable: item.id for item in section.items for variable in item.variables}
+    new = [e for e in errors if e.kind in ("required", "soft_required") and item_of.get(e.variable) in unseen]
+    return [e for e in errors if e not in new], new
+
+
 def render_page(flow: Flow, number: int, formdata: MultiDict, *, page_answers: Mapping[str, object] | None = None,
-                errors=(), warnings=(), notice: str | None = None, status: int = 200):
-    """Render page ``number`` filled with ``formdata``; ``page_answers`` are this page's current parsed values."""
+                errors=(), warnings=(), new=(), notice: str | None = None, status: int = 200):
+    """Render page ``number`` filled with ``formdata``; ``page_answers`` are this page's current parsed values;
+    ``new`` are the "no answer" problems of questions that appeared only now (shown as new, not as errors)."""
     q, section, language = flow.questionnaire, flow.sections[number - 1], current_language()
     answers = flow.answers
     if page_answers is not None:
@@ -44,6 +61,7 @@ def render_page(flow: Flow, number: int, formdata: MultiDict, *, page_answers: M
     form = new_page_form(q, section, language, formdata, soft_ack=bool(warnings) and not errors)
     kept, not_applicable = apply_relevance(q, answers)
     labels, anchors = _labels_and_anchors(form, section, language) if errors or warnings else ({}, {})
+    new_items = {e.variable: [_("New question: please answer it.")] for e in new}
     route = Route.of(q, answers)
     progress = route.progress(number)
     return render_template(
@@ -57,6 +75,7 @@ def render_page(flow: Flow, number: int, formdata: MultiDict, *, page_answers: M
         position=progress.position, total=progress.total,
         is_first=route.previous(number) is None, is_last=route.next(number) is None,
         problems=messages_by_variable(errors, language), warnings=messages_by_variable(warnings, language),
+        new_items=new_items,
         labels=labels, anchors=anchors, notice=notice,
         hidden_items=_hidden_items(q, section, answers, not_applicable),
         known_answers={"answers": kept, "not_applicable": sorted(not_applicable)},

@@ -4,7 +4,7 @@ commit once before returning it; every rule exists for both URL shapes: ``/s/<co
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import validate_csrf
 from sqlalchemy import select
@@ -16,11 +16,11 @@ from questionnaires.route import Route, resume_page, section_at
 from survey_app.extensions import csrf, db, limiter
 from survey_app.i18n import current_language
 from survey_app.links import PREFIXES
-from survey_app.models import Survey
+from survey_app.models import Survey, Unit
 from survey_app.respondent.errors import register_error_pages
-from survey_app.respondent.flow import Flow, after_submit, load_flow
+from survey_app.respondent.flow import Flow, adopt_resume_code, after_submit, load_flow, resume_code, show_heading
 from survey_app.respondent.forms import formdata_from_answers, posted_answers
-from survey_app.respondent.pages import flow_url, render_page
+from survey_app.respondent.pages import flow_url, render_page, split_new_questions
 from survey_app.services import drafts, invitations, responses
 from survey_app.services.errors import AlreadySubmitted, CodeNotFound, Incomplete
 
@@ -30,6 +30,8 @@ register_error_pages(bp)
 
 # Answers that only fix themselves later do not block Back or "save and continue later".
 NOT_BLOCKING_WHEN_LEAVING = frozenset({"required", "soft_required"})
+# Set by a submit that found the answers already submitted, read once by the next thank-you page.
+SESSION_RESUBMITTED = "resubmitted"
 
 
 def _code_entry_limit() -> str:
@@ -67,19 +69,32 @@ def csrf_is_valid() -> bool:
 @bp.route("/", methods=["GET", "POST"])
 @typed_code_attempts
 def start():
-    """The start page: type the code from the letter; a known code goes to its personal link."""
+    """The start page: type the code from the letter (a personal link) or a resume code (an open link's answers)."""
     if request.method == "GET":
         return render_template("respondent/start.html")
     typed = request.form.get("code", "")[:64]
     if not csrf_is_valid():
         notice = _("For your security the page had expired. Please press Continue again.")
         return render_template("respondent/start.html", code=typed, notice=notice)
+    if not invitations.normalise_code(typed):
+        error = _("Please type your code in the box, then press Continue.")
+        return render_template("respondent/start.html", code=typed, error=error), 400
     try:
         invitations.find_invitation(typed)
     except CodeNotFound:
+        return _start_with_resume_code(typed)
+    return redirect(url_for("respondent.resume", code=invitations.normalise_code(typed)))
+
+
+def _start_with_resume_code(typed: str):
+    """Not an invitation code: perhaps the resume code of an open link's answers, saved in another browser."""
+    try:
+        where = adopt_resume_code(typed)
+    except CodeNotFound:
         error = _("We could not find this code. Please check it and try again.")
         return render_template("respondent/start.html", code=typed, error=error), 404
-    return redirect(url_for("respondent.resume", code=invitations.normalise_code(typed)))
+    db.session.commit()
+    return redirect(url_for("respondent.resume", **where))
 
 
 @_rule("", "resume")
@@ -88,6 +103,9 @@ def resume(**where):
     flow = load_flow(where)
     number = resume_page(flow.questionnaire, flow.answers)
     target = flow_url(flow, "review") if number is None else flow_url(flow, "page", n=number)
+    if flow.answers:
+        flash(_("Welcome back. Your answers so far are saved; you continue where answers are still missing."),
+              "info")
     return committed(redirect(target))
 
 
@@ -125,8 +143,10 @@ def _take_page(flow: Flow, n: int, section):
     result = check_page(flow.questionnaire, section, posted, flow.answers,
                         soft_acknowledged=leaving or request.form.get("soft_ack") == "1")
     errors = [e for e in result.errors if not (leaving and e.kind in NOT_BLOCKING_WHEN_LEAVING)]
-    if errors:
-        return render_page(flow, n, request.form, page_answers=result.values, errors=errors, status=400)
+    errors, appeared = split_new_questions(section, errors, request.form.get("unseen", "").split())
+    if errors or appeared:
+        return render_page(flow, n, request.form, page_answers=result.values, errors=errors, new=appeared,
+                           status=400 if errors else 200)
     if result.warnings:
         return render_page(flow, n, request.form, page_answers=result.values, warnings=result.warnings)
     drafts.save_page(flow.draft, section.id, result.values, flow.questionnaire)
@@ -167,7 +187,8 @@ def submit(**where):
     """Submit once: a double click, a reload or a retry all end on the thank-you page with one response."""
     try:
         flow = load_flow(where)
-    except AlreadySubmitted:
+    except AlreadySubmitted:  # a second submit, from a page kept open or cached since
+        session[SESSION_RESUBMITTED] = True
         return redirect(url_for("respondent.done", **where))
     if not csrf_is_valid():
         return committed(_render_review(flow, notice=_("For your security the page had expired. "
@@ -181,22 +202,29 @@ def submit(**where):
         return redirect(flow_url(flow, "page", n=number))
     except AlreadySubmitted:
         db.session.rollback()
+        session[SESSION_RESUBMITTED] = True
     after_submit(flow)  # an open survey's cookie keeps no token that the stored rows could be joined on
     return redirect(url_for("respondent.done", **where))
 
 
 @_rule("/done", "done")
 def done(**where):
-    """The thank-you page; it shows nothing of the answers."""
+    """The thank-you page; it shows nothing of the answers. After a second submit it says "already submitted"."""
     if "code" in where:
         invitation = invitations.find_invitation(where["code"])
         if invitation.status != "completed":
             return redirect(url_for("respondent.resume", **where))
-        anonymous = invitation.survey.anonymous
+        survey = invitation.survey
+        show_heading(survey)
     else:
         survey = db.session.scalar(select(Survey).where(Survey.slug == where["slug"]))
-        anonymous = survey is None or survey.anonymous
-    return render_template("respondent/done.html", anonymous=anonymous)
+        if survey is None:
+            raise CodeNotFound()
+        unit = db.session.scalar(select(Unit).where(Unit.code == where["unit_code"]))
+        show_heading(survey, unit)
+    if session.pop(SESSION_RESUBMITTED, False):
+        return render_template("respondent/already_submitted.html"), AlreadySubmitted.status
+    return render_template("respondent/done.html", anonymous=survey.anonymous, with_code="code" in where)
 
 
 @_rule("/saved", "saved")
@@ -204,5 +232,6 @@ def saved(**where):
     """After "save and continue later": how to come back."""
     flow = load_flow(where)
     return committed(render_template("respondent/saved.html", resume_with_code=flow.resumes_with_code,
+                                     resume_code=resume_code(flow), start_url=url_for("respondent.start"),
                                      continue_url=flow_url(flow, "resume")))
 

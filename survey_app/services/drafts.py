@@ -8,6 +8,7 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from questionnaires.answers import apply_relevance, is_missing
@@ -66,6 +67,7 @@ def find_for_link(slug: str, unit_code: str, tokens: Mapping[str, str]) -> tuple
         select(Survey, Unit, Draft)
         .join_from(Survey, Unit, Unit.code == unit_code)
         .outerjoin(Draft, (Draft.survey_id == Survey.id) & Draft.session_token_hash.in_(hashes))
+        .options(joinedload(Unit.parent).joinedload(Unit.parent))  # the page names the rated unit and province
         .where(Survey.slug == slug)
     ).first()
     if found is None:

@@ -56,10 +56,12 @@ def create_survey(
     opens_at: datetime,
     closes_at: datetime,
     quotas: Mapping[str, int] | None = None,
+    contact: str | None = None,
 ) -> Survey:
     """Open ``questionnaire_version`` to ``groups`` (codes) between two aware datetimes.
 
-    ``quotas`` (unit code -> number of responses) only make sense for open-link surveys.
+    ``quotas`` (unit code -> number of responses) only make sense for open-link surveys. ``contact`` (office,
+    phone, e-mail) is shown to respondents on the pages that say something went wrong.
     """
     _check_survey_fields(slug, access, opens_at, closes_at, quotas)
     questionnaire = questionnaire_of_version(questionnaire_version)
@@ -81,6 +83,7 @@ def create_survey(
         opens_at=as_utc(opens_at),
         closes_at=as_utc(closes_at),
         groups=group_rows,
+        contact=(contact or "").strip()[:300] or None,
     )
     survey.quotas = [SurveyQuota(unit=get_unit(code), quota=n) for code, n in (quotas or {}).items()]
     db.session.add(survey)

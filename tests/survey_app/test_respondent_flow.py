@@ -137,9 +137,11 @@ def test_submitting_twice_stores_one_response_and_the_code_then_says_already_sub
     _answer_everything(client, codes[0])
     token = csrf_token(client.get(f"/s/{codes[0]}/review").get_data(as_text=True))
     first = client.post(f"/s/{codes[0]}/submit", data={"csrf_token": token})
-    second = client.post(f"/s/{codes[0]}/submit", data={"csrf_token": token})
-    assert location(first) == location(second)
     assert "Xin cảm ơn" in client.get(location(first)).get_data(as_text=True)
+    second = client.post(f"/s/{codes[0]}/submit", data={"csrf_token": token})  # the review page kept open
+    assert location(first) == location(second)
+    told = client.get(location(second))
+    assert told.status_code == 409 and "đã được gửi" in told.get_data(as_text=True)
     again = client.get(f"/s/{codes[0]}")
     assert again.status_code == 409
     assert "đã được gửi" in again.get_data(as_text=True)
@@ -174,7 +176,7 @@ def test_pages_load_nothing_from_other_sites(client, codes):
         html = client.get(url).get_data(as_text=True)
         external = re.findall(r'(?:src|href)="((?:https?:)?//[^"]+)"', html)
         assert external == [], f"{url} loads {external}"
-        assert 'href="/static/css/parsurvey.css"' in html
+        assert 'href="/static/css/parsurvey.css?v=' in html
 
 
 def test_without_javascript_a_question_revealed_on_the_same_page_appears_after_next(client, codes):

@@ -23,6 +23,10 @@
   var knownNode = document.getElementById("known-answers");
   if (!engine || !form || !knownNode) { return; }
 
+  /* With script the respondent sees questions appear as they answer: none of them is "new" after sending. */
+  var unseen = form.querySelector("input[name=unseen]");
+  if (unseen) { unseen.parentNode.removeChild(unseen); }
+
   var known = JSON.parse(knownNode.textContent || "{}");
   var questions = Array.prototype.slice.call(form.querySelectorAll(".question[data-item]"));
 
