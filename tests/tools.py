@@ -29,6 +29,8 @@ TOOLS = {
     "node": Tool("node", ("node", "nodejs"), "apt-get install -y nodejs", "the browser expression engine's tests"),
     "Rscript": Tool("Rscript", ("Rscript",), "apt-get install -y r-base-core r-cran-survey",
                     "the differential tests against R survey"),
+    "axe-core": Tool("axe-core", (), "make axe   (npm ci --prefix tests/browser/node; needs `apt-get install -y npm`)",
+                     "the accessibility audits"),
     "redis": Tool("redis", ("redis-server",), "apt-get install -y redis-server && redis-server --daemonize yes",
                   "the shared rate-limit store tests"),
 }
