@@ -1,6 +1,7 @@
 """Calibration steps recorded on a design, so its standard errors account for the weighting that made them.
 
-A step keeps the auxiliary variables it matched to the population (compactly) and the weights before and after.
+A step keeps the auxiliary variables it matched to the population (compactly) and the weights before and after;
+an iterative step (raking, calibration) also leaves a `Convergence` report on the design it returns.
 
 Post-stratification, raking and linear/raking calibration all change the variance the same way (R's
 ``svyrecvar`` with ``postStrata``): before the design variance is taken, each weighted score is replaced by the
