@@ -17,7 +17,6 @@ from questionnaires.record import LEADING_COLUMNS, SYSTEM_MISSING
 
 from .errors import ExportError
 
-
 __all__ = ["LEADING_COLUMNS", "SYSTEM_MISSING", "codebook_json", "frame_codebook"]
 
 

@@ -12,10 +12,10 @@ from pathlib import Path
 import pandas as pd
 import pyreadstat
 
+from questionnaires.record import value_text
+
 from ._export_contract import LEADING_COLUMNS, SYSTEM_MISSING
 from .errors import ExportError
-
-from questionnaires.record import LEADING_COLUMNS, SYSTEM_MISSING, value_text
 
 #: Codebook keys whose cells an XLSX export may hold as JSON text.
 _JSON_KEYS = ("label", "values", "missing_codes")
