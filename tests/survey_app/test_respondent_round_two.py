@@ -164,9 +164,13 @@ def test_a_second_submit_from_a_cached_review_page_says_already_submitted(app, c
     first = client.post(f"{base}/submit", data={"csrf_token": token})
     assert "Thank you" in client.get(location(first) + "?lang=en").get_data(as_text=True)
     second = client.post(f"{base}/submit", data={"csrf_token": token})
-    shown = client.get(location(second))
+    shown = client.get(location(second) + "?lang=en")
     assert shown.status_code == 409
     assert "Already submitted" in shown.get_data(as_text=True)
+    worded = "for this code" if kind == "code" else "from this browser"
+    revisit = client.get(base).get_data(as_text=True)  # the link itself says so too, naming the survey
+    assert ("Closed" if kind == "code" else "SIPAS Hải Phòng 2026") in revisit.split("</header>")[0]
+    assert f"The answers {worded} have already been submitted" in shown.get_data(as_text=True)
     assert count(app, Response) == 1
 
 
