@@ -71,7 +71,7 @@ def test_an_open_link_page_names_the_survey_the_rated_unit_and_its_province(clie
     html = client.get(f"{LINK}/p/1?lang=en").get_data(as_text=True)
     header = html.split("</header>")[0]
     assert "SIPAS Hải Phòng 2026" in header
-    assert "Unit you are rating: Sở Nội vụ, Hai Phong" in header
+    assert "Unit you are rating: <span lang=\"vi\">Sở Nội vụ</span>, <span>Hai Phong</span>" in header
     assert "PAR Index survey" not in html
 
 
