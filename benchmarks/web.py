@@ -259,7 +259,7 @@ def wire_bytes(session, method: str, url: str, encoding: str, **kwargs) -> tuple
     response = session.request(method, url, headers={"Accept-Encoding": encoding}, stream=True, timeout=30,
                                **kwargs)
     raw = response.raw.read(decode_content=False)
-    return len(raw), (response.text if encoding == "identity" else "")
+    return len(raw), (raw.decode("utf-8", "replace") if encoding == "identity" else "")
 
 
 def weigh(base: str) -> dict[str, dict[str, int]]:

@@ -40,6 +40,19 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("COMPRESS_ALGORITHM", ["br", "gzip"])
     app.config.setdefault("COMPRESS_MIMETYPES", ["text/html", "text/css", "text/javascript", "application/javascript",
                                                  "application/json", "image/svg+xml"])
+
+    # Registered before Flask-Compress, so it runs after it (Flask runs after-request functions last-registered
+    # first). Flask-Compress leaves non-2xx responses alone, but a page sent back with its problems (400) is the
+    # heaviest page a respondent meets, and error pages are pages too: compress them the same way.
+    @app.after_request
+    def compress_sent_back_pages(response: Response) -> Response:
+        if response.status_code >= 400 and "Content-Encoding" not in response.headers:
+            status = response.status
+            response.status_code = 200
+            response = compress.after_request(response)
+            response.status = status
+        return response
+
     compress.init_app(app)
 
     @app.url_defaults

@@ -43,7 +43,8 @@ def register_error_pages(bp: Blueprint) -> None:
     def survey_error(error: SurveyError):
         db.session.rollback()  # nothing half-done survives, and nothing saved before is touched
         if isinstance(error, AlreadySubmitted):
-            return render_template("respondent/already_submitted.html"), error.status
+            # ``status`` lets base.html name the survey, looked up from the URL like on the error pages.
+            return render_template("respondent/already_submitted.html", status=error.status), error.status
         # A not-yet-open survey answers 404 (nothing to see there yet) but must not read "not found".
         title = _("Not open yet") if isinstance(error, SurveyNotOpenYet) else None
         return render_error(error.status, explanation(error), title)

@@ -146,13 +146,13 @@ def adopt_resume_code(typed: str) -> dict[str, str]:
     tokens[key] = secrets.token_urlsafe(24)
     session[SESSION_TOKENS] = tokens
     session[SESSION_SUBMITTED] = [k for k in (session.get(SESSION_SUBMITTED) or []) if k != key]
-    session[SESSION_RESUME_CODES] = dict(session.get(SESSION_RESUME_CODES) or {}) | {
-        key: _grouped(typed)}
+    session[SESSION_RESUME_CODES] = dict(session.get(SESSION_RESUME_CODES) or {}) | {key: _grouped(typed)}
     session.permanent = True
     resume_codes.move_to_session(draft, tokens[key])
     return {"slug": draft.survey.slug, "unit_code": draft.unit.code}
 
 
 def _grouped(typed: str) -> str:
+    """The code as the saved page prints it (``XXXX-XXXX-...``), whatever way it was typed."""
     code = invitations.normalise_code(typed)
     return "-".join(code[i : i + invitations.GROUP_SIZE] for i in range(0, len(code), invitations.GROUP_SIZE))

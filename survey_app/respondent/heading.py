@@ -25,6 +25,9 @@ class Heading:
     unit: str | None = None
     province: str | None = None
     contact: str | None = None
+    # Names with no English form are shown in Vietnamese: marked lang="vi" so a screen reader switches voice.
+    unit_in_vietnamese: bool = False
+    province_in_vietnamese: bool = False
 
 
 def province_of(unit: Unit) -> Unit | None:
@@ -43,7 +46,13 @@ def heading_for(survey: Survey, unit: Unit | None, language: str) -> Heading:
         unit=unit.name(language) if unit is not None else None,
         province=province.name(language) if province is not None else None,
         contact=survey.contact or None,
+        unit_in_vietnamese=_falls_back(unit, language),
+        province_in_vietnamese=_falls_back(province, language),
     )
+
+
+def _falls_back(unit: Unit | None, language: str) -> bool:
+    return unit is not None and language != "vi" and not (unit.name_en or "").strip()
 
 
 def show(heading: Heading) -> None:

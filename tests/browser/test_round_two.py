@@ -103,3 +103,14 @@ def test_an_error_page_gives_the_surveys_contact_and_a_link_to_the_start_page(ap
     with page.expect_navigation():
         page.get_by_role("link", name="Go to the start page").click()
     assert page.url == f"{base_url}/"
+
+
+def test_a_double_click_on_submit_sends_once_and_ends_on_thank_you(app, browser, base_url, sipas):
+    page = open_page(browser, base_url + sipas, language="en")
+    walk(page, lambda p: None)
+    posts = []
+    page.on("request", lambda request: posts.append(request) if request.method == "POST" else None)
+    with page.expect_navigation():
+        page.locator("form button[type=submit]").dblclick()
+    assert "Thank you" in page.locator("h1").inner_text()
+    assert len(posts) == 1 and responses(app) == 1

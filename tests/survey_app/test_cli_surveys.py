@@ -108,7 +108,7 @@ def test_a_revoked_code_is_marked_and_an_unknown_code_cannot_be_revoked(app, run
 
 
 def test_an_open_link_survey_takes_quotas_per_unit(app, runner, frame):
-    result = runner.invoke(args=["surveys", "create", "--slug", "sipas", "--questionnaire", "sipas_2023_citizen@2023.2",
+    result = runner.invoke(args=["surveys", "create", "--slug", "sipas", "--questionnaire", "sipas_2023_citizen@2023.1",
                                  "--title", "SIPAS", "--access", "open", "--groups", "citizen",
                                  "--opens", "2026-01-01", "--closes", "2036-01-01", "--quota", "HP-SNV=30",
                                  "--quota", "HP-HB=25"])

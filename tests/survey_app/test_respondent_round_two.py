@@ -71,7 +71,7 @@ def test_an_open_link_page_names_the_survey_the_rated_unit_and_its_province(clie
     html = client.get(f"{LINK}/p/1?lang=en").get_data(as_text=True)
     header = html.split("</header>")[0]
     assert "SIPAS Hải Phòng 2026" in header
-    assert "Unit you are rating: Sở Nội vụ, Hai Phong" in header
+    assert "Unit you are rating: <span lang=\"vi\">Sở Nội vụ</span>, <span>Hai Phong</span>" in header
     assert "PAR Index survey" not in html
 
 
@@ -164,9 +164,13 @@ def test_a_second_submit_from_a_cached_review_page_says_already_submitted(app, c
     first = client.post(f"{base}/submit", data={"csrf_token": token})
     assert "Thank you" in client.get(location(first) + "?lang=en").get_data(as_text=True)
     second = client.post(f"{base}/submit", data={"csrf_token": token})
-    shown = client.get(location(second))
+    shown = client.get(location(second) + "?lang=en")
     assert shown.status_code == 409
     assert "Already submitted" in shown.get_data(as_text=True)
+    worded = "for this code" if kind == "code" else "from this browser"
+    revisit = client.get(base).get_data(as_text=True)  # the link itself says so too, naming the survey
+    assert ("Closed" if kind == "code" else "SIPAS Hải Phòng 2026") in revisit.split("</header>")[0]
+    assert f"The answers {worded} have already been submitted" in shown.get_data(as_text=True)
     assert count(app, Response) == 1
 
 

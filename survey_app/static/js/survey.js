@@ -4,6 +4,15 @@
  */
 (function () {
   "use strict";
+  /* A double click on Submit sends once: the second request would only be told "already submitted". */
+  Array.prototype.forEach.call(document.querySelectorAll("form[data-submit-once]"), function (once) {
+    var sent = false;
+    once.addEventListener("submit", function (event) {
+      if (sent) { event.preventDefault(); }
+      sent = true;
+    });
+  });
+
   /* A page sent back with problems starts at their summary (for browsers that ignore autofocus on it). */
   var summary = document.querySelector(".summary[autofocus]");
   if (summary && document.activeElement !== summary) { summary.focus(); }
