@@ -24,7 +24,8 @@ SIPAS = "/o/sipas-2026/HP-SNV"
 def surveys(app, par_code) -> dict[str, str]:
     """The bundled SIPAS form on an open link (with a contact), PAR form 02 on a personal code, and a closed survey."""
     from questionnaires.loader import BUNDLED_DIR, load_file
-    from survey_app.services.surveys import create_survey, publish_questionnaire
+    from survey_app.services.questionnaire_versions import publish_questionnaire
+    from survey_app.services.surveys import create_survey
 
     with app.app_context():
         version = publish_questionnaire(load_file(BUNDLED_DIR / "definitions" / "sipas_2023_citizen.yaml"))

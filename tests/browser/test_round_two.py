@@ -20,7 +20,8 @@ SIPAS = "/o/sipas-2026/HP-SNV"
 @pytest.fixture
 def sipas(app, par_code) -> str:
     from questionnaires.loader import BUNDLED_DIR, load_file
-    from survey_app.services.surveys import create_survey, publish_questionnaire
+    from survey_app.services.questionnaire_versions import publish_questionnaire
+    from survey_app.services.surveys import create_survey
 
     with app.app_context():
         version = publish_questionnaire(load_file(BUNDLED_DIR / "definitions" / "sipas_2023_citizen.yaml"))

@@ -20,7 +20,8 @@ ASSET = re.compile(r'(?:href|src)="(/static/[^"]+)"')
 @pytest.fixture
 def sipas(app):
     from questionnaires.loader import BUNDLED_DIR, load_file
-    from survey_app.services.surveys import create_survey, publish_questionnaire
+    from survey_app.services.questionnaire_versions import publish_questionnaire
+    from survey_app.services.surveys import create_survey
 
     with app.app_context():
         add_units()
