@@ -382,7 +382,7 @@ def test_a_question_hidden_by_an_answer_leaves_the_tab_order_and_the_accessibili
 # --- 6. progress ---------------------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("form", "language", "label"), [
-    ("par", "en", "Page 2 of 10"), ("par", "vi", "Trang 2 / 10"), ("sipas", "en", "Page 2 of 7")])
+    ("par", "en", "Page 2 of 10"), ("par", "vi", "Trang 2 / 10"), ("sipas", "en", "Page 2 of 10")])
 def test_the_progress_bar_is_announced_with_the_page_number_and_the_number_of_pages(
         browser, base_url, links, form, language, label):
     page = open_page(browser, base_url + links[form])
