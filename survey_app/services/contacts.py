@@ -1,0 +1,106 @@
+"""E-mail addresses of invitation holders: read from a coordinator's file, kept beside the invitation only.
+
+The file has one row per person: ``email`` (required), ``name`` and ``language`` (``vi`` or ``en``, default
+``vi``). Issued with it, each invitation's code goes out by e-mail (a background job) at once, because that is
+the only moment the code is known: the database keeps only its hash.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from survey_app.extensions import db
+from survey_app.models import Invitation, InvitationContact, MailLog, RespondentGroup, Survey, Unit
+from survey_app.services import invitations
+from survey_app.services.errors import FileProblem, FileProblemsError, OperatorError
+from survey_app.services.paper_sheet import read_sheet
+
+# Deliberately loose (the SMTP server is the judge): one @, no spaces, a dot in the domain.
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+COLUMNS = ("email", "name", "language")
+
+
+@dataclass(frozen=True)
+class Contact:
+    email: str
+    name: str | None = None
+    language: str = "vi"
+
+
+def read_contacts(path: Path) -> list[Contact]:
+    """The contacts of an e-mails file; every problem listed as ``FILE:ROW: COLUMN: message``, none kept on error."""
+    header, rows = read_sheet(path)
+    problems = []
+    if "email" not in header:
+        problems.append(FileProblem(str(path), 1, None, "an 'email' column is required (optional: name, language)"))
+    unknown = [c for c in header if c not in COLUMNS]
+    if unknown:
+        problems.append(FileProblem(str(path), 1, unknown[0], "unknown column (expected email, name, language)"))
+    if problems:
+        raise FileProblemsError(problems)
+    contacts: list[Contact] = []
+    seen: dict[str, int] = {}
+    for number, row in rows:
+        email = row.get("email", "").strip()
+        language = (row.get("language") or "vi").strip().lower()
+        if not _EMAIL.fullmatch(email):
+            problems.append(FileProblem(str(path), number, "email", f"{email!r} is not an e-mail address"))
+        elif email.lower() in seen:
+            problems.append(FileProblem(str(path), number, "email", f"{email} is already on row {seen[email.lower()]}"))
+        else:
+            seen[email.lower()] = number
+        if language not in ("vi", "en"):
+            problems.append(FileProblem(str(path), number, "language", f"{language!r} must be vi or en"))
+        if row.get(""):
+            problems.append(FileProblem(str(path), number, None, "a value under no column heading"))
+        contacts.append(Contact(email=email, name=(row.get("name") or "").strip() or None, language=language))
+    if not contacts and not problems:
+        problems.append(FileProblem(str(path), 2, "email", "the file lists no one"))
+    if problems:
+        raise FileProblemsError(problems)
+    return contacts
+
+
+def issue_to_contacts(survey: Survey, unit: Unit, group: RespondentGroup, contacts: list[Contact]) -> list[str]:
+    """One invitation per contact, its e-mail kept beside it, and the invitation e-mail queued.
+
+    Returns the codes in the contacts' order. The e-mails leave once the caller commits (see ``jobs.defer``);
+    until a worker sends it, a code waits in the job queue, so the queue deserves the care of the codes file.
+    """
+    from survey_app.jobs.queue import defer
+    from survey_app.jobs.tasks import deliver_mail
+
+    codes = invitations.issue(survey, unit, group, len(contacts))
+    created = db.session.scalars(
+        select(Invitation).where(Invitation.code_hash.in_([invitations.hash_code(c) for c in codes]))
+    ).all()
+    by_hash = {i.code_hash: i for i in created}
+    for code, contact in zip(codes, contacts, strict=True):
+        invitation = by_hash[invitations.hash_code(code)]
+        db.session.add(InvitationContact(invitation=invitation, email=contact.email, name=contact.name,
+                                         language=contact.language))
+        entry = MailLog(invitation=invitation, kind="invitation", recipient=contact.email, status="queued")
+        db.session.add(entry)
+        db.session.flush()
+        defer(deliver_mail, entry.id, code=code)
+    return codes
+
+
+def record_refusal(survey: Survey, email: str, on: date) -> int:
+    """The person with ``email`` declined to take part in ``survey``: never remind them. Returns how many
+    invitations were marked (one person may hold several)."""
+    found = db.session.scalars(
+        select(InvitationContact).join(Invitation)
+        .where(Invitation.survey_id == survey.id, func.lower(InvitationContact.email) == email.strip().lower())
+    ).all()
+    if not found:
+        raise OperatorError(f"no invitation of survey {survey.slug!r} has the e-mail {email!r}")
+    for contact in found:
+        contact.refused_on = contact.refused_on or on
+    db.session.flush()
+    return len(found)
