@@ -145,7 +145,9 @@ def nonresponders(survey: Survey, units: Sequence[Unit] = ()) -> list[dict[str, 
         .outerjoin(sent, sent.c.invitation_id == Invitation.id)
         .where(Invitation.survey_id == survey.id, Invitation.status.in_(NOT_COMPLETED),
                InvitationContact.refused_on.is_(None))
-        .order_by(Unit.code, RespondentGroup.code, InvitationContact.name, Invitation.id)
+        # named people first (both databases: NULLs sort differently), then letters without contact details
+        .order_by(Unit.code, RespondentGroup.code, InvitationContact.email.is_(None), InvitationContact.name,
+                  Invitation.id)
     )
     if units:
         query = query.where(Invitation.unit_id.in_([u.id for u in units]))
