@@ -106,3 +106,30 @@ def revoke_command(code: str) -> None:
         sys.exit(1)
     db.session.commit()
     click.echo("Invitation revoked.")
+
+
+@invitations_cli.command("emails")
+@click.argument("codes_file", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option("--send-invitations", is_flag=True,
+              help="Also e-mail each person their code and link now (the file holds the codes).")
+@with_appcontext
+def emails_command(codes_file: Path, send_invitations: bool) -> None:
+    """Give issued codes an e-mail, for reminders: a codes file (from 'issue') with an email column added.
+
+    Optional columns name and language (vi|en). Rows with no e-mail are skipped. Every problem is printed as
+    FILE:ROW: COLUMN: message and then nothing is stored.
+    """
+    from survey_app.services.contacts import attach_contacts
+    from survey_app.services.errors import FileProblemsError
+
+    try:
+        count = attach_contacts(codes_file, send_invitations=send_invitations)
+    except FileProblemsError as error:
+        db.session.rollback()
+        for problem in error.problems:
+            click.echo(str(problem), err=True)
+        click.echo(f"{len(error.problems)} problem(s); no e-mail was stored.", err=True)
+        sys.exit(1)
+    db.session.commit()
+    sent = "; their invitation e-mails are queued" if send_invitations else ""
+    click.echo(f"{count} invitation(s) now have an e-mail{sent}.")

@@ -32,7 +32,8 @@ QUEUE_NAME = "parsurvey"
 QUEUE_FILE = "queue.sqlite"
 _PENDING = "parsurvey_pending_jobs"
 
-huey = Huey(QUEUE_NAME, immediate=True, results=True, store_none=False, utc=True)
+# No result store: outcomes that matter are written to the database (the mail log), where coordinators look.
+huey = Huey(QUEUE_NAME, immediate=True, results=False, utc=True)
 _state: dict[str, Any] = {"app": None}
 _jobs: list[TaskWrapper] = []
 

@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from survey_app.extensions import db
 from survey_app.models import Invitation, InvitationContact, MailLog, RespondentGroup, Survey, Unit
 from survey_app.services import invitations
-from survey_app.services.errors import FileProblem, FileProblemsError, OperatorError
+from survey_app.services.errors import CodeNotFound, FileProblem, FileProblemsError, OperatorError
 from survey_app.services.paper_sheet import read_sheet
 
 # Deliberately loose (the SMTP server is the judge): one @, no spaces, a dot in the domain.
@@ -89,6 +89,61 @@ def issue_to_contacts(survey: Survey, unit: Unit, group: RespondentGroup, contac
         db.session.flush()
         defer(deliver_mail, entry.id, code=code)
     return codes
+
+
+CODES_FILE_COLUMNS = ("survey", "unit", "group", "code", "url", "email", "name", "language")
+
+
+def attach_contacts(path: Path, send_invitations: bool = False) -> int:
+    """Give already-issued codes an e-mail, from a codes file with an ``email`` column added (``name`` and
+    ``language`` optional). Rows without an e-mail are left alone. With ``send_invitations`` each person is
+    also e-mailed their code now (the file holds it). Every problem is listed; nothing is kept on any."""
+    from survey_app.jobs.queue import defer
+    from survey_app.jobs.tasks import deliver_mail
+
+    header, rows = read_sheet(path)
+    problems = []
+    missing = [c for c in ("code", "email") if c not in header]
+    if missing:
+        problems.append(FileProblem(str(path), 1, None, f"columns {', '.join(missing)} are required"))
+    unknown = [c for c in header if c not in CODES_FILE_COLUMNS]
+    if unknown:
+        problems.append(FileProblem(str(path), 1, unknown[0], f"unknown column (expected {', '.join(COLUMNS)} "
+                                                               "beside the codes file's columns)"))
+    if problems:
+        raise FileProblemsError(problems)
+    found: list[tuple[Invitation, str, Contact]] = []
+    for number, row in rows:
+        email, code = row.get("email", "").strip(), row.get("code", "").strip()
+        if not email:
+            continue
+        language = (row.get("language") or "vi").strip().lower()
+        if not _EMAIL.fullmatch(email):
+            problems.append(FileProblem(str(path), number, "email", f"{email!r} is not an e-mail address"))
+        if language not in ("vi", "en"):
+            problems.append(FileProblem(str(path), number, "language", f"{language!r} must be vi or en"))
+        try:
+            invitation = invitations.find_invitation(code)
+        except CodeNotFound:
+            problems.append(FileProblem(str(path), number, "code", f"no invitation has the code {code!r}"))
+            continue
+        if invitation.status == "revoked":
+            problems.append(FileProblem(str(path), number, "code", "this code was revoked"))
+            continue
+        found.append((invitation, code, Contact(email, (row.get("name") or "").strip() or None, language)))
+    if problems:
+        raise FileProblemsError(problems)
+    for invitation, code, person in found:
+        contact = db.session.get(InvitationContact, invitation.id) or InvitationContact(invitation=invitation)
+        contact.email, contact.name, contact.language = person.email, person.name, person.language
+        db.session.add(contact)
+        if send_invitations and invitation.status != "completed":
+            entry = MailLog(invitation=invitation, kind="invitation", recipient=person.email, status="queued")
+            db.session.add(entry)
+            db.session.flush()
+            defer(deliver_mail, entry.id, code=code)
+    db.session.flush()
+    return len(found)
 
 
 def record_refusal(survey: Survey, email: str, on: date) -> int:

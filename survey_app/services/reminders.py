@@ -72,6 +72,22 @@ def queue_reminders(survey: Survey, units: Iterable[Unit] = (), *, now: datetime
     return entries
 
 
+def request_reminders(survey: Survey, units: Iterable[Unit] = ()) -> None:
+    """Ask the worker for a reminder round (for the console: the request returns at once).
+
+    Checked here as far as it can be, so the coordinator hears at once of a mistake; the round itself runs in
+    the worker after the caller commits, with ``PARSURVEY_REMINDER_INTERVAL_DAYS`` as its throttle.
+    """
+    from survey_app.jobs.queue import defer
+    from survey_app.jobs.tasks import send_reminders
+
+    if survey.access != "invitation":
+        raise OperatorError(f"survey {survey.slug!r} is an open-link survey: it has no invitations to remind")
+    if survey_state(survey) is not SurveyState.OPEN:
+        raise OperatorError(f"survey {survey.slug!r} is not open: reminders go only while it is open")
+    defer(send_reminders, survey.id, [u.id for u in units])
+
+
 def still_wanted(entry: MailLog, now: datetime) -> bool:
     """Whether a queued e-mail should still go when its turn comes (checked again in the worker)."""
     invitation = entry.invitation

@@ -245,3 +245,58 @@ def test_a_job_deferred_in_a_rolled_back_transaction_is_never_sent(surveys, inbo
     db.session.rollback()
     db.session.commit()
     assert inbox.messages == [] and log_rows() == []
+
+
+def test_a_reminder_round_asked_for_by_the_console_runs_as_a_job_after_commit(mixed, surveys, inbox):
+    from survey_app.services.reminders import request_reminders
+
+    age_the_log(8)
+    request_reminders(surveys["anonymous"], [surveys["HP-SNV"]])
+    assert inbox.messages == [], "nothing leaves before the caller commits"
+    db.session.commit()
+    assert inbox.recipients == ["busy@example.vn", "idle@example.vn"]
+
+
+def test_no_reminder_round_for_a_closed_survey(surveys, storage_questionnaire, runner):
+    from datetime import UTC, datetime
+
+    from survey_app.services.surveys import create_survey, publish_questionnaire
+
+    create_survey(slug="past", title="Past", anonymous=True, access="invitation", groups=["dept_leader"],
+                  questionnaire_version=publish_questionnaire(storage_questionnaire),
+                  opens_at=datetime(2020, 1, 1, tzinfo=UTC), closes_at=datetime(2020, 2, 1, tzinfo=UTC))
+    db.session.commit()
+    result = runner.invoke(args=["reminders", "send", "--survey", "past"])
+    assert result.exit_code == 1
+    assert "survey 'past' is closed: reminders go only while it is open" in result.output
+
+
+def test_emails_added_to_a_codes_file_make_letters_remindable(surveys, runner, tmp_path, inbox):
+    out = tmp_path / "codes.csv"
+    result = runner.invoke(args=["invitations", "issue", "--survey", "named", "--unit", "HP-SNV", "--group",
+                                 "dept_leader", "--count", "3", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    with out.open(encoding="utf-8-sig") as fh:
+        rows = list(csv.DictReader(fh))
+    rows[0] |= {"email": "lan@example.vn", "name": "Lan"}
+    rows[1] |= {"email": "minh@example.vn", "language": "en"}
+    with out.open("w", newline="", encoding="utf-8-sig") as fh:
+        writer = csv.DictWriter(fh, fieldnames=["survey", "unit", "group", "code", "url", "email", "name", "language"],
+                                restval="")
+        writer.writeheader()
+        writer.writerows(rows)
+
+    result = runner.invoke(args=["invitations", "emails", str(out), "--send-invitations"])
+    assert result.exit_code == 0, result.output
+    assert "2 invitation(s) now have an e-mail" in result.output
+    assert inbox.recipients == ["lan@example.vn", "minh@example.vn"]
+    assert rows[0]["code"] in inbox.text("lan@example.vn")
+    assert db.session.get(InvitationContact, invitations.find_invitation(rows[1]["code"]).id).language == "en"
+
+
+def test_an_emails_file_with_an_unknown_code_stores_nothing(surveys, runner, tmp_path):
+    bad = write_emails(tmp_path / "e.csv", [("0000-0000-0000-0000", "lan@example.vn")], header=("code", "email"))
+    result = runner.invoke(args=["invitations", "emails", str(bad)])
+    assert result.exit_code == 1
+    assert f"{bad}:2: code: no invitation has the code '0000-0000-0000-0000'" in result.output
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(InvitationContact)) == 0
