@@ -78,6 +78,8 @@ def serve_command(host: str, port: int, worker: bool) -> None:
     if child is not None:
         click.echo("  background jobs: a worker runs beside the server (parsurvey worker)")
     click.echo("Press Ctrl+C to stop.")
+    # SIGTERM (a service manager, kill) ends the server like Ctrl+C, so the worker child is stopped too
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         # Flask refuses app.run() inside its own CLI; werkzeug's server is what it would have started.
         run_simple(host, port, current_app._get_current_object(), threaded=True)
