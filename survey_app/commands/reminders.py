@@ -93,6 +93,7 @@ def log_command(slug: str | None, unit_codes: tuple[str, ...], fmt: str) -> None
     if not rows:
         click.echo("No e-mail has been sent or queued.")
         return
+    click.echo(f"{'queued (UTC)':<17} {'sent (UTC)':<17} {'kind':<10} {'status':<7} tries recipient")
     for row in rows:
         click.echo(f"{row['queued_at']:<17} {row['sent_at']:<17} {row['kind']:<10} {row['status']:<7} "
                    f"{row['attempts']:>2}x {row['recipient']:<32} {row['survey']} {row['unit']} {row['group']}"

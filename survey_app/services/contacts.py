@@ -20,8 +20,10 @@ from survey_app.services import invitations
 from survey_app.services.errors import CodeNotFound, FileProblem, FileProblemsError, OperatorError
 from survey_app.services.paper_sheet import read_sheet
 
-# Deliberately loose (the SMTP server is the judge): one @, no spaces, a dot in the domain.
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+# Deliberately loose (the SMTP server is the judge): one @, a dot in the domain, and none of the characters that
+# would make a header list several addresses or a display name (space , ; < > ( ) " [ ]).
+_PART = r'[^@\s,;<>()"\[\]]+'
+_EMAIL = re.compile(rf"{_PART}@{_PART}\.{_PART}")
 COLUMNS = ("email", "name", "language")
 
 

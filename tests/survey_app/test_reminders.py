@@ -84,13 +84,15 @@ def test_issuing_with_an_emails_file_mails_each_person_their_own_link_in_both_la
 
 def test_a_bad_emails_file_is_reported_by_row_and_issues_nothing(surveys, runner, tmp_path, inbox):
     people = write_emails(tmp_path / "people.csv", [("lan@example.vn", "Lan", "vi"), ("not an address", "", ""),
-                                                     ("LAN@example.vn", "", "fr")])
+                                                     ("LAN@example.vn", "", "fr"),
+                                                     ("a@example.vn,b@example.vn", "", "")])
     result = runner.invoke(args=["invitations", "issue", "--survey", "named", "--unit", "HP-SNV", "--group",
                                  "dept_leader", "--emails", str(people), "--out", str(tmp_path / "c.csv")])
     assert result.exit_code == 1
     assert f"{people}:3: email: 'not an address' is not an e-mail address" in result.output
     assert f"{people}:4: email: LAN@example.vn is already on row 2" in result.output
     assert f"{people}:4: language: 'fr' must be vi or en" in result.output
+    assert f"{people}:5: email: 'a@example.vn,b@example.vn' is not an e-mail address" in result.output
     assert "Traceback" not in result.output
     assert inbox.messages == [] and log_rows() == []
     assert db.session.scalar(sa.select(sa.func.count()).select_from(InvitationContact)) == 0
