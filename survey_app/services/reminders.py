@@ -1,8 +1,8 @@
 """Reminders by e-mail, the log of what was sent, and the non-responder list for reminding by phone.
 
 Who is reminded: invitations of the survey that have an e-mail, are neither completed nor revoked, whose
-holder has not refused, and who were sent nothing within ``REMINDER_INTERVAL_DAYS`` (and have nothing still
-queued). The same test is made again when a reminder's turn comes in the worker, so an invitation completed
+holder has not refused, and who were sent nothing within ``REMINDER_INTERVAL_DAYS`` (and have nothing queued
+within it). The same test is made again when a reminder's turn comes in the worker, so an invitation completed
 in between gets no reminder (its log entry says ``skipped``). A reminder carries no code: only the code's hash
 is stored (see ``survey_app.jobs.emails``).
 """
@@ -26,7 +26,9 @@ NOT_COMPLETED = ("issued", "started")
 def _recently_mailed(cutoff: datetime) -> ColumnElement[bool]:
     return exists().where(
         MailLog.invitation_id == Invitation.id,
-        or_(MailLog.status == "queued", and_(MailLog.status == "sent", MailLog.sent_at >= cutoff)),
+        # a queued one older than the interval was lost (a worker killed mid-job): it no longer holds the person
+        or_(and_(MailLog.status == "queued", MailLog.queued_at >= cutoff),
+            and_(MailLog.status == "sent", MailLog.sent_at >= cutoff)),
     )
 
 

@@ -302,3 +302,23 @@ def test_an_emails_file_with_an_unknown_code_stores_nothing(surveys, runner, tmp
     assert result.exit_code == 1
     assert f"{bad}:2: code: no invitation has the code '0000-0000-0000-0000'" in result.output
     assert db.session.scalar(sa.select(sa.func.count()).select_from(InvitationContact)) == 0
+
+
+def test_a_delivery_lost_by_a_killed_worker_holds_the_person_back_only_for_the_interval(mixed, runner, inbox):
+    from datetime import UTC, datetime, timedelta
+
+    far = invitations.find_invitation(mixed["far@example.vn"])
+    lost = MailLog(invitation=far, kind="reminder", recipient="far@example.vn", status="queued",
+                   queued_at=datetime.now(UTC) - timedelta(days=3))
+    db.session.add(lost)
+    age_the_log(8)
+    db.session.execute(sa.update(MailLog).where(MailLog.id == lost.id).values(queued_at=datetime.now(UTC) -
+                                                                               timedelta(days=3)))
+    db.session.commit()
+    runner.invoke(args=["reminders", "send", "--survey", "anon", "--unit", "HP-HB"])
+    assert inbox.messages == [], "queued three days ago: it may still go"
+    db.session.execute(sa.update(MailLog).where(MailLog.id == lost.id).values(queued_at=datetime.now(UTC) -
+                                                                               timedelta(days=8)))
+    db.session.commit()
+    runner.invoke(args=["reminders", "send", "--survey", "anon", "--unit", "HP-HB"])
+    assert inbox.recipients == ["far@example.vn"]
