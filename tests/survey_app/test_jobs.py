@@ -21,8 +21,8 @@ from survey_app.services.surveys import get_group, get_survey, get_unit
 from tests.survey_app.mail_server import smtp_server
 
 
-def worker_env(database_url: str, queue_file, port: int, instance) -> dict[str, str]:
-    return {**os.environ, "PARSURVEY_DATABASE_URL": database_url, "PARSURVEY_QUEUE_URL": f"sqlite:///{queue_file}",
+def worker_env(database_url: str, queue_url: str, port: int, instance) -> dict[str, str]:
+    return {**os.environ, "PARSURVEY_DATABASE_URL": database_url, "PARSURVEY_QUEUE_URL": queue_url,
             "PARSURVEY_QUEUE_IMMEDIATE": "0", "PARSURVEY_SMTP_HOST": "127.0.0.1", "PARSURVEY_SMTP_PORT": str(port),
             "PARSURVEY_JOB_RETRIES": "3", "PARSURVEY_JOB_RETRY_DELAY": "1", "PARSURVEY_INSTANCE_PATH": str(instance),
             "PARSURVEY_SECRET_KEY": "test-secret", "PARSURVEY_PUBLIC_BASE_URL": "http://localhost"}
@@ -57,11 +57,25 @@ def statuses(app) -> list[tuple[str, int]]:
         return [tuple(r) for r in conn.execute(sa.select(MailLog.status, MailLog.attempts).order_by(MailLog.id))]
 
 
+@pytest.fixture(params=["sqlite", "redis"])
+def queue_url(request, tmp_path) -> str:
+    """The embedded default (a SQLite file) and the production backend (Redis; a random database of 1-15 so
+    that parallel runs do not share a queue)."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'queue.sqlite'}"
+    import random
+
+    from tests.tools import require_redis
+
+    url = f"redis://127.0.0.1:6379/{random.randint(1, 15)}"
+    require_redis(url)
+    return url
+
+
 @pytest.mark.slow
-def test_jobs_wait_for_a_worker_and_a_refused_delivery_is_retried_by_it(surveys, database_url, tmp_path):
-    queue_file = tmp_path / "queue.sqlite"
+def test_jobs_wait_for_a_worker_and_a_refused_delivery_is_retried_by_it(surveys, database_url, tmp_path, queue_url):
     queued = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "test-secret", "TESTING": True,
-                         "QUEUE_URL": f"sqlite:///{queue_file}", "QUEUE_IMMEDIATE": False,
+                         "QUEUE_URL": queue_url, "QUEUE_IMMEDIATE": False,
                          "JOB_RETRIES": 3, "JOB_RETRY_DELAY": 1})  # a retry travels with its job
     try:
         with smtp_server() as (inbox, port), queued.app_context():
@@ -71,10 +85,10 @@ def test_jobs_wait_for_a_worker_and_a_refused_delivery_is_retried_by_it(surveys,
             db.session.remove()
             time.sleep(1)
             assert inbox.messages == [] and statuses(queued) == [("queued", 0)] * 2, "no worker yet: jobs wait"
-            assert queue.huey.pending_count() == 2, "and they are stored in the queue file, not in this process"
+            assert queue.huey.pending_count() == 2, "and they are stored in the queue, not in this process"
 
             inbox.refuse = 1  # the first delivery the worker tries is refused once ("try again later")
-            worker = start_worker(worker_env(database_url, queue_file, port, tmp_path))
+            worker = start_worker(worker_env(database_url, queue_url, port, tmp_path))
             try:
                 arrived = wait_for(lambda: len(inbox.messages) == 2)
             finally:
@@ -84,6 +98,7 @@ def test_jobs_wait_for_a_worker_and_a_refused_delivery_is_retried_by_it(surveys,
             assert sorted(statuses(queued)) == [("sent", 1), ("sent", 2)], "one delivery needed a retry"
             assert worker.returncode == 0, output
     finally:
+        queue.huey.flush()
         with queued.app_context():
             db.engine.dispose()
 
