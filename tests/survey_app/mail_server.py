@@ -40,12 +40,28 @@ class Inbox:
         return message.get_content()
 
 
+def password_check(user: str, password: str):
+    """An aiosmtpd authenticator accepting only ``user``/``password`` (plain AUTH, allowed without TLS here)."""
+    from aiosmtpd.smtp import AuthResult, LoginPassword
+
+    def authenticate(server, session, envelope, mechanism, auth_data):
+        good = isinstance(auth_data, LoginPassword) and (auth_data.login, auth_data.password) == (
+            user.encode(), password.encode())
+        return AuthResult(success=good)
+
+    return authenticate
+
+
 @contextmanager
-def smtp_server() -> Iterator[tuple[Inbox, int]]:
+def smtp_server(login: tuple[str, str] | None = None) -> Iterator[tuple[Inbox, int]]:
+    """A server on a free loopback port; with ``login`` it requires that user and password."""
     from aiosmtpd.controller import Controller
 
     inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    options = {}
+    if login is not None:
+        options = {"authenticator": password_check(*login), "auth_required": True, "auth_require_tls": False}
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port(), **options)
     controller.start()
     try:
         yield inbox, controller.port

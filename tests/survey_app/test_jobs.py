@@ -149,3 +149,9 @@ def test_serve_runs_a_worker_beside_the_server_so_make_run_sends_e_mails(surveys
                 db.engine.dispose()
         assert worker.returncode == 0
         assert (tmp_path / "queue.sqlite").exists()
+
+
+def test_a_bad_mail_setting_is_refused_with_a_message(monkeypatch):
+    monkeypatch.setenv("PARSURVEY_SMTP_STARTTLS", "maybe")
+    with pytest.raises(SystemExit, match="PARSURVEY_SMTP_STARTTLS must be true or false, got 'maybe'"):
+        create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})

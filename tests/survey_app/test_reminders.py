@@ -322,3 +322,16 @@ def test_a_delivery_lost_by_a_killed_worker_holds_the_person_back_only_for_the_i
     db.session.commit()
     runner.invoke(args=["reminders", "send", "--survey", "anon", "--unit", "HP-HB"])
     assert inbox.recipients == ["far@example.vn"]
+
+
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")  # a loopback test server
+def test_the_smtp_login_settings_are_used(surveys, runner, tmp_path, app):
+    from tests.survey_app.mail_server import smtp_server
+
+    with smtp_server(login=("khaosat", "s3cret")) as (inbox, port):
+        app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=port, SMTP_USER="khaosat", SMTP_PASSWORD="s3cret",
+                          JOB_RETRIES=0, JOB_RETRY_DELAY=0, SMTP_TIMEOUT=10)
+        queue.init_app(app)
+        issue_by_email(runner, tmp_path, people=[("lan@example.vn", "Lan", "vi")])
+        assert inbox.recipients == ["lan@example.vn"], "the server accepts mail only after this login"
+        assert [r["status"] for r in log_rows()] == ["sent"]
