@@ -31,6 +31,11 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     static_assets.init_app(app)
 
+    from survey_app import queue
+    from survey_app.jobs import tasks  # noqa: F401  (tasks registers the jobs with the queue)
+
+    queue.init_app(app)
+
     from survey_app import models  # noqa: F401  (registers the tables with the metadata)
     from survey_app.blueprints import register_blueprints
 

@@ -21,6 +21,17 @@ def _int_env(name: str, default: int) -> int:
         raise SystemExit(f"PARSURVEY_{name} must be a whole number, got {raw!r}")
 
 
+def _bool_env(name: str, default: bool) -> bool:
+    raw = (_env(name) or "").strip().lower()
+    if raw == "":
+        return default
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    if raw in ("0", "false", "no", "off"):
+        return False
+    raise SystemExit(f"PARSURVEY_{name} must be true or false, got {raw!r}")
+
+
 def instance_secret_key(instance_path: Path) -> str:
     """A random key made once and kept in the instance folder, so no deployment ever signs with a known default.
 
@@ -67,3 +78,21 @@ class Config:
         self.QUESTIONNAIRE_DIRS = [
             p for p in (_env("QUESTIONNAIRE_DIRS") or "").split(os.pathsep) if p
         ]
+        # Background jobs (survey_app/jobs): empty = a SQLite queue file in the instance folder (one machine);
+        # redis://host:6379/0 when several machines share the work. IMMEDIATE runs each job at once (tests).
+        self.QUEUE_URL = _env("QUEUE_URL", "")
+        self.QUEUE_IMMEDIATE = _bool_env("QUEUE_IMMEDIATE", False)
+        self.JOB_RETRIES = _int_env("JOB_RETRIES", 5)
+        self.JOB_RETRY_DELAY = _int_env("JOB_RETRY_DELAY", 120)
+        # Outgoing e-mail (invitations and reminders).
+        self.SMTP_HOST = _env("SMTP_HOST", "localhost")
+        self.SMTP_PORT = _int_env("SMTP_PORT", 25)
+        self.SMTP_USER = _env("SMTP_USER", "")
+        self.SMTP_PASSWORD = _env("SMTP_PASSWORD", "")
+        self.SMTP_STARTTLS = _bool_env("SMTP_STARTTLS", False)
+        self.SMTP_FROM = _env("SMTP_FROM", "parsurvey@localhost")
+        self.SMTP_TIMEOUT = _int_env("SMTP_TIMEOUT", 30)
+        # Throttle: at most MAIL_PER_MINUTE messages leave per minute, and nobody is reminded again within
+        # REMINDER_INTERVAL_DAYS of the last e-mail they were sent.
+        self.MAIL_PER_MINUTE = _int_env("MAIL_PER_MINUTE", 30)
+        self.REMINDER_INTERVAL_DAYS = _int_env("REMINDER_INTERVAL_DAYS", 7)

@@ -52,7 +52,8 @@ def database_url(tmp_path_factory) -> Iterator[str]:
             url = stack.enter_context(_scratch_postgres(server_url))
         else:
             url = "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite")
-        app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True, "SECRET_KEY": "test-secret"})
+        app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True, "SECRET_KEY": "test-secret",
+                          "QUEUE_IMMEDIATE": True})
         with app.app_context():
             upgrade()
             db.engine.dispose()
@@ -68,6 +69,7 @@ def app(database_url, tmp_path):
             "SECRET_KEY": "test-secret",
             "RATELIMIT_STORAGE_URI": "memory://",
             "PUBLIC_BASE_URL": "http://localhost",
+            "QUEUE_IMMEDIATE": True,  # background jobs run at once, inside the test
         }
     )
     app.instance_path = str(tmp_path)

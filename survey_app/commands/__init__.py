@@ -9,11 +9,13 @@ def register(app: Flask) -> None:
     from survey_app.commands.invitations import invitations_cli
     from survey_app.commands.qr import qr_command
     from survey_app.commands.questionnaires import questionnaires_cli
+    from survey_app.commands.reminders import reminders_cli
     from survey_app.commands.report import report_cli
     from survey_app.commands.responses import responses_cli
     from survey_app.commands.serve import serve_command
     from survey_app.commands.surveys import surveys_cli
     from survey_app.commands.units import units_cli
+    from survey_app.commands.worker import worker_command
 
     app.cli.add_command(questionnaires_cli)
     app.cli.add_command(serve_command)
@@ -25,3 +27,5 @@ def register(app: Flask) -> None:
     app.cli.add_command(demo_command)
     app.cli.add_command(report_cli)
     app.cli.add_command(responses_cli)
+    app.cli.add_command(reminders_cli)
+    app.cli.add_command(worker_command)

@@ -104,3 +104,32 @@ def _cell(column: str, value: object) -> str:
     if column in PERCENT_COLUMNS:
         return f"{100 * float(value):.1f}%"
     return str(value)
+
+
+@report_cli.command("nonresponders")
+@click.option("--survey", "slug", required=True, help="Survey slug.")
+@click.option("--unit", "unit_codes", multiple=True, help="Only these units (repeatable; default: every unit).")
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="CSV file to write.")
+@with_appcontext
+def nonresponders_command(slug: str, unit_codes: tuple[str, ...], out: Path) -> None:
+    """Invitations not completed, revoked or refused, one row each, for the focal points who remind by phone.
+
+    Columns: unit, unit_name, group, status (not opened | started), name, email, invited_on, emails_sent,
+    last_emailed (UTC). UTF-8 with a byte-order mark, so Excel shows Vietnamese names.
+    """
+    import csv
+
+    from survey_app.services.reminders import NONRESPONDER_COLUMNS, nonresponders
+    from survey_app.services.surveys import get_survey, get_unit
+
+    try:
+        rows = nonresponders(get_survey(slug), [get_unit(code) for code in unit_codes])
+        out.parent.mkdir(parents=True, exist_ok=True)
+        with out.open("w", newline="", encoding="utf-8-sig") as fh:
+            writer = csv.DictWriter(fh, fieldnames=NONRESPONDER_COLUMNS)
+            writer.writeheader()
+            writer.writerows(rows)
+    except (OperatorError, OSError) as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(1)
+    click.echo(f"{len(rows)} invitation(s) not completed written to {out}.")

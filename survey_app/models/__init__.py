@@ -1,5 +1,6 @@
 """SQLAlchemy models, one module per noun; importing this package registers every table."""
 
+from survey_app.models.contact import InvitationContact, MailLog
 from survey_app.models.draft import Draft
 from survey_app.models.invitation import Invitation
 from survey_app.models.questionnaire_version import QuestionnaireVersion
@@ -11,6 +12,8 @@ from survey_app.models.unit import Unit
 __all__ = [
     "Draft",
     "Invitation",
+    "InvitationContact",
+    "MailLog",
     "QuestionnaireVersion",
     "RespondentGroup",
     "Response",

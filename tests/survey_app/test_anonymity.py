@@ -43,12 +43,13 @@ def test_no_time_finer_than_a_day_is_stored_with_a_response_or_an_invitation(ctx
             assert not isinstance(kind, sa.DateTime | sa.Time), f"{table}.{column['name']} is {kind}"
 
 
-def test_only_drafts_and_the_identified_link_table_refer_to_invitations(ctx):
+def test_only_drafts_the_identified_link_table_and_the_participation_side_refer_to_invitations(ctx):
     referring = {
         table for table in inspector().get_table_names()
         for fk in inspector().get_foreign_keys(table) if fk["referred_table"] == "invitation"
     }
-    assert referring == {"draft", "response_identity"}
+    # invitation_contact (e-mails) and mail_log (what was sent) know a person, never a response
+    assert referring == {"draft", "response_identity", "invitation_contact", "mail_log"}
     to_responses = {
         table for table in inspector().get_table_names()
         for fk in inspector().get_foreign_keys(table) if fk["referred_table"] == "response"
