@@ -72,7 +72,8 @@ class SurveyDesign:
     lonely_psu : {"fail", "certainty", "adjust", "average", "remove"}
         What to do with a stratum that has a single sampled unit (R's ``options(survey.lonely.psu)``):
         refuse (default), treat it as certainty (no variance), centre it at zero instead of its stratum mean
-        ("adjust"), replace its contribution by the average of the other strata, or drop it from the variance.
+        ("adjust"), replace its contribution by the average of the other strata (for a domain: of the strata
+        it touches, as R's ``svyby``; NaN with a warning when all of them are lonely), or drop it.
         At a later stage the strata are the units of the stage above, and "average" averages over all of them;
         R averages within each first-stage cluster instead, and gets NaN there (see ``stages._lonely_remedy``).
 

@@ -203,6 +203,7 @@ def _stage(unit, unit_stratum, n_sampled, population, mult, lonely_psu, labels, 
     scale, centred, average_factor = _lonely_remedy(scale, lonely, lonely_psu, labels, s)
     return Stage(unit=unit, n_units=len(unit_stratum), unit_stratum=unit_stratum, n_strata=len(n_sampled),
                  n_sampled=n_sampled, scale=scale, centred=centred, average_factor=average_factor,
+                 averaged=lonely if lonely_psu == "average" else None,
                  row_level=bool(len(unit_stratum) == len(unit) and np.array_equal(unit, np.arange(len(unit)))))
 
 
@@ -214,8 +215,9 @@ def _lonely_remedy(scale, lonely, lonely_psu, labels, s) -> tuple[np.ndarray, np
     them together, so "average" spreads the missing contributions over every unit of the stage above that has
     two or more sampled units. R's ``svyrecvar`` differs there: it applies the remedy separately within each
     first-stage cluster, where the cluster is the only stratum, so a cluster with a lonely unit leaves nothing
-    to average and R returns a NaN variance (0 x 1/0 in ``onestage``). With no stratum to average over at all,
-    where R also returns NaN, the design is refused instead.
+    to average and R returns a NaN variance (0 x 1/0 in ``onestage``). At the first stage, domain estimates
+    average over the strata each domain touches (``variance.domain_variances``), as R's ``svyby``. With no
+    stratum to average over at all the variance is NaN, as in R, and the estimators warn why.
     """
     centred = np.ones(len(scale), dtype=bool)
     if not lonely.any():
@@ -231,8 +233,4 @@ def _lonely_remedy(scale, lonely, lonely_psu, labels, s) -> tuple[np.ndarray, np
     if lonely_psu != "average":
         return scale, centred, 1.0
     n_ok = int((~lonely).sum())
-    if n_ok == 0:
-        strata = "every stratum" if s == 0 else f"every unit of stage {s}"
-        raise DesignError(f"{strata} has only one sampled unit at stage {s + 1}, so lonely_psu='average' has no "
-                          "variance to average; choose certainty, adjust or remove")
-    return scale, centred, len(scale) / n_ok
+    return scale, centred, len(scale) / n_ok if n_ok else float("nan")

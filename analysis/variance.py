@@ -12,6 +12,7 @@ stage above it has a finite population correction, as in R). Group sums use `np.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -41,7 +42,10 @@ class Stage:
     centred : numpy.ndarray
         Per stratum: False only for a lonely unit under ``lonely_psu="adjust"`` (not centred, as R).
     average_factor : float
-        ``n_strata / n_ok_strata`` under ``lonely_psu="average"``, else 1.
+        ``n_strata / n_ok_strata`` under ``lonely_psu="average"``, else 1 (NaN when no stratum is ok, as R).
+    averaged : numpy.ndarray
+        Per stratum: True for a lonely stratum whose share is replaced by the average (``lonely_psu="average"``).
+        Domain estimates of a first stage average over the strata the domain touches only (R's ``svyby``).
     row_level : bool
         True when every row is its own unit (the unit code is the row number).
     """
@@ -55,6 +59,7 @@ class Stage:
     centred: np.ndarray
     average_factor: float
     row_level: bool
+    averaged: np.ndarray | None = None
 
 
 def group_sum(values: np.ndarray, codes: np.ndarray, size: int) -> np.ndarray:
@@ -85,6 +90,9 @@ def total_vcov(stages: tuple[Stage, ...], weighted_scores: np.ndarray) -> np.nda
         z = z[:, None]
     vcov = np.zeros((z.shape[1], z.shape[1]))
     for stage in stages:
+        if np.isnan(stage.average_factor):
+            warnings.warn("every stratum of a stage has a single sampled unit, so lonely_psu='average' has nothing "
+                          "to average over: the variance is NaN (as R)", LonelyPsuWarning, stacklevel=3)
         totals = z if stage.row_level else group_sum(z, stage.unit, stage.n_units)
         sums = group_sum(totals, stage.unit_stratum, stage.n_strata)
         means = sums / np.maximum(stage.n_sampled, 1)[:, None]
@@ -99,7 +107,13 @@ def domain_variances(stages: tuple[Stage, ...], weighted_scores: np.ndarray, dom
     """Variances of the domain totals when each row's score belongs to one domain column only.
 
     Equivalent to the diagonal of `total_vcov` on the n x n_domains matrix that is zero outside each row's
-    domain, without building that matrix: unit totals are kept sparse as (unit, domain) cells.
+    domain, without building that matrix: unit totals are kept sparse as (unit, domain) cells. Each stratum's
+    sum of squares is taken about its mean in two passes (never as ``sum(t^2) - sum(t)^2 / n``, which cancels
+    to nothing for values around 1e8).
+
+    Under ``lonely_psu="average"`` the first stage follows R's ``svyby``, which estimates each domain on the
+    subset of rows in it: the missing share of a lonely stratum is averaged over the strata *that domain*
+    touches, and a domain whose strata are all lonely has a NaN variance (with a `LonelyPsuWarning`).
 
     Parameters
     ----------
@@ -108,7 +122,7 @@ def domain_variances(stages: tuple[Stage, ...], weighted_scores: np.ndarray, dom
     weighted_scores : numpy.ndarray
         Length-n weight x score; rows outside every domain must carry 0.
     domain : numpy.ndarray
-        Length-n domain codes in ``0..n_domains-1`` (any code for rows whose score is 0).
+        Length-n domain codes in ``0..n_domains-1``, or ``n_domains`` for a row outside every domain.
     n_domains : int
         Number of domains.
 
@@ -118,18 +132,47 @@ def domain_variances(stages: tuple[Stage, ...], weighted_scores: np.ndarray, dom
         One variance per domain.
     """
     z = np.asarray(weighted_scores, dtype=float)
+    domain = np.asarray(domain, dtype=np.int64)
+    outside = domain >= n_domains
+    z = np.where(outside, 0.0, z)
+    domain = np.where(outside, 0, domain)
     variances = np.zeros(n_domains)
-    for stage in stages:
+    for s, stage in enumerate(stages):
         cells, values = _unit_domain_totals(stage, z, domain, n_domains)
         unit, dom = np.divmod(cells, n_domains)
         key = stage.unit_stratum[unit] * n_domains + dom
         size = stage.n_strata * n_domains
         s1 = np.bincount(key, weights=values, minlength=size).reshape(stage.n_strata, n_domains)
-        s2 = np.bincount(key, weights=values * values, minlength=size).reshape(stage.n_strata, n_domains)
-        centring = np.where(stage.centred, 1.0 / np.maximum(stage.n_sampled, 1), 0.0)[:, None]
-        within = s2 - s1 * s1 * centring
-        variances += (stage.scale[:, None] * within).sum(axis=0) * stage.average_factor
+        present = np.bincount(key, minlength=size).reshape(stage.n_strata, n_domains)
+        centre = np.where(stage.centred[:, None], s1 / np.maximum(stage.n_sampled, 1)[:, None], 0.0)
+        deviation = values - centre.ravel()[key]
+        within = np.bincount(key, weights=deviation * deviation, minlength=size).reshape(stage.n_strata, n_domains)
+        within += (stage.n_sampled[:, None] - present) * centre * centre  # units of the stratum outside the domain
+        factor = stage.average_factor
+        if s == 0 and stage.averaged is not None and stage.averaged.any():
+            factor = _domain_average_factor(stage, domain, outside, n_domains)
+        variances += (stage.scale[:, None] * within).sum(axis=0) * factor
     return variances
+
+
+class LonelyPsuWarning(RuntimeWarning):
+    """A variance is NaN because every stratum it rests on has a single PSU and lonely_psu="average"."""
+
+
+def _domain_average_factor(stage: Stage, domain: np.ndarray, outside: np.ndarray, n_domains: int) -> np.ndarray:
+    """Per domain: strata the domain touches over those that are not lonely (R's svyby under "average")."""
+    rows = ~outside
+    touched = np.zeros((stage.n_strata, n_domains), dtype=bool)
+    touched[stage.unit_stratum[stage.unit[rows]], domain[rows]] = True
+    n_touched = touched.sum(axis=0)
+    n_ok = (touched & ~stage.averaged[:, None]).sum(axis=0)
+    empty = (n_touched > 0) & (n_ok == 0)
+    if empty.any():
+        warnings.warn(f"{int(empty.sum())} domain(s) lie only in strata with a single PSU, so "
+                      "lonely_psu='average' has no stratum to average over: their standard error is NaN (as R)",
+                      LonelyPsuWarning, stacklevel=5)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(n_touched > 0, n_touched / n_ok, 1.0)
 
 
 def _unit_domain_totals(stage: Stage, z: np.ndarray, domain: np.ndarray,

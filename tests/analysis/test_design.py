@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 from analysis import DesignError, SurveyDesign
+from analysis.variance import LonelyPsuWarning
 
 from .r_print import r_printed_se
 
@@ -178,8 +179,10 @@ def test_average_spreads_a_lonely_second_stage_unit_over_every_cluster(apiclus2)
     assert averaged - first_stage == pytest.approx((removed - first_stage) * 40 / 39, rel=1e-12)
 
 
-def test_average_with_no_stratum_to_average_over_is_refused(apistrat):
+def test_average_with_no_stratum_to_average_over_gives_nan_and_says_why_as_r(apistrat):
+    # R: onestage sums nothing and scales by nstrat / 0, so the variance is NaN
     one_each = apistrat.groupby("stype").head(1)
-    with pytest.raises(DesignError, match="every stratum has only one sampled unit.*certainty, adjust or remove"):
-        SurveyDesign(one_each, weights="pw", strata="stype", lonely_psu="average")
+    design = SurveyDesign(one_each, weights="pw", strata="stype", lonely_psu="average")
+    with pytest.warns(LonelyPsuWarning, match="no stratum to average over"):
+        assert np.isnan(design.mean("api00").se)
     assert SurveyDesign(one_each, weights="pw", strata="stype", lonely_psu="remove").mean("api00").se == 0
