@@ -92,7 +92,7 @@ def _scores(design: SurveyDesign, variables: Sequence[str], by, na_rm: bool, sta
                 columns.append(np.where(inside, (values[:, j] - centre) / size, 0.0))
             label = ".".join(str(v) for v in labels.iloc[k].tolist()) if by is not None else ""
             names.append(f"{label}:{variable}" if by is not None else variable)
-    return names, np.array(estimates), np.column_stack(columns)
+    return names, np.array(estimates), np.column_stack(columns), ~missing
 
 
 def svymean(design: SurveyDesign, variables: str | Sequence[str], by=None, na_rm: bool = True) -> SvyStat:
@@ -113,14 +113,14 @@ def svymean(design: SurveyDesign, variables: str | Sequence[str], by=None, na_rm
     -------
     SvyStat
     """
-    names, estimates, scores = _scores(design, variables, by, na_rm, "mean")
-    return _stat(names, estimates, design.total_vcov(scores), "mean")
+    names, estimates, scores, rows = _scores(design, variables, by, na_rm, "mean")
+    return _stat(names, estimates, design.total_vcov(scores, rows=rows if by is None else None), "mean")
 
 
 def svytotal(design: SurveyDesign, variables: str | Sequence[str], by=None, na_rm: bool = True) -> SvyStat:
     """Totals of `variables` with their joint covariance (R ``svytotal``); see `svymean` for the parameters."""
-    names, estimates, scores = _scores(design, variables, by, na_rm, "total")
-    return _stat(names, estimates, design.total_vcov(scores), "total")
+    names, estimates, scores, rows = _scores(design, variables, by, na_rm, "total")
+    return _stat(names, estimates, design.total_vcov(scores, rows=rows if by is None else None), "total")
 
 
 def svyvar(design: SurveyDesign, variables: str | Sequence[str], na_rm: bool = True) -> SvyStat:

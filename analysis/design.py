@@ -192,13 +192,16 @@ class SurveyDesign:
         return new
 
     # -- variance (the contract other estimators build on) ----------------------------------------------------
-    def total_vcov(self, scores: np.ndarray) -> np.ndarray:
+    def total_vcov(self, scores: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
         """Design-based covariance matrix of the weighted totals of per-row score columns.
 
         Parameters
         ----------
         scores : numpy.ndarray
             n x k (or length-n) per-row scores; the weights are applied here.
+        rows : numpy.ndarray, optional
+            Boolean mask of the rows the estimate uses (scores are zero elsewhere), for R's subset semantics of
+            ``lonely_psu="average"`` (see `variance.total_vcov`); ignored once calibrated, as R keeps every row.
 
         Returns
         -------
@@ -213,7 +216,7 @@ class SurveyDesign:
         z = z * self._weights[:, None]
         for step in self._calibration:
             z = step.residualize(z)
-        return total_vcov(self._stages, z)
+        return total_vcov(self._stages, z, None if self._calibration else rows)
 
     # -- estimators: the functions of estimators.py and quantiles.py, as methods ------------------------------
     mean = _method(estimators.mean)

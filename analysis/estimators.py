@@ -121,7 +121,7 @@ class _Domains:
         ss = self.sums(self.weights * deviation * deviation)
         size, count = self.size, self.counts
         with np.errstate(divide="ignore", invalid="ignore"):
-            variance = ss / size * count / (count - 1)
+            variance = np.where(count > 1, ss / size * count / (count - 1), np.nan)  # one row: no deff
             if deff == "replace":
                 return variance / count
             if deff is False:

@@ -107,13 +107,18 @@ def proportion_interval(p: float, se: float, method: str, df: float, level: floa
         raise DesignError(f"method must be one of {', '.join(CIPROP_METHODS)}, not {method!r}")
     crit = t_quantile(level, df)
     alpha = 1 - level
+    p, se = np.float64(p), np.float64(se)  # 0/0 is NaN, as in R, not an exception
     with np.errstate(divide="ignore", invalid="ignore"):
         if method == "mean":
             return p - crit * se, p + crit * se
-        if method in ("logit", "xlogit"):
+        if method == "logit":
+            # R: confint.svyglm turns the t level into a normal one, 1 - 2 pnorm(qt(alpha/2, df)), and back
+            t_level = 1 - 2 * stats.norm.cdf(stats.t.ppf(alpha / 2, df)) if df > 0 else np.nan
+            tail = (1 - t_level) / 2
+            return _r_expit(special.logit(p) + se / (p * (1 - p)) * stats.norm.ppf([tail, 1 - tail]))
+        if method == "xlogit":
             half = crit * se / (p * (1 - p))
-            logit = special.logit(p)
-            return float(special.expit(logit - half)), float(special.expit(logit + half))
+            return _r_expit(special.logit(p) + np.array([-half, half]))
         if method == "asin":
             centre, half = np.arcsin(np.sqrt(p)), crit * se / (2 * np.sqrt(p * (1 - p)))
             return float(np.sin(centre - half) ** 2), float(np.sin(centre + half) ** 2)
@@ -164,6 +169,13 @@ def proportion_intervals(table: pd.DataFrame, method: CipropMethod = "logit", df
     return out
 
 
+def _r_expit(eta: np.ndarray) -> tuple[float, float]:
+    """R's ``expit``, ``exp(eta) / (1 + exp(eta))``: NaN at +Inf, where a t on one degree of freedom leads."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        value = np.exp(eta) / (1 + np.exp(eta))
+    return float(value[0]), float(value[1])
+
+
 class _Likelihood:
     """R's ``svyglm(y ~ 1, family=quasibinomial)`` for one (domain) proportion, for its profile interval.
 
@@ -183,12 +195,12 @@ class _Likelihood:
         self.deviance_at_fit = self.deviance(self.beta)
 
     def deviance(self, beta: float) -> float:
-        """Binomial deviance of the intercept-only model at logit `beta` (prior weights `w`)."""
-        mu = special.expit(beta)
+        """Binomial deviance of the intercept-only model at logit `beta`, up to a constant (prior weights `w`).
+
+        Written with log-expit so that it stays finite far in the tails, where ``1 - expit(beta)`` is 0.
+        """
         y, w = self.y, self.w
-        with np.errstate(divide="ignore", invalid="ignore"):
-            terms = special.xlogy(y, y / mu) + special.xlogy(1 - y, (1 - y) / (1 - mu))
-        return float(2 * np.sum(w * terms))
+        return float(-2 * np.sum(w * (y * special.log_expit(beta) + (1 - y) * special.log_expit(-beta))))
 
     def interval(self, se: float, crit: float) -> tuple[float, float]:
         """Solve ``(D(beta) - D(beta_hat)) / dispersion = crit^2 * lambda`` on each side, back on the p scale."""

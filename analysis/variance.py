@@ -70,7 +70,7 @@ def group_sum(values: np.ndarray, codes: np.ndarray, size: int) -> np.ndarray:
     return np.column_stack([np.bincount(codes, weights=column, minlength=size) for column in columns])
 
 
-def total_vcov(stages: tuple[Stage, ...], weighted_scores: np.ndarray) -> np.ndarray:
+def total_vcov(stages: tuple[Stage, ...], weighted_scores: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
     """Covariance matrix of the column totals of `weighted_scores` (n x k, already multiplied by weights).
 
     Parameters
@@ -79,6 +79,10 @@ def total_vcov(stages: tuple[Stage, ...], weighted_scores: np.ndarray) -> np.nda
         The design's stages, outermost first.
     weighted_scores : numpy.ndarray
         n x k matrix (or length-n vector) of weight x linearised score.
+    rows : numpy.ndarray, optional
+        Boolean mask of the rows of R's subset (``design[rows, ]``, e.g. rows without a missing value) when the
+        scores are zero elsewhere: under ``lonely_psu="average"`` the first stage then averages over the strata
+        those rows touch, as R does on the subset.
 
     Returns
     -------
@@ -89,8 +93,14 @@ def total_vcov(stages: tuple[Stage, ...], weighted_scores: np.ndarray) -> np.nda
     if z.ndim == 1:
         z = z[:, None]
     vcov = np.zeros((z.shape[1], z.shape[1]))
-    for stage in stages:
-        if np.isnan(stage.average_factor):
+    for s, stage in enumerate(stages):
+        factor = stage.average_factor
+        if s == 0 and rows is not None and stage.averaged is not None and stage.averaged.any():
+            touched = np.zeros(stage.n_strata, dtype=bool)
+            touched[stage.unit_stratum[stage.unit[rows]]] = True
+            n_ok = int((touched & ~stage.averaged).sum())
+            factor = touched.sum() / n_ok if n_ok else float("nan")
+        if np.isnan(factor):
             warnings.warn("every stratum of a stage has a single sampled unit, so lonely_psu='average' has nothing "
                           "to average over: the variance is NaN (as R)", LonelyPsuWarning, stacklevel=3)
         totals = z if stage.row_level else group_sum(z, stage.unit, stage.n_units)
@@ -98,7 +108,7 @@ def total_vcov(stages: tuple[Stage, ...], weighted_scores: np.ndarray) -> np.nda
         means = sums / np.maximum(stage.n_sampled, 1)[:, None]
         means[~stage.centred] = 0.0
         deviations = (totals - means[stage.unit_stratum]) * np.sqrt(stage.scale)[stage.unit_stratum][:, None]
-        vcov += (deviations.T @ deviations) * stage.average_factor
+        vcov += (deviations.T @ deviations) * factor
     return vcov
 
 
@@ -146,7 +156,8 @@ def domain_variances(stages: tuple[Stage, ...], weighted_scores: np.ndarray, dom
         present = np.bincount(key, minlength=size).reshape(stage.n_strata, n_domains)
         centre = np.where(stage.centred[:, None], s1 / np.maximum(stage.n_sampled, 1)[:, None], 0.0)
         deviation = values - centre.ravel()[key]
-        within = np.bincount(key, weights=deviation * deviation, minlength=size).reshape(stage.n_strata, n_domains)
+        within = np.bincount(key, weights=deviation * deviation, minlength=size).astype(float)  # int when empty
+        within = within.reshape(stage.n_strata, n_domains)
         within += (stage.n_sampled[:, None] - present) * centre * centre  # units of the stratum outside the domain
         factor = stage.average_factor
         if s == 0 and stage.averaged is not None and stage.averaged.any():
