@@ -74,8 +74,8 @@ class SurveyDesign:
         refuse (default), treat it as certainty (no variance), centre it at zero instead of its stratum mean
         ("adjust"), replace its contribution by the average of the other strata (for a domain: of the strata
         it touches, as R's ``svyby``; NaN with a warning when all of them are lonely), or drop it.
-        At a later stage the strata are the units of the stage above, and "average" averages over all of them;
-        R averages within each first-stage cluster instead, and gets NaN there (see ``stages._lonely_remedy``).
+        At a later stage each unit of the stage above is its own stratum, so under "average" a lonely unit there
+        makes every estimate touching it NaN, as in R (see ``stages._lonely_remedy``).
 
     Raises
     ------

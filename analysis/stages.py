@@ -211,13 +211,11 @@ def _lonely_remedy(scale, lonely, lonely_psu, labels, s) -> tuple[np.ndarray, np
     """The stage's ``(scale, centred, average_factor)`` once strata with a single sampled unit are dealt with.
 
     A stratum whose one unit was taken with certainty (no fpc left) is not lonely: it simply adds no variance.
-    At stage 1 the strata are the design strata. At a later stage they are the units of the stage above, all of
-    them together, so "average" spreads the missing contributions over every unit of the stage above that has
-    two or more sampled units. R's ``svyrecvar`` differs there: it applies the remedy separately within each
-    first-stage cluster, where the cluster is the only stratum, so a cluster with a lonely unit leaves nothing
-    to average and R returns a NaN variance (0 x 1/0 in ``onestage``). At the first stage, domain estimates
-    average over the strata each domain touches (``variance.domain_variances``), as R's ``svyby``. With no
-    stratum to average over at all the variance is NaN, as in R, and the estimators warn why.
+    At stage 1 the strata are the design strata, and "average" spreads the missing contributions over the
+    strata with two or more units (for a domain: over the strata it touches, ``variance.domain_variances``, as
+    R's ``svyby``). At a later stage R's ``svyrecvar`` applies the remedy within each unit of the stage above,
+    which is then the only stratum: a lonely unit there leaves nothing to average, and the variance of anything
+    that touches it is NaN (0 x 1/0 in ``onestage``). Both follow R, and the estimators warn why a value is NaN.
     """
     centred = np.ones(len(scale), dtype=bool)
     if not lonely.any():
@@ -232,5 +230,7 @@ def _lonely_remedy(scale, lonely, lonely_psu, labels, s) -> tuple[np.ndarray, np
     scale = np.where(lonely, 0.0, scale)
     if lonely_psu != "average":
         return scale, centred, 1.0
+    if s > 0:  # each unit of the stage above is its own stratum: a lonely unit is NaN, the others count once
+        return scale, centred, float("nan")
     n_ok = int((~lonely).sum())
     return scale, centred, len(scale) / n_ok if n_ok else float("nan")

@@ -42,7 +42,8 @@ class Stage:
     centred : numpy.ndarray
         Per stratum: False only for a lonely unit under ``lonely_psu="adjust"`` (not centred, as R).
     average_factor : float
-        ``n_strata / n_ok_strata`` under ``lonely_psu="average"``, else 1 (NaN when no stratum is ok, as R).
+        ``n_strata / n_ok_strata`` under ``lonely_psu="average"`` at the first stage, else 1; NaN where R's
+        ``onestage`` has nothing to average over (no stratum ok; at a later stage, any lonely unit).
     averaged : numpy.ndarray
         Per stratum: True for a lonely stratum whose share is replaced by the average (``lonely_psu="average"``).
         Domain estimates of a first stage average over the strata the domain touches only (R's ``svyby``).
@@ -95,14 +96,14 @@ def total_vcov(stages: tuple[Stage, ...], weighted_scores: np.ndarray, rows: np.
     vcov = np.zeros((z.shape[1], z.shape[1]))
     for s, stage in enumerate(stages):
         factor = stage.average_factor
-        if s == 0 and rows is not None and stage.averaged is not None and stage.averaged.any():
-            touched = np.zeros(stage.n_strata, dtype=bool)
-            touched[stage.unit_stratum[stage.unit[rows]]] = True
-            n_ok = int((touched & ~stage.averaged).sum())
-            factor = touched.sum() / n_ok if n_ok else float("nan")
+        if rows is not None and stage.averaged is not None and stage.averaged.any():
+            touched = np.zeros((stage.n_strata, 1), dtype=bool)
+            touched[stage.unit_stratum[stage.unit[rows]], 0] = True
+            factor = float(_average_factor(stage, touched, s)[0])
         if np.isnan(factor):
-            warnings.warn("every stratum of a stage has a single sampled unit, so lonely_psu='average' has nothing "
-                          "to average over: the variance is NaN (as R)", LonelyPsuWarning, stacklevel=3)
+            warnings.warn(f"lonely_psu='average' has no stratum to average over at stage {s + 1} (a single sampled "
+                          "unit where nothing else can stand in for it): the variance is NaN (as R)",
+                          LonelyPsuWarning, stacklevel=3)
         totals = z if stage.row_level else group_sum(z, stage.unit, stage.n_units)
         sums = group_sum(totals, stage.unit_stratum, stage.n_strata)
         means = sums / np.maximum(stage.n_sampled, 1)[:, None]
@@ -160,8 +161,8 @@ def domain_variances(stages: tuple[Stage, ...], weighted_scores: np.ndarray, dom
         within = within.reshape(stage.n_strata, n_domains)
         within += (stage.n_sampled[:, None] - present) * centre * centre  # units of the stratum outside the domain
         factor = stage.average_factor
-        if s == 0 and stage.averaged is not None and stage.averaged.any():
-            factor = _domain_average_factor(stage, domain, outside, n_domains)
+        if stage.averaged is not None and stage.averaged.any():
+            factor = _domain_average_factor(stage, domain, outside, n_domains, s)
         variances += (stage.scale[:, None] * within).sum(axis=0) * factor
     return variances
 
@@ -170,20 +171,33 @@ class LonelyPsuWarning(RuntimeWarning):
     """A variance is NaN because every stratum it rests on has a single PSU and lonely_psu="average"."""
 
 
-def _domain_average_factor(stage: Stage, domain: np.ndarray, outside: np.ndarray, n_domains: int) -> np.ndarray:
-    """Per domain: strata the domain touches over those that are not lonely (R's svyby under "average")."""
+def _domain_average_factor(stage: Stage, domain: np.ndarray, outside: np.ndarray, n_domains: int,
+                           s: int) -> np.ndarray:
+    """Per domain, R's ``svyby`` factor under "average" (see `_average_factor`), warning about NaN domains."""
     rows = ~outside
     touched = np.zeros((stage.n_strata, n_domains), dtype=bool)
     touched[stage.unit_stratum[stage.unit[rows]], domain[rows]] = True
-    n_touched = touched.sum(axis=0)
-    n_ok = (touched & ~stage.averaged[:, None]).sum(axis=0)
-    empty = (n_touched > 0) & (n_ok == 0)
+    factor = _average_factor(stage, touched, s)
+    empty = np.isnan(factor)
     if empty.any():
-        warnings.warn(f"{int(empty.sum())} domain(s) lie only in strata with a single PSU, so "
-                      "lonely_psu='average' has no stratum to average over: their standard error is NaN (as R)",
-                      LonelyPsuWarning, stacklevel=5)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(n_touched > 0, n_touched / n_ok, 1.0)
+        where = "strata with a single PSU" if s == 0 else f"a cluster with a single sampled unit at stage {s + 1}"
+        warnings.warn(f"{int(empty.sum())} domain(s) touch {where}, so lonely_psu='average' has no stratum to "
+                      "average over: their standard error is NaN (as R)", LonelyPsuWarning, stacklevel=5)
+    return factor
+
+
+def _average_factor(stage: Stage, touched: np.ndarray, s: int) -> np.ndarray:
+    """R's ``onestage`` factor ``nstrat / nokstrat`` for each column of `touched` (strata x subsets).
+
+    At the first stage one call covers every stratum the subset touches; at a later stage each unit of the stage
+    above is its own call with one stratum, so a touched lonely one makes the whole variance NaN.
+    """
+    n_touched = touched.sum(axis=0)
+    n_lonely = (touched & stage.averaged[:, None]).sum(axis=0)
+    if s > 0:
+        return np.where(n_lonely > 0, np.nan, 1.0)
+    n_ok = n_touched - n_lonely
+    return np.where(n_touched == 0, 1.0, np.where(n_ok == 0, np.nan, n_touched / np.maximum(n_ok, 1)))
 
 
 def _unit_domain_totals(stage: Stage, z: np.ndarray, domain: np.ndarray,
