@@ -4,8 +4,10 @@ Works on pandas DataFrames; never imports Flask or the web app, so a notebook ne
 """
 
 from .charts import likert_shares, plot_estimates, plot_likert
+from .contrasts import SvyStat, svycontrast, svymean, svytotal, svyvar
 from .design import DesignError, SurveyDesign
 from .greg import calibrate
+from .intervals import confint, proportion_intervals, svyciprop
 from .io import (
     ExportError,
     apply_codebook,
@@ -22,6 +24,7 @@ from .results import Estimate
 from .scales import item_scores, scale_items, scale_scores
 from .scoring import ScoringError, par_field_points, par_survey_points, sipas_indices
 from .tables import Crosstab, RaoScottTest, crosstab, frequency_table, rao_scott
+from .variance import LonelyPsuWarning
 from .weighting import (
     RakeResult,
     base_weights,
@@ -75,3 +78,7 @@ __all__ = [
     "trim",
     "weighted_quantile",
 ]
+
+# R-named intervals, contrasts and variances (issue 11)
+__all__ += ["LonelyPsuWarning", "SvyStat", "confint", "proportion_intervals", "svyciprop", "svycontrast", "svymean",
+            "svytotal", "svyvar"]

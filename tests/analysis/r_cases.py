@@ -20,7 +20,7 @@ import pandas as pd
 from tests.reference_data import read_reference
 
 SEED = 20261129
-N_GENERATED = 44  # designs; each carries 9 to 13 requests, so about 480 generated cases
+N_GENERATED = 44  # designs; each carries 10 to 14 requests: 517 generated cases
 LONELY = ("fail", "average", "adjust", "certainty", "remove")
 CIPROP_METHODS = ("logit", "beta", "asin", "mean", "xlogit", "likelihood")
 
