@@ -10,8 +10,8 @@ For a proportion a symmetric interval can leave [0, 1] (a 97% share in a small d
 - ``"logit"``: Wald interval for logit(p) (R fits ``svyglm(y ~ 1, family=quasibinomial)``; its standard error is
   SE(p) / (p (1 - p)), the delta method), mapped back with expit;
 - ``"likelihood"``: the design-scaled profile likelihood of that model (Rao-Scott scaling of the quasi-binomial
-  deviance); R interpolates a spline through ten profile points, here the equation is solved exactly, so the
-  two agree to about 1e-4 rather than 1e-8;
+  deviance), computed as R does: a spline through at most nine profile steps each side, NA where they stop
+  short of the interval's end;
 - ``"asin"``: Wald interval for asin(sqrt(p));
 - ``"beta"``: Korn and Graubard's Clopper-Pearson interval on the effective sample size p (1 - p) / Var(p),
   itself scaled by ``(qt(alpha/2, n - 1) / qt(alpha/2, degf))^2``;
@@ -28,8 +28,9 @@ from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import pandas as pd
-from scipy import optimize, special, stats
+from scipy import special, stats
 
+from ._fmm_spline import approx, spline
 from .estimators import domain_codes, mean, numeric_column, with_data
 from .results import Estimate
 from .stages import DesignError
@@ -129,7 +130,7 @@ def proportion_interval(p: float, se: float, method: str, df: float, level: floa
                     float(stats.beta.ppf(1 - alpha / 2, n_eff * p + 1, n_eff * (1 - p))))
     if likelihood is None:
         raise DesignError("the likelihood interval needs the data of the proportion")
-    return likelihood.interval(se, crit)
+    return likelihood.interval(float(se), df, level)
 
 
 def proportion_intervals(table: pd.DataFrame, method: CipropMethod = "logit", df: float | None = None,
@@ -177,22 +178,50 @@ def _r_expit(eta: np.ndarray) -> tuple[float, float]:
 
 
 class _Likelihood:
-    """R's ``svyglm(y ~ 1, family=quasibinomial)`` for one (domain) proportion, for its profile interval.
+    """R's ``svyglm(y ~ 1, family=quasibinomial)`` for one (domain) proportion, and its profile interval.
 
-    The weights are the sampling weights over their mean (as ``svyglm``); the dispersion is Pearson's over the
-    rows with a weight minus one; the design effect of the coefficient is its design variance over the model's.
+    As ``svyglm``: prior weights are the sampling weights over their mean over the model's rows (`n_rows`, which
+    for a calibrated design's domain include the rows outside it, at weight 0); the dispersion is ``svyvar`` of
+    the Pearson residuals (without the prior weights, as ``residuals.svyglm``); the coefficient's design effect
+    ``lambda`` is its design variance over the model's.
     """
 
-    def __init__(self, y: np.ndarray, w: np.ndarray):
+    def __init__(self, y: np.ndarray, w: np.ndarray, n_rows: int):
         keep = w > 0
-        self.y, self.w = y[keep], w[keep] / w[keep].mean()
-        self.p = float(np.sum(self.w * self.y) / np.sum(self.w))
+        y, w = y[keep], w[keep]
+        self.n_rows = n_rows
+        self.y, self.w = y, w / (w.sum() / n_rows)
+        self.p = float(np.sum(w * y) / np.sum(w))
         self.beta = float(special.logit(self.p))
-        info = np.sum(self.w) * self.p * (1 - self.p)
-        pearson = np.sum(self.w * (self.y - self.p) ** 2) / (self.p * (1 - self.p))
-        self.dispersion = float(pearson / (len(self.y) - 1))
-        self.naive_variance = 1.0 / info
+        pearson = (y - self.p) / np.sqrt(self.p * (1 - self.p))  # residuals.svyglm: no prior weight
+        centred = pearson - np.sum(w * pearson) / np.sum(w)
+        n = len(y)
+        self.dispersion = float(np.sum(w * centred**2) / np.sum(w) * n / (n - 1)) if n > 1 else float("nan")
+        self.naive_variance = self._glm_naive_variance()
         self.deviance_at_fit = self.deviance(self.beta)
+
+    def _glm_naive_variance(self) -> float:
+        """R's ``summary(glm)$cov.unscaled``: 1 / sum of the working weights of glm's *last* IRLS iteration.
+
+        glm stops when the deviance changes by less than 1e-8 relative and keeps the weights it used for that
+        step, taken at the previous iteration's mean, so its model variance differs from 1 / (sum w p (1 - p))
+        by about 1e-5; R's likelihood interval depends on it.
+        """
+        y, w = self.y, self.w
+        mu = (w * y + 0.5) / (w + 1)  # binomial()$initialize
+        deviance_old = np.inf
+        working = w * mu * (1 - mu)
+        for _ in range(25):  # glm.control(maxit = 25)
+            working = w * mu * (1 - mu)
+            eta = special.logit(mu)
+            z = eta + (y - mu) / (mu * (1 - mu))
+            beta = np.sum(working * z) / np.sum(working)
+            mu = np.full_like(y, special.expit(beta))
+            deviance = self.deviance(float(beta))
+            if abs(deviance - deviance_old) / (abs(deviance) + 0.1) < 1e-8:
+                break
+            deviance_old = deviance
+        return float(1.0 / np.sum(working))
 
     def deviance(self, beta: float) -> float:
         """Binomial deviance of the intercept-only model at logit `beta`, up to a constant (prior weights `w`).
@@ -202,25 +231,35 @@ class _Likelihood:
         y, w = self.y, self.w
         return float(-2 * np.sum(w * (y * special.log_expit(beta) + (1 - y) * special.log_expit(-beta))))
 
-    def interval(self, se: float, crit: float) -> tuple[float, float]:
-        """Solve ``(D(beta) - D(beta_hat)) / dispersion = crit^2 * lambda`` on each side, back on the p scale."""
-        design_variance = (se / (self.p * (1 - self.p))) ** 2
-        target = crit**2 * design_variance / self.naive_variance * self.dispersion
-        if not np.isfinite(target) or not 0 < self.p < 1:
+    def interval(self, se: float, df: float, level: float) -> tuple[float, float]:
+        """R's ``confint(svyglm, method="likelihood", ddf=df)``, step by step (MASS's ``profile.glm``).
+
+        The deviance is profiled at up to nine steps of ``zmax / 5`` standard errors each side (``zmax`` from
+        the F(1, n - 1) quantile at the design-scaled level), an fmm spline is drawn through the signed roots,
+        and the interval is read off it by linear interpolation at ``qt(alpha/2, df) * sqrt(lambda)``: NA
+        where the profile stops short of it, as in R.
+        """
+        if not 0 < self.p < 1 or not np.isfinite(self.dispersion) or not se > 0:
             return float("nan"), float("nan")
-
-        def gap(beta: float) -> float:
-            return self.deviance(beta) - self.deviance_at_fit - target
-
-        step = max(np.sqrt(design_variance), 1e-8)
-        bounds = []
+        variance = (se / (self.p * (1 - self.p))) ** 2
+        scale = np.sqrt(variance / self.naive_variance)
+        t = stats.norm.ppf((1 - level) / 2) if np.isinf(df) else stats.t.ppf((1 - level) / 2, df)
+        alpha = stats.norm.cdf(t * scale) / 2
+        zmax = np.sqrt(stats.f.isf(alpha, 1, self.n_rows - 1))
+        delta = zmax / 5
+        zs, betas = [0.0], [self.beta]
         for sign in (-1, 1):
-            far = self.beta + sign * step
-            while gap(far) < 0:
-                far = self.beta + 2 * (far - self.beta)
-            lo, hi = sorted((self.beta, far))
-            bounds.append(float(special.expit(optimize.brentq(gap, lo, hi, xtol=1e-14, rtol=1e-14))))
-        return bounds[0], bounds[1]
+            step, z = 0, 0.0
+            while (step := step + 1) < 10 and abs(z) < zmax:
+                beta = self.beta + sign * step * delta * np.sqrt(variance)
+                zz = max((self.deviance(beta) - self.deviance_at_fit) / self.dispersion, 0.0)
+                z = sign * np.sqrt(zz)
+                zs.append(z)
+                betas.append(beta)
+        order = np.argsort(zs, kind="stable")
+        spline_x, spline_y = spline(np.array(betas)[order], np.array(zs)[order])
+        cutoff = np.array([stats.norm.ppf(2 * alpha), stats.norm.isf(2 * alpha)])
+        return _r_expit(approx(spline_y, spline_x, cutoff))
 
 
 def svyciprop(design: SurveyDesign, var: str, method: CipropMethod = "logit", level: float = 0.95,
@@ -262,7 +301,8 @@ def svyciprop(design: SurveyDesign, var: str, method: CipropMethod = "logit", le
         inside = (dom == k) & present
         domain_df = df if df is not None else design_degf(design, inside)
         n_rows = design.n if design.calibration else int(inside.sum())
-        fit = _Likelihood(y[inside], design.weights[inside]) if method == "likelihood" and inside.any() else None
+        fit = (_Likelihood(y[inside], design.weights[inside], n_rows)
+               if method == "likelihood" and inside.any() else None)
         low, high = proportion_interval(row.estimate, row.se, method, domain_df, level, n_rows, fit)
         lows.append(low)
         highs.append(high)
