@@ -6,8 +6,10 @@ Works on pandas DataFrames; never imports Flask or the web app, so a notebook ne
 from .calibration import calibrate
 from .calibration_steps import Convergence
 from .charts import likert_shares, plot_estimates, plot_likert
+from .contrasts import SvyStat, svycontrast, svymean, svytotal, svyvar
 from .design import SurveyDesign
 from .errors import ConvergenceWarning, DesignError, ExportError, ScoringError
+from .intervals import confint, proportion_intervals, svyciprop
 from .io import (
     apply_codebook,
     label_categories,
@@ -23,6 +25,7 @@ from .results import Estimate
 from .scales import item_scores, scale_items, scale_scores
 from .scoring import par_field_points, par_survey_points, sipas_indices
 from .tables import Crosstab, RaoScottTest, crosstab, frequency_table, rao_scott
+from .variance import LonelyPsuWarning
 from .weighting import (
     base_weights,
     effective_sample_size,
@@ -76,3 +79,7 @@ __all__ = [
     "trim",
     "weighted_quantile",
 ]
+
+# R-named intervals, contrasts and variances (issue 11)
+__all__ += ["LonelyPsuWarning", "SvyStat", "confint", "proportion_intervals", "svyciprop", "svycontrast", "svymean",
+            "svytotal", "svyvar"]

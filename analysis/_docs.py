@@ -22,7 +22,12 @@ _NA_RM = """na_rm : bool
         Leave rows with a missing value out of the estimate (they stay in the design with a zero score), as R's
         ``na.rm=TRUE``; with False a missing value is an error."""
 
+_DEFF = """deff : bool or "replace"
+        Design effect against simple random sampling of the same n without replacement from a population of the
+        estimated size (True, R's ``deff=TRUE``) or with replacement (``"replace"``); False leaves it NaN."""
+
 SNIPPETS = {
+    "deff": _DEFF,
     "design": _DESIGN,
     "by": _BY,
     "na_rm": _NA_RM,
@@ -32,7 +37,8 @@ SNIPPETS = {
     var : str
         A numeric column.
     {_BY}
-    {_NA_RM}""",
+    {_NA_RM}
+    {_DEFF}""",
     "label_source": """source : pandas.DataFrame or dict
         A frame from :func:`read_export` / :func:`read_database`, or a codebook JSON.
     variable : str

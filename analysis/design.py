@@ -72,9 +72,10 @@ class SurveyDesign:
     lonely_psu : {"fail", "certainty", "adjust", "average", "remove"}
         What to do with a stratum that has a single sampled unit (R's ``options(survey.lonely.psu)``):
         refuse (default), treat it as certainty (no variance), centre it at zero instead of its stratum mean
-        ("adjust"), replace its contribution by the average of the other strata, or drop it from the variance.
-        At a later stage the strata are the units of the stage above, and "average" averages over all of them;
-        R averages within each first-stage cluster instead, and gets NaN there (see ``stages._lonely_remedy``).
+        ("adjust"), replace its contribution by the average of the other strata (for a domain: of the strata
+        it touches, as R's ``svyby``; NaN with a warning when all of them are lonely), or drop it.
+        At a later stage each unit of the stage above is its own stratum, so under "average" a lonely unit there
+        makes every estimate touching it NaN, as in R (see ``stages._lonely_remedy``).
 
     Raises
     ------
@@ -204,13 +205,16 @@ class SurveyDesign:
         return new
 
     # -- variance (the contract other estimators build on) ----------------------------------------------------
-    def total_vcov(self, scores: np.ndarray) -> np.ndarray:
+    def total_vcov(self, scores: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
         """Design-based covariance matrix of the weighted totals of per-row score columns.
 
         Parameters
         ----------
         scores : numpy.ndarray
             n x k (or length-n) per-row scores; the weights are applied here.
+        rows : numpy.ndarray, optional
+            Boolean mask of the rows the estimate uses (scores are zero elsewhere), for R's subset semantics of
+            ``lonely_psu="average"`` (see `variance.total_vcov`); ignored once calibrated, as R keeps every row.
 
         Returns
         -------
@@ -225,7 +229,7 @@ class SurveyDesign:
         z = z * self._weights[:, None]
         for step in self._calibration:
             z = step.residualize(z)
-        return total_vcov(self._stages, z)
+        return total_vcov(self._stages, z, None if self._calibration else rows)
 
     # -- estimators: the functions of estimators.py and quantiles.py, as methods ------------------------------
     mean = _method(estimators.mean)

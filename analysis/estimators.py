@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import copy
 import functools
+import warnings
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import pandas as pd
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
     from .design import SurveyDesign
 
 By = str | Sequence[str] | None
+Deff = bool | Literal["replace"]
 
 
 def numeric_column(design: SurveyDesign, var: str) -> np.ndarray:
@@ -60,9 +62,9 @@ def domain_codes(design: SurveyDesign, by: By) -> tuple[np.ndarray, pd.DataFrame
 
 
 def domain_variance(design: SurveyDesign, score: np.ndarray, dom: np.ndarray, n_domains: int) -> np.ndarray:
-    """Variance of each domain's weighted total of `score` (score is 0 outside its row's domain)."""
+    """Variance of each domain's weighted total of `score` (`dom` is a row's domain, `n_domains` outside all)."""
     if not design.calibration:
-        return domain_variances(design.stages, design.weights * score, np.clip(dom, 0, n_domains - 1), n_domains)
+        return domain_variances(design.stages, design.weights * score, dom, n_domains)
     # calibrated: residuals are dense across domains, so take domains a few columns at a time (<= ~32 MB)
     variances = np.empty(n_domains)
     step = max(1, 4_000_000 // max(design.n, 1))
@@ -107,16 +109,30 @@ class _Domains:
         """Each row's distance from its domain's centre, 0 outside every domain."""
         return np.where(self.inside, y - self.per_row(centres), 0.0)
 
-    def srs_variance(self, deviation: np.ndarray) -> np.ndarray:
-        """Variance of an SRSWOR mean of the same n from a population of the estimated size (R's deff base).
+    def srs_variance(self, deviation: np.ndarray, deff: Deff = True) -> np.ndarray:
+        """Variance of a simple random sample mean of the same n (R's base for ``deff=``).
 
         The population variance is estimated as R's ``svyvar`` (weighted, with the n / (n - 1) correction) from
-        each row's `deviation` from its domain's weighted mean.
+        each row's `deviation` from its domain's weighted mean. ``deff=True`` samples without replacement from a
+        population of the estimated size (NaN, with a warning, when that size is below n: weights not scaled to
+        the population); ``deff="replace"`` with replacement; ``deff=False`` gives NaN.
         """
+        if deff not in (True, False, "replace"):
+            raise DesignError(f"deff must be True, False or 'replace', not {deff!r}")
         ss = self.sums(self.weights * deviation * deviation)
         size, count = self.size, self.counts
         with np.errstate(divide="ignore", invalid="ignore"):
-            return ss / size * count / (count - 1) * (size - count) / (size * count)
+            variance = np.where(count > 1, ss / size * count / (count - 1), np.nan)  # one row: no deff
+            if deff == "replace":
+                return variance / count
+            if deff is False:
+                return np.full(self.n, np.nan)
+            small = (size < count) & (count > 0)
+            if small.any():
+                warnings.warn("sample size greater than population size: are the weights scaled to the population? "
+                              "The design effect is NaN (as R); deff='replace' needs no population size",
+                              RuntimeWarning, stacklevel=4)
+            return np.where(small, np.nan, variance * (size - count) / (size * count))
 
     def finish(self, design: SurveyDesign, values: np.ndarray, score: np.ndarray, srs_variance: np.ndarray,
                by: By) -> Estimate | pd.DataFrame:
@@ -142,7 +158,8 @@ def _empty_domains_are_nan(function):
 
 @fill_doc
 @_empty_domains_are_nan
-def mean(design: SurveyDesign, var: str, by: By = None, na_rm: bool = True) -> Estimate | pd.DataFrame:
+def mean(design: SurveyDesign, var: str, by: By = None, na_rm: bool = True,
+         deff: Deff = True) -> Estimate | pd.DataFrame:
     """Weighted mean of `var` with its linearised standard error (R: ``svymean``; with `by`, ``svyby``).
 
     {numeric_estimator_parameters}
@@ -157,12 +174,13 @@ def mean(design: SurveyDesign, var: str, by: By = None, na_rm: bool = True) -> E
     means = domains.sums(design.weights * y) / domains.size
     deviation = domains.deviation(y, means)
     score = deviation / domains.per_row(domains.size, 1.0)
-    return domains.finish(design, means, score, domains.srs_variance(deviation), by)
+    return domains.finish(design, means, score, domains.srs_variance(deviation, deff), by)
 
 
 @fill_doc
 @_empty_domains_are_nan
-def total(design: SurveyDesign, var: str, by: By = None, na_rm: bool = True) -> Estimate | pd.DataFrame:
+def total(design: SurveyDesign, var: str, by: By = None, na_rm: bool = True,
+          deff: Deff = True) -> Estimate | pd.DataFrame:
     """Weighted (Horvitz-Thompson) total of `var` with its linearised standard error (R: ``svytotal``).
 
     {numeric_estimator_parameters}
@@ -176,13 +194,13 @@ def total(design: SurveyDesign, var: str, by: By = None, na_rm: bool = True) -> 
     score = np.where(domains.inside, y, 0.0)
     totals = domains.sums(design.weights * score)
     deviation = domains.deviation(y, totals / domains.size)
-    return domains.finish(design, totals, score, domains.srs_variance(deviation) * domains.size**2, by)
+    return domains.finish(design, totals, score, domains.srs_variance(deviation, deff) * domains.size**2, by)
 
 
 @fill_doc
 @_empty_domains_are_nan
 def ratio(design: SurveyDesign, numerator: str, denominator: str, by: By = None,
-          na_rm: bool = True) -> Estimate | pd.DataFrame:
+          na_rm: bool = True, deff: Deff = True) -> Estimate | pd.DataFrame:
     """Ratio of the weighted totals of two columns (R: ``svyratio``), linearised as ``(y - R x) / X``.
 
     Parameters
@@ -192,6 +210,7 @@ def ratio(design: SurveyDesign, numerator: str, denominator: str, by: By = None,
         Numeric columns; a row missing either is left out (zero score).
     {by}
     {na_rm}
+    {deff}
 
     Returns
     -------
@@ -203,11 +222,12 @@ def ratio(design: SurveyDesign, numerator: str, denominator: str, by: By = None,
     ratios = domains.sums(design.weights * y) / den
     score = np.where(domains.inside, (y - domains.per_row(ratios) * x) / domains.per_row(den, 1.0), 0.0)
     # the weighted mean of the score within its domain is exactly 0, so the score is its own deviation
-    return domains.finish(design, ratios, score, domains.srs_variance(score) * domains.size**2, by)
+    return domains.finish(design, ratios, score, domains.srs_variance(score, deff) * domains.size**2, by)
 
 
 @fill_doc
-def proportion(design: SurveyDesign, var: str, by: By = None, na_rm: bool = True) -> pd.DataFrame:
+def proportion(design: SurveyDesign, var: str, by: By = None, na_rm: bool = True, deff: Deff = True,
+               method: str | None = None, df: float | None = None, level: float = 0.95) -> pd.DataFrame:
     """Proportion of each category of `var` (R: ``svymean(~factor(var))``), overall or by domain.
 
     Parameters
@@ -217,6 +237,15 @@ def proportion(design: SurveyDesign, var: str, by: By = None, na_rm: bool = True
         A categorical (or any discrete) column; missing values are left out of the denominator.
     {by}
     {na_rm}
+    {deff}
+    method : {{"logit", "likelihood", "asin", "beta", "mean", "xlogit"}}, optional
+        Interval of each share by R's ``svyciprop`` method (``"beta"`` is Korn-Graubard), inside [0, 1] for
+        all but ``"mean"``; on the design's degrees of freedom unless `df` is given. By default the normal
+        interval of ``svymean``.
+    df : float, optional
+        Degrees of freedom of the interval when `method` is given (default: the domain's, as ``svyciprop``).
+    level : float
+        Confidence level of the interval when `method` is given.
 
     Returns
     -------
@@ -233,10 +262,15 @@ def proportion(design: SurveyDesign, var: str, by: By = None, na_rm: bool = True
     # one helper design for every category (the data is copied and the domains coded once, not per category)
     indicators = {f"__indicator_{i}__": np.where(present, (column == category).to_numpy(dtype=float), np.nan)
                   for i, category in enumerate(categories)}
-    probe = _with_data(design, indicators)
+    probe = with_data(design, indicators)
     tables = []
     for name, category in zip(indicators, categories, strict=True):
-        table = mean(probe, name, by=by if by is not None else "__all__", na_rm=na_rm)
+        if method is not None:
+            from .intervals import svyciprop  # intervals builds on this module's mean
+
+            table = svyciprop(probe, name, method, level=level, df=df, by=by if by is not None else "__all__")
+        else:
+            table = mean(probe, name, by=by if by is not None else "__all__", na_rm=na_rm, deff=deff)
         table.insert(len(table.columns) - 6, var, category)
         tables.append(table)
     result = pd.concat(tables, ignore_index=True)
@@ -245,7 +279,7 @@ def proportion(design: SurveyDesign, var: str, by: By = None, na_rm: bool = True
     return result.drop(columns=["__all__"], errors="ignore")
 
 
-def _with_data(design: SurveyDesign, columns: dict[str, np.ndarray]) -> SurveyDesign:
+def with_data(design: SurveyDesign, columns: dict[str, np.ndarray]) -> SurveyDesign:
     """The same design over its data plus helper columns and ``__all__`` (same rows, same order)."""
     new = copy.copy(design)
     object.__setattr__(new, "_data", design.data.assign(**columns, __all__="all"))

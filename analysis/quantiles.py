@@ -1,13 +1,12 @@
 """Quantiles with Woodruff confidence intervals, as R ``survey`` >= 4.1's default ``svyquantile``.
 
-Point estimate (``qrule="math"``): the smallest observed value whose estimated weighted CDF reaches p.
+Point estimate (``qrule="math"``): the smallest observed value whose estimated weighted CDF reaches p, computed
+with R's own comparisons (see `weighted_quantile`).
 Interval (``interval.type="mean"``, Woodruff 1952): a Wald interval for the estimated proportion of values at or
 below the quantile, with t critical values on the design degrees of freedom, mapped back through the inverse
 CDF; the standard error is the interval length over twice the critical value. Before survey 4.1 R interpolated
-the CDF linearly, so numbers printed by older versions differ.
-
-One difference from R: when p is below the weight share of the smallest value, R's rule returns the second
-smallest value; here the smallest value is returned, as the mathematical definition says.
+the CDF linearly, so numbers printed by older versions differ. A domain's degrees of freedom are R's ``degf`` of
+the domain (PSUs with a member minus strata with one); with none left the interval is NaN, as in R.
 """
 
 from __future__ import annotations
@@ -20,21 +19,27 @@ import pandas as pd
 from scipy import stats
 
 from ._docs import fill_doc
+from .errors import DesignError
 from .estimators import domain_codes, domain_variance, numeric_column
 from .results import Estimate, records_frame
-from .stages import DesignError
 
 if TYPE_CHECKING:
     from .design import SurveyDesign
 
 
 def weighted_quantile(x: np.ndarray, w: np.ndarray, p: float) -> float:
-    """Smallest value of `x` whose weighted CDF is at least `p` (R's ``qrule_math``).
+    """Quantile of `x` under weights `w` by R's ``qrule_math`` (``survey:::qs``), to the last bit.
+
+    With the values sorted and ``F_i`` the cumulative weight share: take the last i with ``F_i <= p`` (the first
+    value when there is none); return its value when ``F_i = p`` exactly, the next value otherwise. That is the
+    smallest value whose weighted CDF reaches p, except that for p below the first value's share R returns the
+    second value, and so does this function. Cumulative sums are taken in extended precision and rounded, as
+    R's ``cumsum`` and ``sum`` do, so that an exact tie (weights 0.3 x 6, p = 0.5) is seen as R sees it.
 
     Parameters
     ----------
     x, w : numpy.ndarray
-        Values and positive weights (no missing values).
+        Values and non-negative weights (no missing values); zero weights are dropped.
     p : float
         Probability in [0, 1].
 
@@ -42,10 +47,17 @@ def weighted_quantile(x: np.ndarray, w: np.ndarray, p: float) -> float:
     -------
     float
     """
+    x, w = np.asarray(x, dtype=float), np.asarray(w, dtype=float)
+    nonzero = w != 0
+    x, w = x[nonzero], w[nonzero]
     order = np.argsort(x, kind="stable")
-    cumulative = np.cumsum(w[order])
-    position = int(np.searchsorted(cumulative, p * w.sum(), side="left"))
-    return float(x[order][min(position, len(x) - 1)])
+    cumulative = np.cumsum(w[order].astype(np.longdouble)).astype(float)
+    total = float(np.cumsum(w.astype(np.longdouble))[-1])
+    below = np.flatnonzero(cumulative <= p * total)
+    position = int(below[-1]) if below.size else 0
+    if p - cumulative[position] / total == 0:
+        return float(x[order][position])
+    return float(x[order][min(position + 1, len(x) - 1)])
 
 
 def _one(design: SurveyDesign, y: np.ndarray, inside: np.ndarray, p: float, df: int) -> Estimate:
@@ -57,7 +69,7 @@ def _one(design: SurveyDesign, y: np.ndarray, inside: np.ndarray, p: float, df: 
     total_w = ws.sum()
     share = float((ws * below[inside]).sum() / total_w)
     score = np.where(inside, (below - share) / total_w, 0.0)
-    se_share = float(np.sqrt(max(domain_variance(design, score, np.where(inside, 0, -1), 1)[0], 0.0)))
+    se_share = float(np.sqrt(max(domain_variance(design, score, np.where(inside, 0, 1), 1)[0], 0.0)))
     crit = float(stats.t.ppf(0.975, df))
     low_p, high_p = share - crit * se_share, share + crit * se_share
     low = weighted_quantile(xs, ws, low_p) if low_p >= 0 else np.nan
@@ -66,13 +78,11 @@ def _one(design: SurveyDesign, y: np.ndarray, inside: np.ndarray, p: float, df: 
 
 
 def _domain_degf(design: SurveyDesign, inside: np.ndarray) -> int:
-    """Degrees of freedom of the domain: PSUs with a member minus strata with a member (at least 1)."""
+    """Degrees of freedom of the domain as R's ``degf`` of the subset: PSUs with a member minus strata with one."""
     stage = design.stages[0]
     psus = np.unique(stage.unit[inside])
     strata = np.unique(stage.unit_stratum[psus])
-    if len(design.stages) and psus.size == stage.n_units:
-        return design.degf
-    return max(psus.size - strata.size, 1)
+    return int(psus.size - strata.size)
 
 
 @fill_doc

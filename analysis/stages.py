@@ -200,6 +200,7 @@ def _stage(unit, unit_stratum, n_sampled, population, mult, lonely_psu, labels, 
     scale, centred, average_factor = _lonely_remedy(scale, lonely, lonely_psu, labels, s)
     return Stage(unit=unit, n_units=len(unit_stratum), unit_stratum=unit_stratum, n_strata=len(n_sampled),
                  n_sampled=n_sampled, scale=scale, centred=centred, average_factor=average_factor,
+                 averaged=lonely if lonely_psu == "average" else None,
                  row_level=bool(len(unit_stratum) == len(unit) and np.array_equal(unit, np.arange(len(unit)))))
 
 
@@ -207,12 +208,11 @@ def _lonely_remedy(scale, lonely, lonely_psu, labels, s) -> tuple[np.ndarray, np
     """The stage's ``(scale, centred, average_factor)`` once strata with a single sampled unit are dealt with.
 
     A stratum whose one unit was taken with certainty (no fpc left) is not lonely: it simply adds no variance.
-    At stage 1 the strata are the design strata. At a later stage they are the units of the stage above, all of
-    them together, so "average" spreads the missing contributions over every unit of the stage above that has
-    two or more sampled units. R's ``svyrecvar`` differs there: it applies the remedy separately within each
-    first-stage cluster, where the cluster is the only stratum, so a cluster with a lonely unit leaves nothing
-    to average and R returns a NaN variance (0 x 1/0 in ``onestage``). With no stratum to average over at all,
-    where R also returns NaN, the design is refused instead.
+    At stage 1 the strata are the design strata, and "average" spreads the missing contributions over the
+    strata with two or more units (for a domain: over the strata it touches, ``variance.domain_variances``, as
+    R's ``svyby``). At a later stage R's ``svyrecvar`` applies the remedy within each unit of the stage above,
+    which is then the only stratum: a lonely unit there leaves nothing to average, and the variance of anything
+    that touches it is NaN (0 x 1/0 in ``onestage``). Both follow R, and the estimators warn why a value is NaN.
     """
     centred = np.ones(len(scale), dtype=bool)
     if not lonely.any():
@@ -227,9 +227,7 @@ def _lonely_remedy(scale, lonely, lonely_psu, labels, s) -> tuple[np.ndarray, np
     scale = np.where(lonely, 0.0, scale)
     if lonely_psu != "average":
         return scale, centred, 1.0
+    if s > 0:  # each unit of the stage above is its own stratum: a lonely unit is NaN, the others count once
+        return scale, centred, float("nan")
     n_ok = int((~lonely).sum())
-    if n_ok == 0:
-        strata = "every stratum" if s == 0 else f"every unit of stage {s}"
-        raise DesignError(f"{strata} has only one sampled unit at stage {s + 1}, so lonely_psu='average' has no "
-                          "variance to average; choose certainty, adjust or remove")
-    return scale, centred, len(scale) / n_ok
+    return scale, centred, len(scale) / n_ok if n_ok else float("nan")

@@ -12,6 +12,7 @@ stage above it has a finite population correction, as in R). Group sums use `np.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -41,7 +42,11 @@ class Stage:
     centred : numpy.ndarray
         Per stratum: False only for a lonely unit under ``lonely_psu="adjust"`` (not centred, as R).
     average_factor : float
-        ``n_strata / n_ok_strata`` under ``lonely_psu="average"``, else 1.
+        ``n_strata / n_ok_strata`` under ``lonely_psu="average"`` at the first stage, else 1; NaN where R's
+        ``onestage`` has nothing to average over (no stratum ok; at a later stage, any lonely unit).
+    averaged : numpy.ndarray
+        Per stratum: True for a lonely stratum whose share is replaced by the average (``lonely_psu="average"``).
+        Domain estimates of a first stage average over the strata the domain touches only (R's ``svyby``).
     row_level : bool
         True when every row is its own unit (the unit code is the row number).
     """
@@ -55,6 +60,7 @@ class Stage:
     centred: np.ndarray
     average_factor: float
     row_level: bool
+    averaged: np.ndarray | None = None
 
 
 def group_sum(values: np.ndarray, codes: np.ndarray, size: int) -> np.ndarray:
@@ -65,7 +71,7 @@ def group_sum(values: np.ndarray, codes: np.ndarray, size: int) -> np.ndarray:
     return np.column_stack([np.bincount(codes, weights=column, minlength=size) for column in columns])
 
 
-def total_vcov(stages: tuple[Stage, ...], weighted_scores: np.ndarray) -> np.ndarray:
+def total_vcov(stages: tuple[Stage, ...], weighted_scores: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
     """Covariance matrix of the column totals of `weighted_scores` (n x k, already multiplied by weights).
 
     Parameters
@@ -74,6 +80,10 @@ def total_vcov(stages: tuple[Stage, ...], weighted_scores: np.ndarray) -> np.nda
         The design's stages, outermost first.
     weighted_scores : numpy.ndarray
         n x k matrix (or length-n vector) of weight x linearised score.
+    rows : numpy.ndarray, optional
+        Boolean mask of the rows of R's subset (``design[rows, ]``, e.g. rows without a missing value) when the
+        scores are zero elsewhere: under ``lonely_psu="average"`` the first stage then averages over the strata
+        those rows touch, as R does on the subset.
 
     Returns
     -------
@@ -84,13 +94,22 @@ def total_vcov(stages: tuple[Stage, ...], weighted_scores: np.ndarray) -> np.nda
     if z.ndim == 1:
         z = z[:, None]
     vcov = np.zeros((z.shape[1], z.shape[1]))
-    for stage in stages:
+    for s, stage in enumerate(stages):
+        factor = stage.average_factor
+        if rows is not None and stage.averaged is not None and stage.averaged.any():
+            touched = np.zeros((stage.n_strata, 1), dtype=bool)
+            touched[stage.unit_stratum[stage.unit[rows]], 0] = True
+            factor = float(_average_factor(stage, touched, s)[0])
+        if np.isnan(factor):
+            warnings.warn(f"lonely_psu='average' has no stratum to average over at stage {s + 1} (a single sampled "
+                          "unit where nothing else can stand in for it): the variance is NaN (as R)",
+                          LonelyPsuWarning, stacklevel=3)
         totals = z if stage.row_level else group_sum(z, stage.unit, stage.n_units)
         sums = group_sum(totals, stage.unit_stratum, stage.n_strata)
         means = sums / np.maximum(stage.n_sampled, 1)[:, None]
         means[~stage.centred] = 0.0
         deviations = (totals - means[stage.unit_stratum]) * np.sqrt(stage.scale)[stage.unit_stratum][:, None]
-        vcov += (deviations.T @ deviations) * stage.average_factor
+        vcov += (deviations.T @ deviations) * factor
     return vcov
 
 
@@ -99,7 +118,13 @@ def domain_variances(stages: tuple[Stage, ...], weighted_scores: np.ndarray, dom
     """Variances of the domain totals when each row's score belongs to one domain column only.
 
     Equivalent to the diagonal of `total_vcov` on the n x n_domains matrix that is zero outside each row's
-    domain, without building that matrix: unit totals are kept sparse as (unit, domain) cells.
+    domain, without building that matrix: unit totals are kept sparse as (unit, domain) cells. Each stratum's
+    sum of squares is taken about its mean in two passes (never as ``sum(t^2) - sum(t)^2 / n``, which cancels
+    to nothing for values around 1e8).
+
+    Under ``lonely_psu="average"`` the first stage follows R's ``svyby``, which estimates each domain on the
+    subset of rows in it: the missing share of a lonely stratum is averaged over the strata *that domain*
+    touches, and a domain whose strata are all lonely has a NaN variance (with a `LonelyPsuWarning`).
 
     Parameters
     ----------
@@ -108,7 +133,7 @@ def domain_variances(stages: tuple[Stage, ...], weighted_scores: np.ndarray, dom
     weighted_scores : numpy.ndarray
         Length-n weight x score; rows outside every domain must carry 0.
     domain : numpy.ndarray
-        Length-n domain codes in ``0..n_domains-1`` (any code for rows whose score is 0).
+        Length-n domain codes in ``0..n_domains-1``, or ``n_domains`` for a row outside every domain.
     n_domains : int
         Number of domains.
 
@@ -118,18 +143,61 @@ def domain_variances(stages: tuple[Stage, ...], weighted_scores: np.ndarray, dom
         One variance per domain.
     """
     z = np.asarray(weighted_scores, dtype=float)
+    domain = np.asarray(domain, dtype=np.int64)
+    outside = domain >= n_domains
+    z = np.where(outside, 0.0, z)
+    domain = np.where(outside, 0, domain)
     variances = np.zeros(n_domains)
-    for stage in stages:
+    for s, stage in enumerate(stages):
         cells, values = _unit_domain_totals(stage, z, domain, n_domains)
         unit, dom = np.divmod(cells, n_domains)
         key = stage.unit_stratum[unit] * n_domains + dom
         size = stage.n_strata * n_domains
         s1 = np.bincount(key, weights=values, minlength=size).reshape(stage.n_strata, n_domains)
-        s2 = np.bincount(key, weights=values * values, minlength=size).reshape(stage.n_strata, n_domains)
-        centring = np.where(stage.centred, 1.0 / np.maximum(stage.n_sampled, 1), 0.0)[:, None]
-        within = s2 - s1 * s1 * centring
-        variances += (stage.scale[:, None] * within).sum(axis=0) * stage.average_factor
+        present = np.bincount(key, minlength=size).reshape(stage.n_strata, n_domains)
+        centre = np.where(stage.centred[:, None], s1 / np.maximum(stage.n_sampled, 1)[:, None], 0.0)
+        deviation = values - centre.ravel()[key]
+        within = np.bincount(key, weights=deviation * deviation, minlength=size).astype(float)  # int when empty
+        within = within.reshape(stage.n_strata, n_domains)
+        within += (stage.n_sampled[:, None] - present) * centre * centre  # units of the stratum outside the domain
+        factor = stage.average_factor
+        if stage.averaged is not None and stage.averaged.any():
+            factor = _domain_average_factor(stage, domain, outside, n_domains, s)
+        variances += (stage.scale[:, None] * within).sum(axis=0) * factor
     return variances
+
+
+class LonelyPsuWarning(RuntimeWarning):
+    """A variance is NaN because every stratum it rests on has a single PSU and lonely_psu="average"."""
+
+
+def _domain_average_factor(stage: Stage, domain: np.ndarray, outside: np.ndarray, n_domains: int,
+                           s: int) -> np.ndarray:
+    """Per domain, R's ``svyby`` factor under "average" (see `_average_factor`), warning about NaN domains."""
+    rows = ~outside
+    touched = np.zeros((stage.n_strata, n_domains), dtype=bool)
+    touched[stage.unit_stratum[stage.unit[rows]], domain[rows]] = True
+    factor = _average_factor(stage, touched, s)
+    empty = np.isnan(factor)
+    if empty.any():
+        where = "strata with a single PSU" if s == 0 else f"a cluster with a single sampled unit at stage {s + 1}"
+        warnings.warn(f"{int(empty.sum())} domain(s) touch {where}, so lonely_psu='average' has no stratum to "
+                      "average over: their standard error is NaN (as R)", LonelyPsuWarning, stacklevel=5)
+    return factor
+
+
+def _average_factor(stage: Stage, touched: np.ndarray, s: int) -> np.ndarray:
+    """R's ``onestage`` factor ``nstrat / nokstrat`` for each column of `touched` (strata x subsets).
+
+    At the first stage one call covers every stratum the subset touches; at a later stage each unit of the stage
+    above is its own call with one stratum, so a touched lonely one makes the whole variance NaN.
+    """
+    n_touched = touched.sum(axis=0)
+    n_lonely = (touched & stage.averaged[:, None]).sum(axis=0)
+    if s > 0:
+        return np.where(n_lonely > 0, np.nan, 1.0)
+    n_ok = n_touched - n_lonely
+    return np.where(n_touched == 0, 1.0, np.where(n_ok == 0, np.nan, n_touched / np.maximum(n_ok, 1)))
 
 
 def _unit_domain_totals(stage: Stage, z: np.ndarray, domain: np.ndarray,

@@ -13,7 +13,6 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
-from scipy import optimize
 
 from ._docs import fill_doc
 from .calibration_steps import CalibrationModel, CalibrationStep, Convergence
@@ -218,13 +217,14 @@ def rake(design: SurveyDesign, margins: Mapping[MarginKey, Population], tol: flo
     return design.with_weights(new_weights, cell_step(design, matched, new_weights), convergence)
 
 
-def trim(design: SurveyDesign, lower: float | None = None, upper: float | None = None) -> SurveyDesign:
-    """Trim weights to [lower, upper], spreading what was cut over the untrimmed weights to keep the total.
+def trim(design: SurveyDesign, lower: float | None = None, upper: float | None = None,
+         strict: bool = False) -> SurveyDesign:
+    """Trim weights to [lower, upper] and share what was cut equally among the others (R's ``trimWeights``).
 
-    The final weights are ``clip(c * w, lower, upper)`` with one common factor c chosen so the total is kept:
-    what is cut is spread over the weights inside the bounds in proportion to their size, and no weight ends
-    outside. With a single bound this is the fixed point of R's ``trimWeights(strict=TRUE)``, found directly
-    (a root in c) instead of by repeated passes.
+    One pass clips the weights outside the bounds and adds the total cut (positive or negative) in equal shares
+    to every weight that was inside, so the total weight is kept. Those shares can push a weight past a bound;
+    ``strict=True`` repeats the pass until none is outside (R's ``strict=TRUE``), otherwise a warning says how
+    many are left outside. Calibration steps recorded before stay attached, as in R.
 
     Parameters
     ----------
@@ -232,16 +232,18 @@ def trim(design: SurveyDesign, lower: float | None = None, upper: float | None =
         The design.
     lower, upper : float, optional
         Bounds on the final weights.
+    strict : bool, default False
+        Repeat until every weight lies within the bounds (R's default is False too).
 
     Returns
     -------
     SurveyDesign
-        A design with the same total weight, every weight within the bounds.
+        A design with the same total weight.
 
     Raises
     ------
     DesignError
-        When no set of weights within the bounds can keep the total.
+        When no set of weights within the bounds can keep the total, or every weight is outside them.
     """
     w = np.asarray(design.weights, dtype=float)
     low = -np.inf if lower is None else float(lower)
@@ -249,18 +251,27 @@ def trim(design: SurveyDesign, lower: float | None = None, upper: float | None =
     total = w.sum()
     if low > high or low * len(w) > total or high * len(w) < total:
         raise DesignError(f"weights summing to {total:g} over {len(w)} rows cannot all lie in [{low:g}, {high:g}]")
-
-    def gap(c: float) -> float:
-        return float(np.clip(c * w, low, high).sum() - total)
-
-    at_one = gap(1.0)
-    if at_one == 0:
-        c = 1.0
-    elif at_one > 0:  # too much weight: shrink; at c_min every weight sits at max(lower, 0)
-        c = optimize.brentq(gap, low / w.max() if low > 0 else 0.0, 1.0, xtol=1e-15, rtol=1e-15)
-    else:  # too little: grow; at c_max every weight sits at the upper bound
-        c = optimize.brentq(gap, 1.0, high / w.min(), xtol=1e-15, rtol=1e-15)
-    return design.with_weights(np.clip(c * w, low, high))
+    for _ in range(1000):
+        outside = (w < low) | (w > high)
+        if not outside.any():
+            break
+        if outside.all():
+            raise DesignError(f"every weight lies outside [{low:g}, {high:g}], so there is none to share the "
+                              "trimmed weight among")
+        clipped = np.clip(w, low, high)
+        clipped[~outside] += (w - clipped).sum() / int((~outside).sum())
+        w = clipped
+        if not strict:
+            break
+    left = int(((w < low) | (w > high)).sum())
+    if left:
+        if strict:
+            raise DesignError(f"trimming to [{low:g}, {high:g}] did not settle; widen the bounds")
+        warnings.warn(f"{left} weight(s) lie outside [{low:g}, {high:g}] after sharing the trimmed weight; "
+                      "pass strict=True to repeat until none does (R's trimWeights(strict=TRUE))", stacklevel=2)
+    if np.any(w <= 0):
+        raise DesignError(f"trimming to [{low:g}, {high:g}] leaves a weight at or below zero; raise the lower bound")
+    return design.with_weights(w)
 
 
 @fill_doc

@@ -13,6 +13,10 @@ belong to which element through the codebook's ``criterion``):
   standard error is the ratio estimator's Taylor linearisation (R ``svyratio``), through the design when one is
   given (strata, clusters, fpc, calibration honoured) and as a simple random sample with unit weights otherwise;
   an index that is a mean of element ratios is linearised as the mean of their influence scores;
+- the 95% interval is ``estimate -+ t * se`` with t on the design's degrees of freedom (PSUs minus strata, R's
+  ``confint(est, df = degf(design))``; n - 1 for a plain DataFrame), reported in the ``df`` column: a province's
+  10 to 30 PSUs make the normal interval too narrow. For intervals that stay in [0, 1] pass the table to
+  `analysis.intervals.proportion_intervals` (logit, Korn-Graubard "beta", ...);
 - diagnostics: the mean score (over valid answers, pooled like the index) and its 0-100 rescale
   ``(mean - 1) / 4 x 100`` on the 1-5 scale (lowest and highest valid codes in general).
 """
@@ -31,7 +35,7 @@ from questionnaires.model import Methodology, Sipas
 from ..design import SurveyDesign
 from ..errors import ScoringError
 from ..estimators import domain_codes
-from ..results import Z95
+from ..intervals import t_quantile
 from ._variables import answer_codes, codebook_for, coded_variables, require_columns
 
 Overall = Literal["mean_of_elements", "pooled_items"]
@@ -72,7 +76,8 @@ def sipas_indices(design_or_df: SurveyDesign | pd.DataFrame, methodology: Method
     -------
     pandas.DataFrame
         The `by` columns, then ``level`` (element | component | overall), ``index``, ``component``,
-        ``estimate, se, ci_low, ci_high``, ``n`` (respondents with a valid answer), ``n_answers`` (valid
+        ``estimate, se, ci_low, ci_high`` (95%, t on the design's degrees of freedom), ``df`` (those degrees of
+        freedom), ``n`` (respondents with a valid answer), ``n_answers`` (valid
         item-answers), ``mean_score``, ``score_0_100``, ``status``.
     """
     if overall not in OVERALL_RULES:
@@ -165,8 +170,10 @@ def _domain_table(design: SurveyDesign, answers: _Answers, indices: list, inside
     table = pd.DataFrame(records)
     se = np.where(table["estimate"].notna(), se, np.nan)
     table.insert(4, "se", se)
-    table.insert(5, "ci_low", table["estimate"] - Z95 * se)
-    table.insert(6, "ci_high", table["estimate"] + Z95 * se)
+    crit = t_quantile(0.95, design.degf)
+    table.insert(5, "ci_low", table["estimate"] - crit * se)
+    table.insert(6, "ci_high", table["estimate"] + crit * se)
+    table.insert(7, "df", design.degf)
     return table
 
 

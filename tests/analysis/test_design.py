@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 from analysis import DesignError, SurveyDesign
+from analysis.variance import LonelyPsuWarning
 
 from .r_print import r_printed_se
 
@@ -165,21 +166,24 @@ def test_a_lonely_second_stage_unit_is_named_with_its_cluster(apiclus2):
     assert certainty.mean("api00").se > 0
 
 
-def test_average_spreads_a_lonely_second_stage_unit_over_every_cluster(apiclus2):
-    # Our documented rule (R would give NaN here, see stages._lonely_remedy): the stage-2 variance of the
-    # 39 districts with two or more schools, or with their only school taken for certain, is scaled by 40 / 39.
+def test_average_leaves_a_lonely_second_stage_unit_nan_as_r(apiclus2):
+    # R 4.1-1, options(survey.lonely.psu="average"), apiclus2 with fpc2 = 5 in district 15 (its one school, E):
+    # SE(svymean(~api00, d)) is NaN; svyby(~api00, ~stype, d, svymean): se NaN, 17.69417, 45.09132
     data = apiclus2.copy()
-    data.loc[data["dnum"] == 15, "fpc2"] = 5  # district 15: its one sampled school is now one of five
-    stages = {"weights": "pw", "ids": ["dnum", "snum"], "fpc": ["fpc1", "fpc2"]}
-    first_stage = SurveyDesign(data, weights="pw", ids="dnum", fpc="fpc1").mean("api00").se ** 2
-    removed = SurveyDesign(data, **stages, lonely_psu="remove").mean("api00").se ** 2
-    averaged = SurveyDesign(data, **stages, lonely_psu="average").mean("api00").se ** 2
-    assert removed > first_stage
-    assert averaged - first_stage == pytest.approx((removed - first_stage) * 40 / 39, rel=1e-12)
+    data.loc[data["dnum"] == 15, "fpc2"] = 5
+    design = SurveyDesign(data, ids=["dnum", "snum"], fpc=["fpc1", "fpc2"], lonely_psu="average")
+    with pytest.warns(LonelyPsuWarning, match="single sampled unit at stage 2.*no stratum to average over"):
+        assert np.isnan(design.mean("api00").se)
+    with pytest.warns(LonelyPsuWarning, match="1 domain.*stage 2"):
+        by_type = design.mean("api00", by="stype")
+    assert np.isnan(by_type["se"].iloc[0])
+    assert by_type["se"].iloc[1:].tolist() == pytest.approx([17.69417, 45.09132], abs=5e-6)
 
 
-def test_average_with_no_stratum_to_average_over_is_refused(apistrat):
+def test_average_with_no_stratum_to_average_over_gives_nan_and_says_why_as_r(apistrat):
+    # R: onestage sums nothing and scales by nstrat / 0, so the variance is NaN
     one_each = apistrat.groupby("stype").head(1)
-    with pytest.raises(DesignError, match="every stratum has only one sampled unit.*certainty, adjust or remove"):
-        SurveyDesign(one_each, weights="pw", strata="stype", lonely_psu="average")
+    design = SurveyDesign(one_each, weights="pw", strata="stype", lonely_psu="average")
+    with pytest.warns(LonelyPsuWarning, match="no stratum to average over"):
+        assert np.isnan(design.mean("api00").se)
     assert SurveyDesign(one_each, weights="pw", strata="stype", lonely_psu="remove").mean("api00").se == 0

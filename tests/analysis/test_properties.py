@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from analysis import SurveyDesign, poststratify, rake, trim
+from analysis import DesignError, SurveyDesign, poststratify, rake, trim
 
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -67,10 +67,15 @@ def test_poststratification_and_trimming_keep_weights_positive_and_totals(sample
     assert np.all(post.weights > 0)
     assert post.weights.sum() == pytest.approx(sum(counts.values()))
     mean_w = post.weights.mean()
-    trimmed = trim(post, lower=low * mean_w, upper=high * mean_w)
+    try:
+        trimmed = trim(post, lower=low * mean_w, upper=high * mean_w, strict=True)
+    except DesignError as error:  # R's repeated passes can cycle when most weights sit on the bounds
+        assert "did not settle" in str(error)
+        return
     assert np.all(trimmed.weights > 0)
     assert trimmed.weights.sum() == pytest.approx(post.weights.sum())
     assert trimmed.weights.max() <= high * mean_w * (1 + 1e-9)
+    assert trimmed.weights.min() >= low * mean_w * (1 - 1e-9)
 
 
 @SETTINGS

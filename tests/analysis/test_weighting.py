@@ -165,11 +165,26 @@ def test_the_convergence_report_belongs_to_the_weights_it_describes(dclus1, api_
 
 def test_trim_keeps_the_total_and_the_bounds(dclus1, api_margins):
     raked = rake(dclus1, {"stype": api_margins["stype"], "sch.wide": api_margins["sch.wide"]})
-    trimmed = trim(raked, lower=25, upper=40)
+    trimmed = trim(raked, lower=25, upper=40, strict=True)
     assert trimmed.weights.sum() == pytest.approx(raked.weights.sum())
     assert trimmed.weights.min() >= 25 - 1e-9 and trimmed.weights.max() <= 40 + 1e-9
+    assert trimmed.calibration == raked.calibration  # R's trimWeights keeps the raking for the variance
+    with pytest.warns(UserWarning, match=r"12 weight\(s\) lie outside \[25, 40\].*strict=True"):
+        one_pass = trim(raked, lower=25, upper=40)
+    assert one_pass.weights.sum() == pytest.approx(raked.weights.sum())
     with pytest.raises(DesignError, match="cannot all lie in"):
         trim(raked, upper=10)
+
+
+def test_trim_shares_the_cut_equally_as_r_trimweights():
+    # R 4.1-1: weights(trimWeights(svydesign(ids=~1, weights=~w, data=data.frame(w=c(1, 2, 3, 10))), upper=5))
+    design = SurveyDesign(pd.DataFrame({"w": [1.0, 2.0, 3.0, 10.0]}), weights="w")
+    assert trim(design, upper=5).weights == pytest.approx([8 / 3, 11 / 3, 14 / 3, 5], rel=1e-15)
+    # R: trimWeights(d, upper=5) on w = (1, 1, 4, 10) leaves 5.667 above the bound; strict=TRUE repeats the pass
+    design = SurveyDesign(pd.DataFrame({"w": [1.0, 1.0, 4.0, 10.0]}), weights="w")
+    with pytest.warns(UserWarning, match=r"1 weight\(s\) lie outside"):
+        assert trim(design, upper=5).weights == pytest.approx([8 / 3, 8 / 3, 17 / 3, 5], rel=1e-15)
+    assert trim(design, upper=5, strict=True).weights == pytest.approx([3, 3, 5, 5], rel=1e-12)
 
 
 def test_kish_design_effect_and_effective_sample_size():
