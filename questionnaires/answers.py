@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 
 from questionnaires.answer_values import bound_problem, is_missing, parse_value
 from questionnaires.expressions import ExpressionError, evaluate, is_true, parse
@@ -106,6 +107,7 @@ def check_page(
     form: Mapping[str, Sequence[str]],
     answers: Mapping[str, object],
     soft_acknowledged: bool = False,
+    today: date | None = None,
 ) -> PageResult:
     """Parse and check the posted strings of one section, given the answers of the other pages."""
     owners = {var: item for item in section.items for var in item.variables}
@@ -123,7 +125,7 @@ def check_page(
         if var in parse_errors:
             errors.append(parse_errors[var])
             continue
-        problem = _value_problem(item, var, parsed[var], merged)
+        problem = _value_problem(item, var, parsed[var], merged, today)
         if problem is not None:
             (warnings if problem.kind == "soft_required" else errors).append(problem)
     if soft_acknowledged:
@@ -151,14 +153,15 @@ def _strings(form: Mapping[str, Sequence[str]], name: str) -> list[str]:
     return [raw] if isinstance(raw, str) else list(raw or [])
 
 
-def _value_problem(item: Item, var: str, value: object, answers: Mapping[str, object]) -> AnswerProblem | None:
+def _value_problem(item: Item, var: str, value: object, answers: Mapping[str, object],
+                   today: date | None = None) -> AnswerProblem | None:
     if is_missing(value):
         if item.required is Required.YES:
             return AnswerProblem(var, "required", {})
         if item.required is Required.SOFT:
             return AnswerProblem(var, "soft_required", {})
         return None
-    bounds = bound_problem(item, value)
+    bounds = bound_problem(item, value, today)
     if bounds is not None:
         return AnswerProblem(var, *bounds)
     if item.constraint and not _constraint_holds(item, value, answers):

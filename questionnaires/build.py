@@ -148,6 +148,7 @@ def build_questionnaire(
         methodology=methodology,
         scales=MappingProxyType(local),
         raw=freeze(data),
+        default_language=data.get("default_language") or "vi",
     )
 
 

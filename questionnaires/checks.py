@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterator
 from datetime import date
 
+from questionnaires import date_bounds
 from questionnaires.build import Finding
 from questionnaires.model import Item, ItemType, Questionnaire, Required, Scale, SubcriterionSource
 from questionnaires.problems import Path, format_path
@@ -114,8 +115,9 @@ def _bound_findings(item: Item, path: Path, raw) -> Iterator[Finding]:
     elif item.type is ItemType.DATE:
         for key in ("min", "max"):
             value = getattr(item, key)
-            if value is not None and _as_date(value) is None:
-                yield (*path, key), f"'{key}' must be an ISO date YYYY-MM-DD, got '{value}'"
+            if value is not None and _as_date(value) is None and not date_bounds.is_relative(value):
+                yield (*path, key), (f"'{key}' must be an ISO date YYYY-MM-DD or a day relative to the day of "
+                                     f"answering ('today', 'today - 30', 'today + 7'), got '{value}'")
     elif has_bounds:
         yield (*path, "min" if item.min is not None else "max"), f"'min'/'max' do not apply to {item.type} items"
         return
@@ -125,7 +127,13 @@ def _bound_findings(item: Item, path: Path, raw) -> Iterator[Finding]:
 
 
 def _comparable(item: Item, value):
+    """Two bounds compare when both are numbers, both fixed dates, or both relative to the day of answering."""
     if item.type is ItemType.DATE:
+        low, high = date_bounds.offset_days(item.min), date_bounds.offset_days(item.max)
+        if low is not None and high is not None:
+            return date_bounds.offset_days(value)
+        if low is not None or high is not None:
+            return None  # a fixed date against "today" may be fine today and wrong next year: not a mistake
         return _as_date(value) if isinstance(value, str) else None
     return value if isinstance(value, int | float) else None
 

@@ -17,12 +17,14 @@ DEFAULT_LANGUAGE = "vi"
 
 @dataclass(frozen=True)
 class Text:
-    """A text in several languages: Vietnamese is required, other languages fall back to it."""
+    """A text in several languages: missing languages fall back to Vietnamese, or to the questionnaire's own
+    default language for a form written in another language (the first translation given)."""
 
     translations: Mapping[str, str]
 
     def get(self, language: str = DEFAULT_LANGUAGE) -> str:
-        return self.translations.get(language) or self.translations.get(DEFAULT_LANGUAGE, "")
+        found = self.translations.get(language) or self.translations.get(DEFAULT_LANGUAGE)
+        return found or next((t for t in self.translations.values() if t), "")
 
     def __str__(self) -> str:
         return self.get(DEFAULT_LANGUAGE)
@@ -257,6 +259,7 @@ class Questionnaire:
     checksum: str = ""
     path: str | None = None
     raw: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}), repr=False, compare=False)
+    default_language: str = DEFAULT_LANGUAGE
 
     @property
     def key(self) -> str:

@@ -17,9 +17,9 @@ from questionnaires.model import Methodology, Questionnaire, Scale
 from questionnaires.problems import QuestionnaireError
 from questionnaires.xlsform.choices import ChoiceList, read_choices
 from questionnaires.xlsform.problems import Report, XlsFormProblem
-from questionnaires.xlsform.settings import Settings, read_settings
+from questionnaires.xlsform.settings import Settings, declared_language, read_settings
 from questionnaires.xlsform.survey import Built, SurveyBuilder
-from questionnaires.xlsform.texts import TextReader
+from questionnaires.xlsform.texts import VIETNAMESE, TextReader, form_language
 from questionnaires.xlsform.tree import build_tree
 from questionnaires.xlsform.workbook import parse_sheet, read_grids
 
@@ -93,13 +93,20 @@ def _draft(path: Path, overrides: dict, methodologies: Mapping[str, Methodology]
         return None
     for name in sorted(grids.keys() - {"survey", "choices", "settings"}):
         report.warn(None, f"{path.name}: sheet '{name}' is ignored")
-    settings = read_settings(grids.get("settings"), path, overrides, report)
-    texts = TextReader(report)
+    declared = declared_language(grids.get("settings"))
+    survey = parse_sheet("survey", grids["survey"], declared or VIETNAMESE, Report())
+    language = form_language([lang for key, lang in survey.columns if key == "label" and lang], declared)
+    settings = read_settings(grids.get("settings"), path, overrides, report, language)
+    texts = TextReader(report, language)
     survey = parse_sheet("survey", grids["survey"], settings.default_language, report)
     for key in ("type", "name"):
         if not survey.has(key):
             report.problem("survey!A1", f"the survey sheet has no '{key}' column")
             return None
+    if language != VIETNAMESE:
+        settings.values["default_language"] = language
+        report.warn("settings", f"the form has no Vietnamese texts: it is imported in its own language "
+                                f"('{language}'); translate every text to Vietnamese (vi) before publishing it")
     choices = grids.get("choices")
     lists = read_choices(parse_sheet("choices", choices, settings.default_language, report) if choices else None,
                          texts, report)
@@ -133,7 +140,7 @@ def _methodology_scales(settings: Settings, methodologies: Mapping[str, Methodol
 def _assemble(settings: Settings, lists: dict[str, ChoiceList], used: list[str], sections: list[Built]) -> _Draft:
     values = settings.values
     definition: dict = {"kind": "questionnaire", "id": values.get("id"), "version": str(values.get("version"))}
-    for key in ("methodology", "respondent_groups"):
+    for key in ("default_language", "methodology", "respondent_groups"):
         if values.get(key):
             definition[key] = values[key]
     definition["title"] = values.get("title")

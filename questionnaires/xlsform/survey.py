@@ -42,9 +42,11 @@ class SurveyBuilder:
     lists: dict[str, ChoiceList]
     outside_scales: Mapping[str, Scale] = field(default_factory=dict)  # the methodology's, by name
     used_lists: list[str] = field(default_factory=list)
+    form_title: dict[str, str] = field(default_factory=dict)
 
     def sections(self, tree: list[Node], loose_title: dict[str, str], taken: set[str]) -> list[Built]:
         """Sections in sheet order; runs of questions outside groups get generated ids ``section_1``, ..."""
+        self.form_title = loose_title
         sections: list[Built] = []
         loose: list[Built] = []
         for node in tree:
@@ -69,7 +71,13 @@ class SurveyBuilder:
 
     def _section(self, node: Node) -> Built:
         row = node.row
-        data = {"id": node.name, "title": self.texts.required(row, "label", f"group '{node.name}'")}
+        if row.texts("label"):
+            title = self.texts.required(row, "label", f"group '{node.name}'")
+        else:  # pyxform accepts a group without a label; a page still needs a heading
+            title = dict(self.form_title)
+            self.report.warn(row.ref("label", "vi"), f"group '{node.name}' has no label: its page is titled with "
+                                                     "the form title")
+        data = {"id": node.name, "title": title}
         description = self.texts.optional(row, "hint", f"group '{node.name}'")
         if description:
             data["description"] = description  # a group's hint is shown under the section title
@@ -102,16 +110,24 @@ class SurveyBuilder:
         self.report.warn(row.ref("type"), f"group '{node.name}' is flattened into {where} (sections do not nest)")
         inner = [*conditions, row.get("relevant")] if row.get("relevant") else conditions
         heading = []
-        if row.texts("label"):
-            text = self.texts.required(row, "label", f"group '{node.name}'")
+        if row.texts("label") or row.texts("hint"):
+            key = "label" if row.texts("label") else "hint"
+            text = self.texts.required(row, key, f"group '{node.name}'")
             note = Built({"id": node.name, "type": "note", "text": text},
-                         {"": row.ref("name"), "text": row.ref("label", "vi")})
+                         {"": row.ref("name"), "text": row.ref(key, "vi"), "hint": row.ref("hint", "vi")})
+            hint = self.texts.optional(row, "hint", f"group '{node.name}'") if key == "label" else None
+            if hint:
+                note.data["hint"] = hint  # the nested group's hint stays under its heading
             _set_relevant(note, conditions, row)
             heading.append(note)
         return heading + self._flatten(node.children, inner, section)
 
     def _item(self, node: Node, conditions: list[str]) -> Built:
         row, row_type = node.row, node.type
+        if "search(" in row.get("appearance").lower():
+            self.report.warn(row.ref("appearance"), f"question '{node.name}' takes its choices from an external "
+                                                    "file in ODK (search()): only the options of its list on the "
+                                                    "choices sheet are offered here")
         item_type = self._item_type(node)
         data = {"id": node.name, "type": item_type,
                 "text": self.texts.required(row, "label", f"question '{node.name}'")}

@@ -32,10 +32,11 @@ class Node:
     row: Row
     type: RowType
     children: list[Node] = field(default_factory=list)
+    generated_name: str | None = None  # a note without a name, as pyxform allows
 
     @property
     def name(self) -> str:
-        return self.row.get("name")
+        return self.row.get("name") or self.generated_name or ""
 
 
 def build_tree(sheet: Sheet, report: Report) -> list[Node]:
@@ -44,11 +45,15 @@ def build_tree(sheet: Sheet, report: Report) -> list[Node]:
     open_nodes: list[Node] = []
     names: dict[str, str] = {}
     ignored: set[str] = set()
+    taken = {row.get("name") for row in sheet.rows}
     for row in sheet.rows:
         _check_columns(row, ignored, report)
         raw = row.get("type")
         if not raw:
-            report.problem(row.ref("type"), "row has no type")
+            if row.get("name") or row.texts("label"):
+                report.problem(row.ref("type"), "row has no type")
+            else:  # pyxform skips a row with neither type, name nor label: a comment to the author
+                report.warn(row.ref("type"), "row without type, name or label is skipped (a comment)")
             continue
         row_type = parse_type(raw)
         if row_type.kind in ("end_group", "end_repeat"):
@@ -57,6 +62,9 @@ def build_tree(sheet: Sheet, report: Report) -> list[Node]:
         node = _node(row, row_type, report)
         if node is None:
             continue
+        if not row.get("name") and row_type.item_type == "note":
+            node.generated_name = _free_name(f"note_row{row.number}", taken)
+            report.warn(row.ref("name"), f"note without a name is named '{node.generated_name}'")
         _check_name(node, names, report)
         (open_nodes[-1].children if open_nodes else root).append(node)
         if row_type.kind in ("begin_group", "begin_repeat"):
@@ -89,6 +97,15 @@ def _close(row: Row, row_type: RowType, open_nodes: list[Node], report: Report) 
                                         f"opened at {node.row.ref('type')}")
     else:
         open_nodes.pop()
+
+
+def _free_name(wanted: str, taken: set[str]) -> str:
+    name, number = wanted, 1
+    while name in taken:
+        number += 1
+        name = f"{wanted}_{number}"
+    taken.add(name)
+    return name
 
 
 def _check_name(node: Node, names: dict[str, str], report: Report) -> None:

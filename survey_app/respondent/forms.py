@@ -21,6 +21,7 @@ from wtforms import Field, HiddenField, RadioField, SelectChoice, SelectMultiple
 from wtforms.fields.core import UnboundField
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from questionnaires import date_bounds
 from questionnaires.expressions import references
 from questionnaires.model import Item, ItemType, Questionnaire, Required, Section
 from survey_app.respondent.option_inputs import option_inputs
@@ -95,7 +96,11 @@ def _text_fields(item: Item, language: str):
 
 
 def _date_fields(item: Item, language: str):
-    yield item.id, StringField(item.text.get(language), render_kw={"type": "date", **_input_attrs(item)})
+    """A date input; a bound relative to the day of answering is resolved when the page is shown (see
+    ``Question.attributes``) and also given as ``data-min``/``data-max`` for survey.js to keep up to date."""
+    fixed = {k: v for k, v in _input_attrs(item).items() if not date_bounds.is_relative(v)}
+    relative = {f"data-{k}": v for k, v in _input_attrs(item).items() if date_bounds.is_relative(v)}
+    yield item.id, StringField(item.text.get(language), render_kw={"type": "date", **fixed, **relative})
 
 
 def _no_fields(item: Item, language: str):
@@ -186,6 +191,9 @@ class Question:
     def attributes(self) -> dict[str, str]:
         """HTML attributes of a single input (type first), from the field factory's ``render_kw``."""
         extra = dict(self.field.render_kw or {}) if self.field is not None else {}
+        for key in ("min", "max"):
+            if f"data-{key}" in extra:
+                extra[key] = date_bounds.resolve(extra[f"data-{key}"])  # the day this page is shown
         if self.item.type is ItemType.LONG_TEXT:
             return extra
         return {"type": extra.pop("type", "text"), **extra}

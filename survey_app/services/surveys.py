@@ -57,8 +57,19 @@ _parsed_lock = threading.Lock()
 
 
 def publish_questionnaire(questionnaire: Questionnaire) -> QuestionnaireVersion:
-    """Store ``questionnaire`` immutably (its snapshot and checksum); reuse the row if already published."""
+    """Store ``questionnaire`` immutably (its snapshot and checksum); reuse the row if already published.
+
+    Respondents read Vietnamese: a questionnaire imported in another language is refused until it is translated.
+    """
+    from questionnaires.build import thaw
     from questionnaires.loader import snapshot
+    from questionnaires.schema_check import missing_vietnamese
+
+    untranslated = missing_vietnamese(thaw(questionnaire.raw))
+    if untranslated:
+        more = f" and {len(untranslated) - 3} more" if len(untranslated) > 3 else ""
+        raise OperatorError(f"{questionnaire.key} cannot be published: texts without Vietnamese (vi) at "
+                            f"{', '.join(untranslated[:3])}{more}; translate them first")
 
     existing = db.session.scalar(
         select(QuestionnaireVersion).where(QuestionnaireVersion.checksum == questionnaire.checksum)

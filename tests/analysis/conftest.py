@@ -3,12 +3,10 @@ designs R's documentation builds on them (``dstrat``, ``dclus1``, ``dclus2``).""
 
 from __future__ import annotations
 
-
 import pandas as pd
 import pytest
 
 from analysis import SurveyDesign
-
 from tests.reference_data import read_reference as _read
 
 

@@ -10,7 +10,6 @@ Reference values:
 
 from __future__ import annotations
 
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -18,7 +17,6 @@ import pytest
 from analysis.reliability import cronbach_alpha, item_total_statistics
 from analysis.scales import item_scores, scale_items, scale_scores
 from tests.reference_data import read_reference
-
 
 FMSB = pd.DataFrame({
     "Q1": [1, 5, 2, 3, 4, 2, 3, 4, 3, 2],

@@ -19,7 +19,6 @@ http://r-survey.r-forge.r-project.org/survey/example-chisq.html, with
 
 from __future__ import annotations
 
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -27,7 +26,6 @@ import pytest
 from analysis.design import SurveyDesign
 from analysis.tables import crosstab, frequency_table
 from tests.reference_data import read_reference
-
 
 
 @pytest.fixture(scope="module")

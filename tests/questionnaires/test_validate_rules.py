@@ -234,7 +234,8 @@ def test_min_after_max_for_a_date_and_an_unreadable_date(tmp_path):
         "sections[0].items[5].min: min (2023-01-01) is greater than max (2022-06-30)"
     ]
     bad = broken(tmp_path / "b", lambda d: item(d, "survey_date").update(max="30/06/2022"))
-    assert lines(bad) == ["sections[0].items[5].max: 'max' must be an ISO date YYYY-MM-DD, got '30/06/2022'"]
+    assert lines(bad) == ["sections[0].items[5].max: 'max' must be an ISO date YYYY-MM-DD or a day relative to the "
+                          "day of answering ('today', 'today - 30', 'today + 7'), got '30/06/2022'"]
 
 
 def test_a_required_note(tmp_path):

@@ -445,9 +445,37 @@
 
   function references(source) { return parse(source).references; }
 
+  // ---- date bounds relative to the day of answering (questionnaires/date_bounds.py) --------------------------
+
+  var RELATIVE_BOUND = /^\s*today\s*(?:([+-])\s*(\d{1,5})\s*)?$/;
+  var ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+  /** Today's date in Vietnam (UTC+7) as YYYY-MM-DD: the day a relative bound counts from, as on the server. */
+  function answeringDay(now) {
+    var moment = now === undefined ? Date.now() : now;
+    return new Date(moment + 7 * 3600 * 1000).toISOString().slice(0, 10);
+  }
+
+  /** A date bound ('today', 'today - 30' or a fixed 'YYYY-MM-DD') as an ISO date on `today` (default: the day
+   *  of answering); null for no or an unreadable bound. */
+  function resolveDateBound(bound, today) {
+    if (typeof bound !== "string") return null;
+    var relative = RELATIVE_BOUND.exec(bound);
+    if (relative) {
+      var base = ISO_DATE.exec(today || answeringDay());
+      var days = relative[2] === undefined ? 0 : (relative[1] === "-" ? -1 : 1) * parseInt(relative[2], 10);
+      var day = new Date(Date.UTC(+base[1], +base[2] - 1, +base[3] + days));
+      return day.toISOString().slice(0, 10);
+    }
+    var fixed = ISO_DATE.exec(bound);
+    if (!fixed) return null;
+    var check = new Date(Date.UTC(+fixed[1], +fixed[2] - 1, +fixed[3]));
+    return check.getUTCMonth() === +fixed[2] - 1 && check.getUTCDate() === +fixed[3] ? bound : null;
+  }
+
   var api = {
     ExpressionError: ExpressionError, parse: parse, evaluate: evaluate, isTrue: isTrue, references: references,
-    MISSING: MISSING
+    MISSING: MISSING, resolveDateBound: resolveDateBound, answeringDay: answeringDay
   };
   if (typeof module !== "undefined" && module.exports) module.exports = api;
   if (root) root.ParsurveyExpressions = api;
