@@ -86,3 +86,25 @@ def test_relative_bounds_on_a_number_are_refused():
     with pytest.raises(QuestionnaireError) as caught:
         questionnaire_from_dict(form)
     assert any("'max' of an integer item must be a number" in p.message for p in caught.value.problems)
+
+
+def test_the_page_shows_the_bound_resolved_on_the_day_it_is_shown(app, monkeypatch):
+    from flask import render_template_string
+
+    from survey_app.respondent.forms import formdata_from_answers, new_page_form, questions
+
+    questionnaire = questionnaire_from_dict(_form(min="today - 30", max="today"))
+    section = questionnaire.sections[0]
+    render = ('{% import "respondent/widgets.html" as widgets %}{% for q in questions %}'
+              "{{ widgets[q.widget](q, {}, {}, False) }}{% endfor %}")
+
+    def page_on(day: date) -> str:
+        monkeypatch.setattr(date_bounds, "answering_day", lambda now=None: day)
+        with app.test_request_context("/"):
+            form = new_page_form(questionnaire, section, "vi", formdata_from_answers(section, {}))
+            return render_template_string(render, questions=questions(form, section, "vi"))
+
+    first = page_on(date(2026, 11, 29))
+    assert 'max="2026-11-29"' in first and 'min="2026-10-30"' in first
+    assert 'data-max="today"' in first  # survey.js keeps a page left open overnight up to date
+    assert 'max="2026-11-30"' in page_on(date(2026, 11, 30))  # the cached form class is not stuck on a day

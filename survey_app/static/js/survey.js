@@ -19,6 +19,16 @@
   window.addEventListener("resize", fitMatrices);
 
   var engine = window.ParsurveyExpressions;
+  /* A date bound relative to the day of answering ("not after today") follows the calendar on a page left open. */
+  if (engine && engine.resolveDateBound) {
+    Array.prototype.forEach.call(document.querySelectorAll("input[data-min], input[data-max]"), function (input) {
+      ["min", "max"].forEach(function (key) {
+        var bound = input.getAttribute("data-" + key);
+        var day = bound ? engine.resolveDateBound(bound) : null;
+        if (day) { input.setAttribute(key, day); }
+      });
+    });
+  }
   var form = document.querySelector("form.survey-page");
   var knownNode = document.getElementById("known-answers");
   if (!engine || !form || !knownNode) { return; }
