@@ -12,7 +12,8 @@ from datetime import date
 
 from questionnaires.answer_values import bound_problem, is_missing, parse_value
 from questionnaires.expressions import ExpressionError, evaluate, is_true, parse
-from questionnaires.model import Item, Questionnaire, Required, Section
+from questionnaires.expressions.values import to_number, to_string
+from questionnaires.model import Item, ItemType, Questionnaire, Required, Section
 
 __all__ = ["AnswerProblem", "PageResult", "apply_relevance", "check_page", "first_unanswered_section",
            "is_missing", "is_relevant"]
@@ -121,6 +122,11 @@ def check_page(
     for var, item in owners.items():
         if not relevance.of(item):
             continue
+        if item.type is ItemType.CALCULATE or item.read_only:  # never taken from the post
+            values[var] = calculated_value(item, merged) if item.calculation else default_value(item)
+            if values[var] is not None:
+                merged[var] = values[var]
+            continue
         values[var] = parsed[var]
         if var in parse_errors:
             errors.append(parse_errors[var])
@@ -140,6 +146,9 @@ def _parse_form(
     parsed: dict[str, object] = {}
     problems: dict[str, AnswerProblem] = {}
     for var, item in owners.items():
+        if item.type is ItemType.CALCULATE or item.read_only:
+            parsed[var] = None  # computed or fixed: whatever was posted is ignored
+            continue
         value, problem = parse_value(item, _strings(form, var))
         parsed[var] = value
         if problem:
@@ -170,6 +179,30 @@ def _value_problem(item: Item, var: str, value: object, answers: Mapping[str, ob
             params["message"] = item.constraint_message
         return AnswerProblem(var, "constraint", params)
     return None
+
+
+def default_value(item: Item) -> object:
+    """The item's ``default`` as a typed answer (None without one)."""
+    if item.default is None:
+        return None
+    raw = list(item.default) if isinstance(item.default, tuple) else [str(item.default)]
+    return parse_value(item, raw)[0]
+
+
+def calculated_value(item: Item, answers: Mapping[str, object]) -> object:
+    """A calculate item's value from ``answers``, typed by its ``value_type``; None when it comes out missing."""
+    try:
+        value = evaluate(item.calculation, answers)
+    except ExpressionError:
+        return None
+    if value == "" or value is None:
+        return None
+    if item.value_type in ("integer", "decimal"):
+        number = to_number(value)  # finite, or '' when not a number
+        if not isinstance(number, float):
+            return None
+        return int(number) if item.value_type == "integer" else number
+    return to_string(value)
 
 
 def _constraint_holds(item: Item, value: object, answers: Mapping[str, object]) -> bool:

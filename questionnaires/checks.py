@@ -21,7 +21,7 @@ _FLAG_CODE = re.compile(r"^[A-Za-z0-9_]+$")
 def item_paths(questionnaire: Questionnaire) -> Iterator[tuple[Path, Item]]:
     """Each item with its path in the file (``("sections", i, "items", j)``)."""
     for i, section in enumerate(questionnaire.sections):
-        for j, item in enumerate(section.items):
+        for j, item in section.items_in_file():
             yield ("sections", i, "items", j), item
 
 
@@ -47,7 +47,7 @@ def _duplicate_ids(questionnaire: Questionnaire) -> Iterator[Finding]:
 
     for i, section in enumerate(questionnaire.sections):
         yield from claim(section.id, ("sections", i))
-        for j, item in enumerate(section.items):
+        for j, item in section.items_in_file():
             yield from claim(item.id, ("sections", i, "items", j))
             for k, row in enumerate(item.rows):
                 yield from claim(row.id, ("sections", i, "items", j, "rows", k))
@@ -90,7 +90,7 @@ def _raw_item(questionnaire: Questionnaire, path: Path):
 def _choice_findings(item: Item, path: Path, raw) -> Iterator[Finding]:
     if "scale" in raw and "options" in raw:
         yield (*path, "options"), "give either 'scale' or 'options', not both"
-    if "scale" not in raw and not raw.get("options"):
+    if "scale" not in raw and not raw.get("options") and item.type is not ItemType.ACKNOWLEDGE:
         yield path, f"a {item.type} item needs options: name a 'scale' or list 'options'"
     if item.scale is not None and "options" in raw:
         yield from scale_findings(item.scale, path)

@@ -27,7 +27,7 @@ FLAG_VALUES = (
 _TYPES = {
     ItemType.SINGLE_CHOICE: "categorical", ItemType.RATING: "categorical", ItemType.MATRIX: "categorical",
     ItemType.MULTIPLE_CHOICE: "flag", ItemType.INTEGER: "integer", ItemType.DECIMAL: "decimal",
-    ItemType.TEXT: "text", ItemType.LONG_TEXT: "text", ItemType.DATE: "date",
+    ItemType.TEXT: "text", ItemType.LONG_TEXT: "text", ItemType.DATE: "date", ItemType.ACKNOWLEDGE: "categorical",
 }
 
 
@@ -119,7 +119,8 @@ def _variables(section: Section, item: Item) -> Iterator[Variable]:
             yield Variable(row.id, item.id, section.id, "categorical", _joined(item.text, row.text), scale_id,
                            row.criterion or item.criterion, values, missing, scored=item.is_scored)
         return
-    yield Variable(item.id, item.id, section.id, _TYPES[item.type], item.text, scale_id, item.criterion,
+    kind = item.value_type if item.type is ItemType.CALCULATE else _TYPES[item.type]  # a calculation's declared type
+    yield Variable(item.id, item.id, section.id, kind, item.text, scale_id, item.criterion,
                    values, missing, scored=item.is_scored)
 
 

@@ -21,8 +21,10 @@ from typing import Any
 from questionnaires.build import Finding, build_methodology, build_questionnaire, thaw
 from questionnaires.checks import questionnaire_findings
 from questionnaires.expression_checks import expression_findings
+from questionnaires.feature_checks import feature_findings
 from questionnaires.methodology_checks import methodology_findings
 from questionnaires.model import Methodology, Questionnaire
+from questionnaires.piping_checks import piping_findings
 from questionnaires.problems import Problem, QuestionnaireError, format_path
 from questionnaires.schema_check import KINDS, schema_problems
 from questionnaires.yaml_lines import LineMap, parse_yaml
@@ -90,6 +92,8 @@ def questionnaire_from_dict(
     questionnaire = build_questionnaire(data, finder, findings)
     findings += questionnaire_findings(questionnaire)
     findings += expression_findings(questionnaire)
+    findings += piping_findings(questionnaire)
+    findings += feature_findings(questionnaire)
     problems = _problems(findings, lines, file)
     if problems:
         raise QuestionnaireError(problems)

@@ -24,6 +24,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from questionnaires import date_bounds
 from questionnaires.expressions import references
 from questionnaires.model import Item, ItemType, Questionnaire, Required, Section
+from questionnaires.piping import PIPED, has_piping, shown_value
 from survey_app.respondent.option_inputs import option_inputs
 
 # Posted names that are not answers: everything else is handed to check_page, which reports unknown names.
@@ -107,6 +108,11 @@ def _no_fields(item: Item, language: str):
     return ()
 
 
+def _calculate_fields(item: Item, language: str):
+    """Never typed: a hidden field (the server ignores it and computes the value when the page is sent)."""
+    yield item.id, HiddenField()
+
+
 QUESTION_TYPES: Mapping[ItemType, QuestionType] = {
     ItemType.SINGLE_CHOICE: QuestionType("choice", _choice_fields),
     ItemType.RATING: QuestionType("choice", _choice_fields),
@@ -118,6 +124,8 @@ QUESTION_TYPES: Mapping[ItemType, QuestionType] = {
     ItemType.LONG_TEXT: QuestionType("input", _text_fields),
     ItemType.DATE: QuestionType("input", _date_fields),
     ItemType.NOTE: QuestionType("note", _no_fields),
+    ItemType.CALCULATE: QuestionType("calculate", _calculate_fields),
+    ItemType.ACKNOWLEDGE: QuestionType("choice", _multiple_fields),
 }
 
 _CACHE: OrderedDict[tuple[str, ...], type[PageForm]] = OrderedDict()
@@ -146,11 +154,14 @@ def section_form_class(questionnaire: Questionnaire, section: Section, language:
 
 
 def formdata_from_answers(section: Section, answers: Mapping[str, object]) -> MultiDict:
-    """The stored answers of a section as the strings a browser would post (to fill the fields in)."""
+    """The stored answers of a section as the strings a browser would post (to fill the fields in); an item not
+    answered yet shows its ``default``."""
     data: MultiDict = MultiDict()
     for item in section.items:
         for variable in item.variables:
             value = answers.get(variable)
+            if (value is None or value == "") and item.default is not None and variable not in answers:
+                value = item.default
             if value is None or value == "":
                 continue
             for one in value if isinstance(value, list | tuple) else [value]:
@@ -194,6 +205,8 @@ class Question:
         for key in ("min", "max"):
             if f"data-{key}" in extra:
                 extra[key] = date_bounds.resolve(extra[f"data-{key}"])  # the day this page is shown
+        if self.item.read_only:
+            extra["readonly"] = "readonly"
         if self.item.type is ItemType.LONG_TEXT:
             return extra
         return {"type": extra.pop("type", "text"), **extra}
@@ -203,8 +216,8 @@ class Question:
         if self.item.type is ItemType.MATRIX:
             style = "cell"
         else:
-            style = "checkbox" if self.item.type is ItemType.MULTIPLE_CHOICE else "radio"
-        return option_inputs(self.form_class, field, style, disabled)
+            style = "checkbox" if self.item.type in (ItemType.MULTIPLE_CHOICE, ItemType.ACKNOWLEDGE) else "radio"
+        return option_inputs(self.form_class, field, style, disabled or self.item.read_only)
 
 
 _TEMPLATES: WeakKeyDictionary[type, tuple[Question, ...]] = WeakKeyDictionary()
@@ -224,10 +237,34 @@ def _unbound_questions(form_class: type, section: Section, language: str) -> tup
     return cached
 
 
-def questions(form: PageForm, section: Section, language: str) -> list[Question]:
-    """Pair each item of the section with its bound fields, in questionnaire order."""
-    return [replace(q, fields=tuple(form[name] for name in q.item.variables))
-            for q in _unbound_questions(type(form), section, language)]
+def questions(form: PageForm, section: Section, language: str, questionnaire: Questionnaire | None = None,
+              answers: Mapping[str, object] | None = None) -> list[Question]:
+    """Pair each item of the section with its bound fields, in questionnaire order.
+
+    With the questionnaire and the answers so far, ``${item}`` in a text or hint shows that answer (piping).
+    """
+    found = []
+    for q in _unbound_questions(type(form), section, language):
+        q = replace(q, fields=tuple(form[name] for name in q.item.variables))
+        if questionnaire is not None and (has_piping(q.text) or has_piping(q.hint)):
+            q = replace(q, text=piped_markup(q.text, questionnaire, answers or {}, language),
+                        hint=piped_markup(q.hint, questionnaire, answers or {}, language) if q.hint else None)
+        found.append(q)
+    return found
+
+
+def piped_markup(text: str, questionnaire: Questionnaire, answers: Mapping[str, object], language: str) -> Markup:
+    """``text`` (escaped) with each ``${id}`` as ``<span class="piped" data-pipe="id">answer</span>``, which
+    survey.js refreshes as the respondent answers the same page."""
+    parts = PIPED.split(text)  # text, name, text, name, ..., text
+    html = Markup("")
+    for k, part in enumerate(parts):
+        if k % 2 == 0:
+            html += part  # Markup escapes it
+        else:
+            shown = shown_value(questionnaire, part, answers.get(part), language)
+            html += Markup('<span class="piped" data-pipe="{}">{}</span>').format(part, shown)
+    return html
 
 
 def new_page_form(questionnaire: Questionnaire, section: Section, language: str, formdata: MultiDict,

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from questionnaires.answers import apply_relevance, is_missing, relevance_judge
 from questionnaires.model import Item, ItemType, Questionnaire, Required
+from questionnaires.piping import pipe_answers
 
 
 @dataclass(frozen=True)
@@ -66,8 +67,10 @@ def review(questionnaire: Questionnaire, answers: Mapping[str, object], language
         for item in section.items:
             if not applies(item):
                 continue
-            block.rows.extend(_rows(item, kept, language))
+            block.rows.extend(ReviewRow(pipe_answers(r.label, questionnaire, kept, language), r.answer)
+                              for r in _rows(item, kept, language))  # "${item}" shows its answer, as on the page
             if item.required is Required.YES and any(is_missing(kept.get(v)) for v in item.variables):
-                missing.append(MissingAnswer(item.text.get(language), page_url(number)))
+                missing.append(MissingAnswer(pipe_answers(item.text.get(language), questionnaire, kept, language),
+                                             page_url(number)))
         sections.append(block)
     return sections, missing

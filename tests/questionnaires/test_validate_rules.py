@@ -26,7 +26,9 @@ def test_a_section_id_may_not_be_reused_by_an_item(tmp_path):
 
 def test_a_matrix_row_id_shares_the_namespace_of_items(tmp_path):
     report = broken(tmp_path, lambda d: item(d, "Q4")["rows"][1].update(id="Q3"))
-    assert lines(report) == ["sections[2].items[1].rows[1].id: duplicate id 'Q3' (first used at sections[2].items[0])"]
+    assert lines(report) == [
+        "sections[2].items[1].rows[1].id: duplicate id 'Q3' (first used at sections[2].items[0])",
+        "sections[3].items[0].calculation: unknown item 'Q4_b' in expression (did you mean 'Q4_a'?)"]
 
 
 def test_a_duplicate_option_code_in_inline_options(tmp_path):

@@ -89,6 +89,18 @@
     }
   }
 
+  /* A calculate item: its value from the answers above it, as the server computes it when the page is sent. */
+  function calculate(question, variable, answers) {
+    var value;
+    try {
+      value = engine.evaluate(question.getAttribute("data-calculation"), answers);
+    } catch (error) {
+      value = "";
+    }
+    inputsOf(question, variable).forEach(function (el) { el.value = value === "" ? "" : String(value); });
+    return value === "" ? undefined : value;
+  }
+
   /* One pass in questionnaire order: each question sees the answers above it, as on the server. */
   function apply() {
     var answers = {};
@@ -105,10 +117,35 @@
       var variables = words(q.getAttribute("data-variables"));
       if (!shown) { hidden[q.getAttribute("data-item")] = true; }
       variables.forEach(function (v) {
-        var value = shown ? valueOf(q, v) : undefined;
+        var value = shown ? (q.hasAttribute("data-calculation") ? calculate(q, v, answers) : valueOf(q, v)) : undefined;
         if (!shown) { hidden[v] = true; }
         if (value !== undefined) { answers[v] = value; }
       });
+    });
+    pipeAnswers(hidden);
+  }
+
+  /* Piping: "${item}" in a text shows that answer; the server fills answers of earlier pages, this script those
+   * of the same page as the respondent gives them (option labels for choices, the typed text otherwise). */
+  function shownAnswer(question, variable, hidden) {
+    if (hidden[variable]) { return ""; }
+    var inputs = inputsOf(question, variable);
+    if (inputs.length && (inputs[0].type === "radio" || inputs[0].type === "checkbox")) {
+      return inputs.filter(function (el) { return el.checked; }).map(function (el) {
+        var label = el.closest("label") || form.querySelector('label[for="' + el.id + '"]');
+        return label ? label.textContent.trim() : el.value;
+      }).join(", ");
+    }
+    return inputs.length ? inputs[0].value.trim() : "";
+  }
+
+  function pipeAnswers(hidden) {
+    Array.prototype.forEach.call(form.querySelectorAll("[data-pipe]"), function (span) {
+      var name = span.getAttribute("data-pipe");
+      var owner = questions.filter(function (q) {
+        return words(q.getAttribute("data-variables")).indexOf(name) >= 0;
+      })[0];
+      if (owner) { span.textContent = shownAnswer(owner, name, hidden); }
     });
   }
 
