@@ -67,6 +67,8 @@ def scale_findings(scale: Scale, path: Path) -> Iterator[Finding]:
 
 
 def _item_findings(item: Item, path: Path, questionnaire: Questionnaire) -> Iterator[Finding]:
+    if item.other_of is not None:
+        return  # the "please specify" text that or_other adds: built whole, nothing of it is in the file
     raw = _raw_item(questionnaire, path)
     if item.type.has_options:
         yield from _choice_findings(item, path, raw)
