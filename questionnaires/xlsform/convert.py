@@ -161,8 +161,8 @@ def _assemble(settings: Settings, lists: dict[str, ChoiceList], used: list[str],
     return draft
 
 
-ITEM_KEYS = ("id", "type", "text", "hint", "scale", "required", "relevant", "constraint", "constraint_message",
-             "criterion", "scored")
+ITEM_KEYS = ("id", "type", "text", "hint", "scale", "or_other", "required", "relevant", "constraint",
+             "constraint_message", "calculation", "default", "read_only", "criterion", "scored")
 
 
 def _with_rows(item: Built) -> dict:

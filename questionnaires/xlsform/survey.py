@@ -21,7 +21,9 @@ from questionnaires.xlsform.workbook import Row
 
 REQUIRED_WORDS = {"yes": True, "true": True, "true()": True, "1": True, "soft": "soft",
                   "no": None, "false": None, "false()": None, "0": None, "": None}
-ITEM_FIELDS = ("hint", "scale", "required", "relevant", "constraint", "constraint_message", "criterion", "scored")
+ITEM_FIELDS = ("hint", "scale", "required", "relevant", "constraint", "constraint_message", "criterion", "scored",
+               "calculation", "default", "read_only", "or_other")
+TRUE_WORDS = frozenset({"yes", "true", "true()", "1"})
 
 
 @dataclass
@@ -43,6 +45,7 @@ class SurveyBuilder:
     outside_scales: Mapping[str, Scale] = field(default_factory=dict)  # the methodology's, by name
     used_lists: list[str] = field(default_factory=list)
     form_title: dict[str, str] = field(default_factory=dict)
+    read_only_groups: int = 0  # how many enclosing groups are read-only (their questions are too, as in ODK)
 
     def sections(self, tree: list[Node], loose_title: dict[str, str], taken: set[str]) -> list[Built]:
         """Sections in sheet order; runs of questions outside groups get generated ids ``section_1``, ..."""
@@ -83,7 +86,7 @@ class SurveyBuilder:
             data["description"] = description  # a group's hint is shown under the section title
         if row.get("relevant"):
             data["relevant"] = row.get("relevant")
-        children = self._flatten(node.children, [], node.name)
+        children = self._inside(node, lambda: self._flatten(node.children, [], node.name))
         if not children:
             self.report.problem(row.ref("type"), f"group '{node.name}' has no questions")
         origin = {"": row.ref("name"), "id": row.ref("name"), "title": row.ref("label", "vi"),
@@ -120,7 +123,16 @@ class SurveyBuilder:
                 note.data["hint"] = hint  # the nested group's hint stays under its heading
             _set_relevant(note, conditions, row)
             heading.append(note)
-        return heading + self._flatten(node.children, inner, section)
+        return heading + self._inside(node, lambda: self._flatten(node.children, inner, section))
+
+    def _inside(self, node: Node, build):
+        """Build a group's contents, its questions read-only when the group is."""
+        read_only = node.row.get("read_only").lower() in TRUE_WORDS
+        self.read_only_groups += read_only
+        try:
+            return build()
+        finally:
+            self.read_only_groups -= read_only
 
     def _item(self, node: Node, conditions: list[str]) -> Built:
         row, row_type = node.row, node.type
@@ -129,12 +141,16 @@ class SurveyBuilder:
                                                     "file in ODK (search()): only the options of its list on the "
                                                     "choices sheet are offered here")
         item_type = self._item_type(node)
-        data = {"id": node.name, "type": item_type,
-                "text": self.texts.required(row, "label", f"question '{node.name}'")}
+        if item_type == "calculate" and not row.texts("label"):
+            text = {self.texts.language: node.name}  # a calculation is never shown: its name labels the variable
+        else:
+            text = self.texts.required(row, "label", f"question '{node.name}'")
+        data = {"id": node.name, "type": item_type, "text": text}
         origin = {"": row.ref("name"), "id": row.ref("name"), "type": row.ref("type"), "text": row.ref("label", "vi")}
         built = Built(data, origin)
         if item_type != "note":
             self._answer_fields(built, row, row_type.list_name)
+            self._feature_fields(built, row, item_type, row_type.or_other)
         _set_relevant(built, conditions, row)
         return built
 
@@ -179,6 +195,24 @@ class SurveyBuilder:
         origin.update({key: row.ref(key, "vi" if key in ("hint", "constraint_message") else None)
                        for key in ITEM_FIELDS if key != "scale"})
         origin["scale"] = row.ref("type")
+
+    def _feature_fields(self, built: Built, row: Row, item_type: str, or_other: bool) -> None:
+        """calculation, default, read_only and or_other, with the meaning pyxform gives them."""
+        data = built.data
+        if row.get("calculation"):
+            data["calculation"] = row.get("calculation")
+        if row.get("default"):
+            data["default"] = _typed_default(row.get("default"), item_type)
+        read_only = row.get("read_only").lower()
+        if read_only in TRUE_WORDS or (self.read_only_groups and item_type != "calculate"):
+            data["read_only"] = True
+        elif read_only not in ("", "no", "false", "false()", "0"):
+            self.report.problem(row.ref("read_only"), f"read_only must be yes or no, not '{row.get('read_only')}' "
+                                                      "(a condition cannot be converted)")
+        if or_other:
+            data["or_other"] = True
+        built.origin.update({"calculation": row.ref("calculation"), "default": row.ref("default"),
+                             "read_only": row.ref("read_only"), "or_other": row.ref("type")})
 
     def _scale(self, list_name: str, row: Row) -> str:
         if list_name in self.lists:
@@ -227,6 +261,19 @@ class SurveyBuilder:
             data["criterion"] = row.get("criterion")
         return Built(data, {"": row.ref("name"), "id": row.ref("name"), "text": row.ref("label", "vi"),
                             "criterion": row.ref("criterion")})
+
+
+def _typed_default(text: str, item_type: str) -> object:
+    """A default as the stored answer: a number for numbers, a list of codes for multiple choice."""
+    if item_type == "multiple_choice":
+        return text.split()
+    if item_type in ("integer", "decimal"):
+        try:
+            number = float(text)
+        except ValueError:
+            return text  # the loader says it is not a valid answer, at its cell
+        return int(number) if item_type == "integer" and number.is_integer() else number
+    return text
 
 
 def _matrix_obstacle(node: Node) -> str | None:

@@ -16,11 +16,10 @@ from questionnaires.xlsform.workbook import MEDIA, Row, Sheet
 VARIABLE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,39}$")  # the schema's variable_id
 KNOWN = frozenset({
     "type", "name", "label", "hint", "relevant", "constraint", "constraint_message", "required", "appearance",
-    "criterion", "scored",
+    "criterion", "scored", "calculation", "default", "read_only",
 })
 FORBIDDEN = {
     "choice_filter": "choice_filter is not supported: use separate questions with relevance",
-    "calculation": "calculations are not supported: derived values belong in the analysis",
     "repeat_count": "repeat groups are not supported",
 }
 
@@ -126,8 +125,7 @@ def _check_columns(row: Row, ignored: set[str], report: Report) -> None:
         if key in MEDIA:
             report.problem(cell.ref, f"media column '{key}' is not supported")
         elif key in FORBIDDEN:
-            if not (key == "calculation" and row.get("type").startswith("calculate")):  # the type says it already
-                report.problem(cell.ref, FORBIDDEN[key])
+            report.problem(cell.ref, FORBIDDEN[key])
         elif key not in KNOWN and key not in ignored:
             ignored.add(key)
             report.warn(cell.ref, f"column '{key}' is ignored")

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 QUESTION_TYPES = {
     "integer": "integer", "int": "integer", "decimal": "decimal", "text": "text", "string": "text",
-    "date": "date", "note": "note",
+    "date": "date", "note": "note", "calculate": "calculate", "acknowledge": "acknowledge", "trigger": "acknowledge",
 }
 SELECT_TYPES = {  # longest aliases first, so that "select one from" wins over "select one"
     "select all that apply from": "multiple_choice", "select one from": "single_choice",
@@ -27,9 +27,8 @@ UNSUPPORTED = {
     "photo": "media answers are not collected", "audio": "media answers are not collected",
     "video": "media answers are not collected", "file": "file uploads are not collected",
     "background-audio": "media answers are not collected", "barcode": "barcodes are not scanned",
-    "calculate": "derived values belong in the analysis, not in the form", "range": "use integer with a constraint",
-    "rank": "use one select_one per position", "acknowledge": "use a select_one with one option",
-    "trigger": "use a select_one with one option", "hidden": "hidden fields are not stored",
+    "range": "use integer with a constraint",
+    "rank": "use one select_one per position", "hidden": "hidden fields are not stored",
     "time": "use text", "datetime": "use date", "dateTime": "use date",
     "select_one_from_file": "choices must be on the choices sheet",
     "select_multiple_from_file": "choices must be on the choices sheet",
@@ -46,6 +45,7 @@ class RowType:
     item_type: str | None = None
     list_name: str | None = None
     message: str | None = None
+    or_other: bool = False
 
 
 def parse_type(raw: str) -> RowType:
@@ -70,9 +70,11 @@ def parse_type(raw: str) -> RowType:
 
 
 def _select(words: list[str], item_type: str, text: str) -> RowType:
-    if words and words[-1].lower() == "or_other":
-        return RowType("unsupported", message=f"'{text}': or_other is not supported; add an 'other' choice and a "
-                                              "text question that is relevant when it is selected")
+    or_other = bool(words) and words[-1].lower() == "or_other"
+    if or_other:
+        words = words[:-1]
+    elif len(words) >= 3 and [w.lower() for w in words[-3:]] == ["or", "specify", "other"]:
+        words, or_other = words[:-3], True  # pyxform's older spelling: "select one from sexes or specify other"
     if len(words) != 1:
         return RowType("unsupported", message=f"type '{text}' needs exactly one choice list name")
-    return RowType("question", item_type, words[0])
+    return RowType("question", item_type, words[0], or_other=or_other)
