@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from questionnaires.answer_values import bound_problem, is_missing, parse_value
+from questionnaires.choice_filter import allowed_codes
 from questionnaires.expressions import ExpressionError, evaluate, is_true, parse
 from questionnaires.expressions.values import to_number, to_string
 from questionnaires.model import Item, ItemType, Questionnaire, Required, Section
@@ -164,6 +165,16 @@ def _strings(form: Mapping[str, Sequence[str]], name: str) -> list[str]:
 
 def _value_problem(item: Item, var: str, value: object, answers: Mapping[str, object],
                    today: date | None = None) -> AnswerProblem | None:
+    if item.choice_filter and not is_missing(value):
+        allowed = allowed_codes(item, answers)
+        chosen = value if isinstance(value, list | tuple) else [value]
+        if allowed is not None and any(code not in allowed for code in chosen):
+            return AnswerProblem(var, "filtered_out", {})
+    return _plain_value_problem(item, var, value, answers, today)
+
+
+def _plain_value_problem(item: Item, var: str, value: object, answers: Mapping[str, object],
+                         today: date | None = None) -> AnswerProblem | None:
     if is_missing(value):
         if item.required is Required.YES:
             return AnswerProblem(var, "required", {})

@@ -59,7 +59,8 @@ def thaw(value: Any) -> Any:
 
 def build_scale(scale_id: str, data: Mapping[str, Any]) -> Scale:
     options = tuple(
-        Option(str(o["code"]), Text.of(o["label"]), _number(o.get("weight")), bool(o.get("missing", False)))
+        Option(str(o["code"]), Text.of(o["label"]), _number(o.get("weight")), bool(o.get("missing", False)),
+               MappingProxyType(dict(o.get("attributes") or {})))
         for o in data.get("options", [])
     )
     return Scale(scale_id, options)
@@ -216,6 +217,7 @@ def _item(data: Mapping[str, Any], path: Path, scales: Mapping[str, Scale], find
         default=freeze(data.get("default")),
         read_only=bool(data.get("read_only", False)),
         or_other=bool(data.get("or_other", False)),
+        choice_filter=data.get("choice_filter"),
     )
 
 

@@ -31,7 +31,7 @@ def _expressions(questionnaire: Questionnaire) -> Iterator[tuple[str, Path, str,
         if section.relevant:
             yield section.id, ("sections", i, "relevant"), section.relevant, "relevant"
         for j, item in section.items_in_file():
-            for kind in ("relevant", "constraint", "calculation"):
+            for kind in ("relevant", "constraint", "calculation", "choice_filter"):
                 source = getattr(item, kind)
                 if source and not (item.other_of and kind == "relevant"):  # generated, checked by construction
                     yield item.id, ("sections", i, "items", j, kind), source, kind
@@ -48,6 +48,8 @@ def _check_one(
     if expression.uses_current and kind != "constraint":
         yield path, "'.' (the current answer) can only be used in a constraint"
     for ref in sorted(expression.references):
+        if kind == "choice_filter" and ref.startswith("choice."):
+            continue  # an option's own column, checked with the options (feature_checks)
         message = _reference_problem(questionnaire, owners, ref)
         if message:
             yield path, message

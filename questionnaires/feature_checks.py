@@ -26,6 +26,7 @@ def feature_findings(questionnaire: Questionnaire) -> list[Finding]:
             findings += _calculate_findings(item, path, (i, position), order)
             findings += _default_findings(item, path)
             findings += _option_findings(item, path)
+            findings += _filter_findings(item, path, (i, position), order)
             position += 1
     return findings
 
@@ -75,3 +76,25 @@ def _default_findings(item: Item, path) -> Iterator[Finding]:
 def _option_findings(item: Item, path) -> Iterator[Finding]:
     if item.or_other and item.type not in (ItemType.SINGLE_CHOICE, ItemType.MULTIPLE_CHOICE):
         yield (*path, "or_other"), f"'or_other' applies to single_choice and multiple_choice items, not {item.type}"
+
+
+def _filter_findings(item: Item, path, here: tuple[int, int], order: dict) -> Iterator[Finding]:
+    """A choice_filter reads the options' own columns and answers given before the options are shown."""
+    if not item.choice_filter:
+        return
+    if item.scale is None or item.type not in (ItemType.SINGLE_CHOICE, ItemType.MULTIPLE_CHOICE, ItemType.RATING):
+        yield (*path, "choice_filter"), f"'choice_filter' applies to choice items, not {item.type}"
+        return
+    try:
+        references = parse(item.choice_filter).references
+    except ExpressionError:
+        return
+    columns = {"name", *(k for o in item.scale.options for k in o.attributes)}
+    for ref in sorted(references):
+        if ref.startswith("choice."):
+            if ref[len("choice."):] not in columns:
+                yield (*path, "choice_filter"), (f"the options have no column '{ref[len('choice.'):]}' "
+                                                 f"(they have: {', '.join(sorted(columns))})")
+        elif order.get(ref, (-1, -1, False))[0] > here[0] or ref == item.id:
+            yield (*path, "choice_filter"), (f"'{ref}' is answered later: a choice filter can only use answers "
+                                             "given before its options are shown")

@@ -72,6 +72,7 @@ class Option:
     label: Text
     weight: float | None = None
     missing: bool = False
+    attributes: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))  # read by choice_filter
 
 
 @dataclass(frozen=True)
@@ -121,6 +122,7 @@ class Item:
     value_type: str = "text"  # calculate items: how the codebook and exports type the value
     default: Any = None  # shown until the respondent answers (the stored answer's form: code, number, text)
     read_only: bool = False  # shown, never changed by the respondent: keeps its default or calculation
+    choice_filter: str | None = None  # options shown: those for which it is true (``${choice.province}``)
     or_other: bool = False  # choice items: an "other" option and a "please specify" text item after it
     other_of: str | None = None  # the "please specify" text of item ``other_of`` (``or_other``)
 

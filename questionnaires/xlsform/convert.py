@@ -111,7 +111,7 @@ def _draft(path: Path, overrides: dict, methodologies: Mapping[str, Methodology]
     lists = read_choices(parse_sheet("choices", choices, settings.default_language, report) if choices else None,
                          texts, report)
     outside = _methodology_scales(settings, methodologies, report)
-    builder = SurveyBuilder(report, texts, lists, outside)
+    builder = SurveyBuilder(report, texts, lists, outside, folder=path.parent)
     tree = build_tree(survey, report)
     taken = {row.get("name") for row in survey.rows}
     sections = builder.sections(tree, settings.values.get("title", {}), taken)
@@ -161,8 +161,8 @@ def _assemble(settings: Settings, lists: dict[str, ChoiceList], used: list[str],
     return draft
 
 
-ITEM_KEYS = ("id", "type", "text", "hint", "scale", "or_other", "required", "relevant", "constraint",
-             "constraint_message", "calculation", "default", "read_only", "criterion", "scored")
+ITEM_KEYS = ("id", "type", "text", "hint", "scale", "options", "choice_filter", "or_other", "required", "relevant",
+             "constraint", "constraint_message", "calculation", "default", "read_only", "criterion", "scored")
 
 
 def _with_rows(item: Built) -> dict:

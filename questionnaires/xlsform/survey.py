@@ -9,10 +9,13 @@ appearance ``table-list`` whose questions are all ``select_one`` on one list bec
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from questionnaires.model import Scale
+from questionnaires.option_files import read_options_file
 from questionnaires.xlsform.choices import ChoiceList
 from questionnaires.xlsform.problems import Report
 from questionnaires.xlsform.texts import TextReader
@@ -46,6 +49,7 @@ class SurveyBuilder:
     used_lists: list[str] = field(default_factory=list)
     form_title: dict[str, str] = field(default_factory=dict)
     read_only_groups: int = 0  # how many enclosing groups are read-only (their questions are too, as in ODK)
+    folder: Path | None = None  # where the workbook is: select_one_from_file reads its CSV there
 
     def sections(self, tree: list[Node], loose_title: dict[str, str], taken: set[str]) -> list[Built]:
         """Sections in sheet order; runs of questions outside groups get generated ids ``section_1``, ..."""
@@ -148,6 +152,8 @@ class SurveyBuilder:
         data = {"id": node.name, "type": item_type, "text": text}
         origin = {"": row.ref("name"), "id": row.ref("name"), "type": row.ref("type"), "text": row.ref("label", "vi")}
         built = Built(data, origin)
+        if row_type.options_file:
+            self._options_from_file(built, row, row_type.options_file, node.name)
         if item_type != "note":
             self._answer_fields(built, row, row_type.list_name)
             self._feature_fields(built, row, item_type, row_type.or_other)
@@ -196,6 +202,17 @@ class SurveyBuilder:
                        for key in ITEM_FIELDS if key != "scale"})
         origin["scale"] = row.ref("type")
 
+    def _options_from_file(self, built: Built, row: Row, file_name: str, name: str) -> None:
+        """select_one_from_file: the CSV's rows become the item's own options (name, label, other columns)."""
+        problems: list = []
+        options = read_options_file((self.folder or Path(".")) / file_name, self.texts.language, "", None, problems)
+        for problem in problems:
+            self.report.problem(row.ref("type"), f"question '{name}': {problem.message}")
+        if options is not None:
+            built.data["options"] = options
+            if not options:
+                self.report.problem(row.ref("type"), f"question '{name}': {file_name} has no options")
+
     def _feature_fields(self, built: Built, row: Row, item_type: str, or_other: bool) -> None:
         """calculation, default, read_only and or_other, with the meaning pyxform gives them."""
         data = built.data
@@ -211,8 +228,11 @@ class SurveyBuilder:
                                                       "(a condition cannot be converted)")
         if or_other:
             data["or_other"] = True
+        if row.get("choice_filter"):
+            data["choice_filter"] = choice_filter_expression(row.get("choice_filter"))
         built.origin.update({"calculation": row.ref("calculation"), "default": row.ref("default"),
-                             "read_only": row.ref("read_only"), "or_other": row.ref("type")})
+                             "read_only": row.ref("read_only"), "or_other": row.ref("type"),
+                             "choice_filter": row.ref("choice_filter"), "options": row.ref("type")})
 
     def _scale(self, list_name: str, row: Row) -> str:
         if list_name in self.lists:
@@ -261,6 +281,20 @@ class SurveyBuilder:
             data["criterion"] = row.get("criterion")
         return Built(data, {"": row.ref("name"), "id": row.ref("name"), "text": row.ref("label", "vi"),
                             "criterion": row.ref("criterion")})
+
+
+_QUOTED_OR_REFERENCE = re.compile(r"('[^']*'|\"[^\"]*\"|\$\{[^}]*\})")
+_BARE_NAME = re.compile(r"(?<![\w.$-])([A-Za-z_][A-Za-z0-9_]*)(?![\w-])(?!\s*\()")
+_WORDS = frozenset({"and", "or", "div", "mod"})
+
+
+def choice_filter_expression(text: str) -> str:
+    """XLSForm's ``province = ${province}`` in parsurvey's words: an option's column is ``${choice.province}``."""
+    parts = _QUOTED_OR_REFERENCE.split(text)
+    for index in range(0, len(parts), 2):
+        parts[index] = _BARE_NAME.sub(
+            lambda m: m.group(1) if m.group(1) in _WORDS else f"${{choice.{m.group(1)}}}", parts[index])
+    return "".join(parts)
 
 
 def _typed_default(text: str, item_type: str) -> object:

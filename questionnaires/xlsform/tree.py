@@ -16,10 +16,9 @@ from questionnaires.xlsform.workbook import MEDIA, Row, Sheet
 VARIABLE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,39}$")  # the schema's variable_id
 KNOWN = frozenset({
     "type", "name", "label", "hint", "relevant", "constraint", "constraint_message", "required", "appearance",
-    "criterion", "scored", "calculation", "default", "read_only",
+    "criterion", "scored", "calculation", "default", "read_only", "choice_filter",
 })
 FORBIDDEN = {
-    "choice_filter": "choice_filter is not supported: use separate questions with relevance",
     "repeat_count": "repeat groups are not supported",
 }
 

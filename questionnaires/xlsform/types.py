@@ -8,6 +8,7 @@ QUESTION_TYPES = {
     "integer": "integer", "int": "integer", "decimal": "decimal", "text": "text", "string": "text",
     "date": "date", "note": "note", "calculate": "calculate", "acknowledge": "acknowledge", "trigger": "acknowledge",
 }
+FROM_FILE = {"select_one_from_file": "single_choice", "select_multiple_from_file": "multiple_choice"}
 SELECT_TYPES = {  # longest aliases first, so that "select one from" wins over "select one"
     "select all that apply from": "multiple_choice", "select one from": "single_choice",
     "select_multiple": "multiple_choice", "select all that apply": "multiple_choice",
@@ -30,9 +31,7 @@ UNSUPPORTED = {
     "range": "use integer with a constraint",
     "rank": "use one select_one per position", "hidden": "hidden fields are not stored",
     "time": "use text", "datetime": "use date", "dateTime": "use date",
-    "select_one_from_file": "choices must be on the choices sheet",
-    "select_multiple_from_file": "choices must be on the choices sheet",
-    "select_one_external": "choices must be on the choices sheet",
+    "select_one_external": "choices must be on the choices sheet (or in a CSV: select_one_from_file)",
     "xml-external": "external data is not supported", "csv-external": "external data is not supported",
 }
 
@@ -46,6 +45,7 @@ class RowType:
     list_name: str | None = None
     message: str | None = None
     or_other: bool = False
+    options_file: str | None = None  # select_one_from_file: the CSV beside the workbook
 
 
 def parse_type(raw: str) -> RowType:
@@ -61,6 +61,12 @@ def parse_type(raw: str) -> RowType:
     if lowered in METADATA:
         return RowType("metadata")
     first = lowered.split(" ")[0]
+    if first in FROM_FILE:
+        words = text.split()[1:]
+        if len(words) != 1 or not words[0].lower().endswith(".csv"):
+            return RowType("unsupported", message=f"type '{text}' needs one .csv file name (an .xml or .geojson "
+                                                  "list is not supported)")
+        return RowType("question", FROM_FILE[first], options_file=words[0])
     if first in UNSUPPORTED:
         return RowType("unsupported", message=f"type '{first}' is not supported: {UNSUPPORTED[first]}")
     for alias, item_type in SELECT_TYPES.items():

@@ -8,6 +8,7 @@ Validation of the values is not done by WTForms: ``questionnaires.answers.check_
 
 from __future__ import annotations
 
+import json
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
@@ -22,6 +23,7 @@ from wtforms.fields.core import UnboundField
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from questionnaires import date_bounds
+from questionnaires.choice_filter import allowed_codes, option_scope
 from questionnaires.expressions import references
 from questionnaires.model import Item, ItemType, Questionnaire, Required, Section
 from questionnaires.piping import PIPED, has_piping, shown_value
@@ -193,6 +195,7 @@ class Question:
     soft: bool
     form_class: type
     references: tuple[str, ...] = ()  # what its relevance reads, for survey.js
+    allowed: frozenset[str] | None = None  # the options its choice filter keeps, given the answers so far
 
     @property
     def field(self) -> Field | None:
@@ -217,7 +220,13 @@ class Question:
             style = "cell"
         else:
             style = "checkbox" if self.item.type in (ItemType.MULTIPLE_CHOICE, ItemType.ACKNOWLEDGE) else "radio"
-        return option_inputs(self.form_class, field, style, disabled or self.item.read_only)
+        return option_inputs(self.form_class, field, style, disabled or self.item.read_only, self.allowed)
+
+    @property
+    def choice_columns(self) -> str:
+        """The options' own columns as JSON (code -> {name: value}), for survey.js to apply the filter live."""
+        options = self.item.scale.options if self.item.scale else ()
+        return json.dumps({o.code: option_scope(o) for o in options}, ensure_ascii=False, separators=(",", ":"))
 
 
 _TEMPLATES: WeakKeyDictionary[type, tuple[Question, ...]] = WeakKeyDictionary()
@@ -246,6 +255,8 @@ def questions(form: PageForm, section: Section, language: str, questionnaire: Qu
     found = []
     for q in _unbound_questions(type(form), section, language):
         q = replace(q, fields=tuple(form[name] for name in q.item.variables))
+        if q.item.choice_filter:
+            q = replace(q, allowed=allowed_codes(q.item, answers or {}))
         if questionnaire is not None and (has_piping(q.text) or has_piping(q.hint)):
             q = replace(q, text=piped_markup(q.text, questionnaire, answers or {}, language),
                         hint=piped_markup(q.hint, questionnaire, answers or {}, language) if q.hint else None)

@@ -101,6 +101,30 @@
     return value === "" ? undefined : value;
   }
 
+  /* Cascading choices: an option shows when the item's choice filter is true for it, reading the answers above
+   * and the option's own columns as ${choice.<name>}; a chosen option that no longer fits is unticked. */
+  function filterOptions(question, answers) {
+    var expression = question.getAttribute("data-choice-filter");
+    if (!question.choiceColumns) { question.choiceColumns = JSON.parse(question.getAttribute("data-choices") || "{}"); }
+    Array.prototype.forEach.call(question.querySelectorAll("input[type=radio], input[type=checkbox]"), function (input) {
+      var scope = {};
+      var key;
+      for (key in answers) { scope[key] = answers[key]; }
+      var own = question.choiceColumns[input.value] || {};
+      for (key in own) { scope[key] = own[key]; }
+      var keep = true;
+      try {
+        keep = engine.isTrue(engine.evaluate(expression, scope));
+      } catch (error) {
+        keep = true;  /* never hide an option because of a script problem: the server decides in the end */
+      }
+      var label = input.closest("label");
+      if (label) { label.hidden = !keep; }
+      input.disabled = !keep;
+      if (!keep) { input.checked = false; }
+    });
+  }
+
   /* One pass in questionnaire order: each question sees the answers above it, as on the server. */
   function apply() {
     var answers = {};
@@ -114,6 +138,7 @@
     questions.forEach(function (q) {
       var shown = isShown(q, answers, hidden);
       setShown(q, shown);
+      if (shown && q.hasAttribute("data-choice-filter")) { filterOptions(q, answers); }
       var variables = words(q.getAttribute("data-variables"));
       if (!shown) { hidden[q.getAttribute("data-item")] = true; }
       variables.forEach(function (v) {
