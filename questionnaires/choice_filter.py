@@ -23,13 +23,16 @@ def option_scope(option: Option) -> dict[str, str]:
 
 
 def allowed_codes(item: Item, answers: Mapping[str, object]) -> frozenset[str] | None:
-    """The codes the filter keeps given ``answers`` (None: the item has no filter, every option is shown)."""
+    """The codes the filter keeps given ``answers``; None (every option) when the item has no filter or an answer it
+    reads is not given yet (a province chosen on the same page, without script: the server checks once sent)."""
     if not item.choice_filter or item.scale is None:
         return None
     try:
         expression = parse(item.choice_filter)
     except ExpressionError:
         return None  # reported by the validator
+    if any(_missing(answers.get(name)) for name in expression.references if not name.startswith(PREFIX)):
+        return None
     kept = set()
     for option in item.scale.options:
         try:
@@ -38,6 +41,10 @@ def allowed_codes(item: Item, answers: Mapping[str, object]) -> frozenset[str] |
         except ExpressionError:
             kept.add(option.code)
     return frozenset(kept)
+
+
+def _missing(value: object) -> bool:
+    return value is None or value == "" or (isinstance(value, list | tuple) and not value)
 
 
 def answer_references(source: str) -> frozenset[str]:

@@ -106,6 +106,10 @@
   function filterOptions(question, answers) {
     var expression = question.getAttribute("data-choice-filter");
     if (!question.choiceColumns) { question.choiceColumns = JSON.parse(question.getAttribute("data-choices") || "{}"); }
+    var waiting = engine.parse(expression).references.some(function (name) {
+      var value = answers[name];
+      return name.indexOf("choice.") !== 0 && (value === undefined || value === "" || (Array.isArray(value) && !value.length));
+    });
     Array.prototype.forEach.call(question.querySelectorAll("input[type=radio], input[type=checkbox]"), function (input) {
       var scope = {};
       var key;
@@ -114,7 +118,7 @@
       for (key in own) { scope[key] = own[key]; }
       var keep = true;
       try {
-        keep = engine.isTrue(engine.evaluate(expression, scope));
+        keep = waiting || engine.isTrue(engine.evaluate(expression, scope));
       } catch (error) {
         keep = true;  /* never hide an option because of a script problem: the server decides in the end */
       }
