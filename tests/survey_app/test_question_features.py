@@ -40,6 +40,7 @@ FEATURES = {
             {"id": "phone", "type": "text", "constraint": "regex(., '^0[0-9]{9}$')",
              "constraint_message": _t("Số điện thoại gồm 10 chữ số, bắt đầu bằng 0", "Ten digits starting with 0"),
              "text": _t("Số điện thoại", "Phone")},
+            {"id": "chosen", "type": "note", "text": _t("Ông/Bà đã chọn: ${office}", "You chose: ${office}")},
         ]},
         {"id": "P2", "title": _t("Đánh giá ${office}", "Rating ${office}"), "items": [
             {"id": "rating", "type": "single_choice", "options": [{"code": "1", "label": _t("Tốt", "Good")},
