@@ -162,7 +162,8 @@ def _assemble(settings: Settings, lists: dict[str, ChoiceList], used: list[str],
 
 
 ITEM_KEYS = ("id", "type", "text", "hint", "scale", "options", "choice_filter", "or_other", "required", "relevant",
-             "constraint", "constraint_message", "calculation", "default", "read_only", "criterion", "scored")
+             "constraint", "constraint_message", "calculation", "default", "read_only", "min", "max", "criterion",
+             "scored")
 
 
 def _with_rows(item: Built) -> dict:

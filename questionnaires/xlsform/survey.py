@@ -220,6 +220,9 @@ class SurveyBuilder:
             data["calculation"] = row.get("calculation")
         if row.get("default"):
             data["default"] = _typed_default(row.get("default"), item_type)
+        for key in ("min", "max"):  # parsurvey's own columns (pyxform ignores them): bounds, "today" for dates
+            if row.get(key):
+                data[key] = _typed_default(row.get(key), item_type)
         read_only = row.get("read_only").lower()
         if read_only in TRUE_WORDS or (self.read_only_groups and item_type != "calculate"):
             data["read_only"] = True
@@ -231,10 +234,15 @@ class SurveyBuilder:
         if row.get("choice_filter"):
             data["choice_filter"] = choice_filter_expression(row.get("choice_filter"))
         built.origin.update({"calculation": row.ref("calculation"), "default": row.ref("default"),
+                             "min": row.ref("min"), "max": row.ref("max"),
                              "read_only": row.ref("read_only"), "or_other": row.ref("type"),
                              "choice_filter": row.ref("choice_filter"), "options": row.ref("type")})
 
     def _scale(self, list_name: str, row: Row) -> str:
+        outside = self.outside_scales.get(list_name)
+        if list_name in self.lists and outside is not None and outside.codes == tuple(
+                o["code"] for o in self.lists[list_name].options):
+            return list_name  # the methodology's own scale, written out on the choices sheet (export-xlsform)
         if list_name in self.lists:
             if list_name not in self.used_lists:
                 self.used_lists.append(list_name)

@@ -17,6 +17,7 @@ VARIABLE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,39}$")  # the schema's vari
 KNOWN = frozenset({
     "type", "name", "label", "hint", "relevant", "constraint", "constraint_message", "required", "appearance",
     "criterion", "scored", "calculation", "default", "read_only", "choice_filter",
+    "min", "max",
 })
 FORBIDDEN = {
     "repeat_count": "repeat groups are not supported",
