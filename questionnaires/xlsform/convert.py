@@ -95,8 +95,11 @@ def _draft(path: Path, overrides: dict, methodologies: Mapping[str, Methodology]
         report.warn(None, f"{path.name}: sheet '{name}' is ignored")
     declared = declared_language(grids.get("settings"))
     survey = parse_sheet("survey", grids["survey"], declared or VIETNAMESE, Report())
-    language = form_language([lang for key, lang in survey.columns if key == "label" and lang], declared)
-    settings = read_settings(grids.get("settings"), path, overrides, report, language)
+    translated = [lang for key, lang in survey.columns if key == "label" and lang]
+    language = form_language(translated, declared)
+    if declared is None and language != VIETNAMESE and "label" in {k for k, _ in survey.columns}:
+        declared = language  # plain columns beside label::English are in the form's one language, as in pyxform
+    settings = read_settings(grids.get("settings"), path, overrides, report, language, declared)
     texts = TextReader(report, language)
     survey = parse_sheet("survey", grids["survey"], settings.default_language, report)
     for key in ("type", "name"):

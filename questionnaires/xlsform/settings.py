@@ -32,7 +32,7 @@ def declared_language(grid: list[tuple] | None) -> str | None:
 
 
 def read_settings(grid: list[tuple] | None, source: Path, overrides: dict[str, str | None],
-                  report: Report, language: str = VIETNAMESE) -> Settings:
+                  report: Report, language: str = VIETNAMESE, plain_language: str | None = None) -> Settings:
     """Settings with overrides applied; problems name the settings cell (or the option to use).
 
     ``language`` is the form's own language (see ``texts.form_language``): its title must be in it.
@@ -45,6 +45,8 @@ def read_settings(grid: list[tuple] | None, source: Path, overrides: dict[str, s
             report.problem(row.ref("default_language"), f"cannot tell the language '{row.get('default_language')}'"
                                                         ": write e.g. 'Vietnamese (vi)'")
         settings.default_language = code or VIETNAMESE
+    elif plain_language:
+        settings.default_language = plain_language
     settings.form_language = language
     row = _first_row(grid, settings.default_language, report)
     if row is not None:

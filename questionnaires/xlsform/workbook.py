@@ -39,6 +39,10 @@ HEADER_ALIASES = {
 LANGUAGE_NAMES = {
     "vietnamese": "vi", "tiếng việt": "vi", "tieng viet": "vi", "việt": "vi",
     "english": "en", "tiếng anh": "en", "tieng anh": "en",
+    # languages pyxform's and KoboToolbox's forms name without a code
+    "french": "fr", "spanish": "es", "portuguese": "pt", "italian": "it", "german": "de", "chinese": "zh",
+    "arabic": "ar", "russian": "ru", "swahili": "sw", "hindi": "hi", "khmer": "km", "lao": "lo", "thai": "th",
+    "burmese": "my", "indonesian": "id", "japanese": "ja", "korean": "ko", "default": None,
 }
 _CODE_IN_BRACKETS = re.compile(r"\(\s*([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]+)*\s*\)\s*$")
 _BARE_CODE = re.compile(r"^([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]+)*$")
