@@ -34,7 +34,7 @@ HEADER_ALIASES = {
     "choice filter": "choice_filter", "repeat count": "repeat_count", "jr:count": "repeat_count", "value": "name",
     "calculate": "calculation", "media::image": "image", "media::audio": "audio", "media::video": "video",
     "jr:constraintmsg": "constraint_message", "jr:requiredmsg": "required_message", "readonly": "read_only",
-    "read only": "read_only", "jr:choice_filter": "choice_filter",
+    "read only": "read_only", "jr:choice_filter": "choice_filter", "id_string": "form_id",
 }
 LANGUAGE_NAMES = {
     "vietnamese": "vi", "tiếng việt": "vi", "tieng viet": "vi", "việt": "vi",
