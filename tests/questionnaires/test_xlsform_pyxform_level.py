@@ -137,3 +137,78 @@ def test_reader_warnings_never_reach_the_author_or_the_console(tmp_path):
         python_warnings.simplefilter("error")  # any warning escaping the reader fails the test
         conversion = convert_xlsform(path)
     assert conversion.ok and conversion.problems == () and conversion.warnings == ()
+
+
+def test_field_references_in_labels_and_hints_become_piping(tmp_path):
+    form = _form(["select_one yes_no", "q1", "Câu 1", None], ["text", "q2", "Ông/Bà trả lời ${q1}", "Vì ${q1}?"],
+                 header=("type", "name", "label", "hint"))
+    questionnaire, _ = round_trip(form, tmp_path)
+    from questionnaires.piping import pipe_answers
+
+    q2 = questionnaire.item("q2")
+    assert pipe_answers(q2.text.get("vi"), questionnaire, {"q1": "yes"}, "vi") == "Ông/Bà trả lời Có"
+    assert pipe_answers(q2.hint.get("vi"), questionnaire, {"q1": "no"}, "vi") == "Vì Không?"
+
+
+def test_a_label_that_pipes_a_later_page_is_refused_at_its_cell(tmp_path):
+    form = _form(["begin group", "g1", "Phần 1"], ["text", "q1", "Trước ${q2}"], ["end group"],
+                 ["begin group", "g2", "Phần 2"], ["text", "q2", "Câu 2"], ["end group"])
+    assert lines(convert(form, tmp_path)) == [
+        "survey!C3: '${q2}' is answered on a later page (section 'g2'): a text can only show answers given on its "
+        "own page or before"]
+
+
+def test_calculate_acknowledge_default_read_only_and_or_other_are_converted(tmp_path):
+    form = _form(["acknowledge", "consent", "Tôi đồng ý", None, None, None],
+                 ["select_one yes_no or_other", "q1", "Câu 1", None, None, None],
+                 ["integer", "n", "Số lần", None, "2", None],
+                 ["calculate", "twice", None, "${n} * 2", None, None],
+                 ["text", "country", "Quốc gia", None, "Việt Nam", "yes"],
+                 header=("type", "name", "label", "calculation", "default", "read_only"))
+    questionnaire, conversion = round_trip(form, tmp_path)
+    assert questionnaire.item("consent").type.value == "acknowledge"
+    assert questionnaire.item("q1").scale.codes == ("yes", "no", "other")
+    assert questionnaire.item("q1_other").relevant == "selected(${q1}, 'other')"
+    assert (questionnaire.item("n").default, questionnaire.item("twice").calculation) == (2, "${n} * 2")
+    assert questionnaire.item("twice").text.get("vi") == "twice"
+    assert questionnaire.item("country").read_only and questionnaire.item("country").default == "Việt Nam"
+    assert not any("ignored" in w for w in warnings(conversion))
+
+
+def test_a_read_only_group_makes_its_questions_read_only(tmp_path):
+    form = _form(["begin group", "g1", "Phần 1", "yes", None], ["text", "q1", "Câu 1", None, "x"], ["end group"],
+                 header=("type", "name", "label", "read_only", "default"))
+    questionnaire, _ = round_trip(form, tmp_path)
+    assert questionnaire.item("q1").read_only
+
+
+def test_a_choice_filter_and_a_list_from_a_csv_file_cascade(tmp_path):
+    (tmp_path / "communes.csv").write_text("name,label,district\nc1,Xã 1,d1\nc2,Xã 2,d2\n", encoding="utf-8")
+    choices = [["list_name", "name", "label", "province"], ["province", "p1", "Tỉnh 1", None],
+               ["district", "d1", "Huyện 1", "p1"], ["district", "d2", "Huyện 2", "p2"]]
+    form = _form(["select_one province", "province", "Tỉnh", None],
+                 ["select_one district", "district", "Huyện", "province=${province}"],
+                 ["select_one_from_file communes.csv", "commune", "Xã", "district = ${district}"],
+                 header=("type", "name", "label", "choice_filter"), choices=choices)
+    questionnaire, conversion = round_trip(form, tmp_path)
+    district, commune = questionnaire.item("district"), questionnaire.item("commune")
+    assert district.choice_filter == "${choice.province}=${province}"
+    assert dict(district.scale.option("d2").attributes) == {"province": "p2"}
+    assert commune.scale.codes == ("c1", "c2") and commune.choice_filter == "${choice.district} = ${district}"
+    from questionnaires.choice_filter import allowed_codes
+
+    assert allowed_codes(commune, {"province": "p1", "district": "d2"}) == {"c2"}
+
+
+def test_a_missing_csv_of_select_one_from_file_is_named_at_the_type_cell(tmp_path):
+    form = _form(["select_one_from_file agencies.csv", "agency", "Cơ quan"])
+    [line] = lines(convert(form, tmp_path))
+    assert line.startswith("survey!A2: question 'agency': cannot read the options file agencies.csv")
+
+
+def test_a_regex_constraint_is_kept_and_a_catastrophic_one_refused_at_its_cell(tmp_path):
+    form = _form(["text", "phone", "Điện thoại", "regex(., '^0[0-9]{9}$')"],
+                 ["text", "code", "Mã", "regex(., '(a+)+$')"], header=("type", "name", "label", "constraint"))
+    assert lines(convert(form, tmp_path)) == [
+        "survey!D3: expression error: regex pattern could take very long to check: a group that repeats or has "
+        "alternatives is itself repeated at column 1"]
