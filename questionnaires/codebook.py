@@ -120,7 +120,11 @@ def _variables(section: Section, item: Item) -> Iterator[Variable]:
                            row.criterion or item.criterion, values, missing, scored=item.is_scored)
         return
     kind = item.value_type if item.type is ItemType.CALCULATE else _TYPES[item.type]  # a calculation's declared type
-    yield Variable(item.id, item.id, section.id, kind, item.text, scale_id, item.criterion,
+    label = item.text
+    parent = next((i for i in section.items if i.id == item.other_of), None) if item.other_of else None
+    if parent is not None:  # "Which office?: Please specify", not one "Please specify" per or_other item
+        label = _joined(parent.text, item.text)
+    yield Variable(item.id, item.id, section.id, kind, label, scale_id, item.criterion,
                    values, missing, scored=item.is_scored)
 
 

@@ -45,7 +45,7 @@ def answer_text(item: Item, value: object, language: str) -> str:
 
 
 def _rows(item: Item, answers: Mapping[str, object], language: str) -> list[ReviewRow]:
-    if item.type is ItemType.NOTE:
+    if item.type in (ItemType.NOTE, ItemType.CALCULATE):  # a calculation is stored, never shown to be checked
         return []
     if item.type is ItemType.MATRIX:
         title = item.text.get(language)

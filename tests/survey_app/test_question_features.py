@@ -122,6 +122,7 @@ def test_the_review_page_pipes_too(client, code):
     post_page(client, f"/s/{code}/p/2", {"rating": "1"})
     html = client.get(f"/s/{code}/review").get_data(as_text=True)
     assert "Ông/Bà đánh giá Công an xã thế nào?" in html
+    assert "Hai lần số lần đến" not in html  # a calculation is stored, not shown for checking
 
 
 def test_the_export_has_the_specified_text_and_the_calculation(app, client, code, runner, tmp_path):
@@ -139,6 +140,7 @@ def test_the_export_has_the_specified_text_and_the_calculation(app, client, code
     codebook = build_codebook(questionnaire_from_dict(FEATURES, fallback_to_bundled=False))
     assert codebook.variable("visits_twice").type == "integer"
     assert [v.code for v in codebook.variable("office").values] == ["one_stop", "police", "other"]
+    assert codebook.variable("office_other").label.get("en") == "Which office did you visit?: Please specify"
 
 
 def _problems(edit) -> list[str]:
