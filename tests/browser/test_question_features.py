@@ -59,6 +59,7 @@ def test_the_district_list_follows_the_province_live_and_the_commune_list_follow
 def test_an_answer_is_piped_into_the_next_question_as_it_is_given(browser, base_url, features_code):
     page = browser.new_context().new_page()
     page.goto(f"{base_url}/s/{features_code}")
+    assert page.locator("#country").input_value() == "Việt Nam" and not page.locator("#country").is_editable()
     page.locator("#q-consent input").check()
     assert page.locator("#q-chosen").inner_text() == "Ông/Bà đã chọn:"
     page.locator("#q-office input[value='one_stop']").check()

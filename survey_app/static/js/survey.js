@@ -70,8 +70,9 @@
 
   function setShown(question, shown) {
     question.hidden = !shown;
+    var readOnly = question.hasAttribute("data-read-only");  /* keeps its default: the server ignores a post */
     Array.prototype.forEach.call(question.querySelectorAll("input, textarea, select"), function (el) {
-      el.disabled = !shown;
+      el.disabled = !shown || (readOnly && (el.type === "radio" || el.type === "checkbox"));
     });
   }
 
