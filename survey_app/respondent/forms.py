@@ -26,7 +26,7 @@ from questionnaires import date_bounds
 from questionnaires.choice_filter import allowed_codes, option_scope
 from questionnaires.expressions import references
 from questionnaires.model import Item, ItemType, Questionnaire, Required, Section
-from questionnaires.piping import PIPED, has_piping, shown_value
+from questionnaires.piping import PIPED, has_piping, piped_names, shown_value
 from survey_app.respondent.option_inputs import option_inputs
 
 # Posted names that are not answers: everything else is handed to check_page, which reports unknown names.
@@ -196,6 +196,7 @@ class Question:
     form_class: type
     references: tuple[str, ...] = ()  # what its relevance reads, for survey.js
     allowed: frozenset[str] | None = None  # the options its choice filter keeps, given the answers so far
+    option_pipes: tuple[tuple[str, str], ...] = ()  # "${id}" in option labels -> the answer shown there
 
     @property
     def field(self) -> Field | None:
@@ -220,7 +221,10 @@ class Question:
             style = "cell"
         else:
             style = "checkbox" if self.item.type in (ItemType.MULTIPLE_CHOICE, ItemType.ACKNOWLEDGE) else "radio"
-        return option_inputs(self.form_class, field, style, disabled or self.item.read_only, self.allowed)
+        html = option_inputs(self.form_class, field, style, disabled or self.item.read_only, self.allowed)
+        for name, shown in self.option_pipes:  # labels were escaped when built; "${id}" survives escaping
+            html = Markup(str(html).replace(f"${{{name}}}", str(Markup.escape(shown))))
+        return html
 
     @property
     def choice_columns(self) -> str:
@@ -257,6 +261,11 @@ def questions(form: PageForm, section: Section, language: str, questionnaire: Qu
         q = replace(q, fields=tuple(form[name] for name in q.item.variables))
         if q.item.choice_filter:
             q = replace(q, allowed=allowed_codes(q.item, answers or {}))
+        if questionnaire is not None and q.item.scale is not None:
+            names = {n for o in q.item.scale.options for n in piped_names(o.label)}
+            if names:
+                q = replace(q, option_pipes=tuple(
+                    (n, shown_value(questionnaire, n, (answers or {}).get(n), language)) for n in sorted(names)))
         if questionnaire is not None and (has_piping(q.text) or has_piping(q.hint)):
             q = replace(q, text=piped_markup(q.text, questionnaire, answers or {}, language),
                         hint=piped_markup(q.hint, questionnaire, answers or {}, language) if q.hint else None)

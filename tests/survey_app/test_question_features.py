@@ -44,7 +44,8 @@ FEATURES = {
         ]},
         {"id": "P2", "title": _t("Đánh giá ${office}", "Rating ${office}"), "items": [
             {"id": "rating", "type": "single_choice", "options": [{"code": "1", "label": _t("Tốt", "Good")},
-                                                                   {"code": "2", "label": _t("Chưa tốt", "Poor")}],
+                                                                   {"code": "2", "label": _t("Chưa tốt", "Poor")},
+                                                                   {"code": "3", "label": _t("Chưa đến ${office}")}],
              "text": _t("Ông/Bà đánh giá ${office} thế nào?", "How do you rate ${office}?"),
              "hint": _t("Ông/Bà đã đến ${visits} lần (${visits_twice} lượt)", "You came ${visits} times")},
         ]},
@@ -107,6 +108,7 @@ def test_the_next_page_pipes_earlier_answers_in_the_respondents_language(client,
     assert 'Ông/Bà đã đến <span class="piped" data-pipe="visits">2</span> lần' in html
     assert 'data-pipe="visits_twice">4</span>' in html
     assert "Đánh giá Bộ phận Một cửa" in html  # the page title too
+    assert "<span>Chưa đến Bộ phận Một cửa</span>" in html  # and an option label
     english = client.get(f"/s/{code}/p/2?lang=en").get_data(as_text=True)
     assert 'How do you rate <span class="piped" data-pipe="office">One-stop desk</span>?' in english
 
