@@ -11,6 +11,7 @@ import re
 from collections.abc import Sequence
 from datetime import date
 
+from questionnaires import date_bounds
 from questionnaires.model import Item, ItemType
 
 TEXT_LIMITS = {ItemType.TEXT: 500, ItemType.LONG_TEXT: 5000}
@@ -83,14 +84,21 @@ def _text(item: Item, text: str) -> Parsed:
     return text, None
 
 
-def bound_problem(item: Item, value: object) -> tuple[str, dict] | None:
-    """``below_min``/``above_max`` for numbers and ISO dates (which compare correctly as text)."""
+def bound_problem(item: Item, value: object, today: date | None = None) -> tuple[str, dict] | None:
+    """``below_min``/``above_max`` for numbers and ISO dates (which compare correctly as text).
+
+    A date bound relative to the day of answering (``max: today``) is resolved on ``today`` (default: the day of
+    answering in Vietnam), and the message names the resolved date.
+    """
     if value is None or item.type not in (ItemType.INTEGER, ItemType.DECIMAL, ItemType.DATE):
         return None
-    if item.min is not None and value < item.min:
-        return "below_min", {"min": item.min, "value": value}
-    if item.max is not None and value > item.max:
-        return "above_max", {"max": item.max, "value": value}
+    low, high = item.min, item.max
+    if item.type is ItemType.DATE:
+        low, high = date_bounds.resolve(low, today), date_bounds.resolve(high, today)
+    if low is not None and value < low:
+        return "below_min", {"min": low, "value": value}
+    if high is not None and value > high:
+        return "above_max", {"max": high, "value": value}
     return None
 
 

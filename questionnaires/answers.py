@@ -8,10 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 
 from questionnaires.answer_values import bound_problem, is_missing, parse_value
+from questionnaires.choice_filter import allowed_codes
 from questionnaires.expressions import ExpressionError, evaluate, is_true, parse
-from questionnaires.model import Item, Questionnaire, Required, Section
+from questionnaires.expressions.values import to_number, to_string
+from questionnaires.model import Item, ItemType, Questionnaire, Required, Section
 
 __all__ = ["AnswerProblem", "PageResult", "apply_relevance", "check_page", "is_missing", "is_relevant",
            "relevance_judge"]
@@ -93,6 +96,7 @@ def check_page(
     form: Mapping[str, Sequence[str]],
     answers: Mapping[str, object],
     soft_acknowledged: bool = False,
+    today: date | None = None,
 ) -> PageResult:
     """Parse and check the posted strings of one section, given the answers of the other pages."""
     owners = {var: item for item in section.items for var in item.variables}
@@ -106,11 +110,16 @@ def check_page(
     for var, item in owners.items():
         if not relevance.of(item):
             continue
+        if item.type is ItemType.CALCULATE or item.read_only:  # never taken from the post
+            values[var] = calculated_value(item, merged) if item.calculation else default_value(item)
+            if values[var] is not None:
+                merged[var] = values[var]
+            continue
         values[var] = parsed[var]
         if var in parse_errors:
             errors.append(parse_errors[var])
             continue
-        problem = _value_problem(item, var, parsed[var], merged)
+        problem = _value_problem(item, var, parsed[var], merged, today)
         if problem is not None:
             (warnings if problem.kind == "soft_required" else errors).append(problem)
     if soft_acknowledged:
@@ -125,6 +134,9 @@ def _parse_form(
     parsed: dict[str, object] = {}
     problems: dict[str, AnswerProblem] = {}
     for var, item in owners.items():
+        if item.type is ItemType.CALCULATE or item.read_only:
+            parsed[var] = None  # computed or fixed: whatever was posted is ignored
+            continue
         value, problem = parse_value(item, _strings(form, var))
         parsed[var] = value
         if problem:
@@ -138,14 +150,25 @@ def _strings(form: Mapping[str, Sequence[str]], name: str) -> list[str]:
     return [raw] if isinstance(raw, str) else list(raw or [])
 
 
-def _value_problem(item: Item, var: str, value: object, answers: Mapping[str, object]) -> AnswerProblem | None:
+def _value_problem(item: Item, var: str, value: object, answers: Mapping[str, object],
+                   today: date | None = None) -> AnswerProblem | None:
+    if item.choice_filter and not is_missing(value):
+        allowed = allowed_codes(item, answers)
+        chosen = value if isinstance(value, list | tuple) else [value]
+        if allowed is not None and any(code not in allowed for code in chosen):
+            return AnswerProblem(var, "filtered_out", {})
+    return _plain_value_problem(item, var, value, answers, today)
+
+
+def _plain_value_problem(item: Item, var: str, value: object, answers: Mapping[str, object],
+                         today: date | None = None) -> AnswerProblem | None:
     if is_missing(value):
         if item.required is Required.YES:
             return AnswerProblem(var, "required", {})
         if item.required is Required.SOFT:
             return AnswerProblem(var, "soft_required", {})
         return None
-    bounds = bound_problem(item, value)
+    bounds = bound_problem(item, value, today)
     if bounds is not None:
         return AnswerProblem(var, *bounds)
     if item.constraint and not _constraint_holds(item, value, answers):
@@ -154,6 +177,30 @@ def _value_problem(item: Item, var: str, value: object, answers: Mapping[str, ob
             params["message"] = item.constraint_message
         return AnswerProblem(var, "constraint", params)
     return None
+
+
+def default_value(item: Item) -> object:
+    """The item's ``default`` as a typed answer (None without one)."""
+    if item.default is None:
+        return None
+    raw = list(item.default) if isinstance(item.default, tuple) else [str(item.default)]
+    return parse_value(item, raw)[0]
+
+
+def calculated_value(item: Item, answers: Mapping[str, object]) -> object:
+    """A calculate item's value from ``answers``, typed by its ``value_type``; None when it comes out missing."""
+    try:
+        value = evaluate(item.calculation, answers)
+    except ExpressionError:
+        return None
+    if value == "" or value is None:
+        return None
+    if item.value_type in ("integer", "decimal"):
+        number = to_number(value)  # finite, or '' when not a number
+        if not isinstance(number, float):
+            return None
+        return int(number) if item.value_type == "integer" else number
+    return to_string(value)
 
 
 def _constraint_holds(item: Item, value: object, answers: Mapping[str, object]) -> bool:

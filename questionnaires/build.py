@@ -8,6 +8,7 @@ problem of a file is reported in one run.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from types import MappingProxyType
 from typing import Any
 
@@ -58,7 +59,8 @@ def thaw(value: Any) -> Any:
 
 def build_scale(scale_id: str, data: Mapping[str, Any]) -> Scale:
     options = tuple(
-        Option(str(o["code"]), Text.of(o["label"]), _number(o.get("weight")), bool(o.get("missing", False)))
+        Option(str(o["code"]), Text.of(o["label"]), _number(o.get("weight")), bool(o.get("missing", False)),
+               MappingProxyType(dict(o.get("attributes") or {})))
         for o in data.get("options", [])
     )
     return Scale(scale_id, options)
@@ -148,14 +150,37 @@ def build_questionnaire(
         methodology=methodology,
         scales=MappingProxyType(local),
         raw=freeze(data),
+        default_language=data.get("default_language") or "vi",
     )
 
 
 def _section(data: Mapping[str, Any], path: Path, scales: Mapping[str, Scale], findings: list[Finding]) -> Section:
     items = tuple(
-        _item(it, (*path, "items", j), scales, findings) for j, it in enumerate(data.get("items", []))
+        built for j, it in enumerate(data.get("items", []))
+        for built in _with_other(_item(it, (*path, "items", j), scales, findings))
     )
     return Section(data["id"], Text.of(data["title"]), items, data.get("relevant"), Text.of(data.get("description")))
+
+
+OTHER_CODE = "other"
+OTHER_LABEL = {"vi": "Khác", "en": "Other"}
+SPECIFY_TEXT = {"vi": "Xin ghi rõ", "en": "Please specify"}
+ACKNOWLEDGED = Scale("", (Option("OK", Text.of({"vi": "Tôi đồng ý", "en": "I agree"})),))
+
+
+def _with_other(item: Item) -> tuple[Item, ...]:
+    """``or_other``: the item gets an "other" option and is followed by a text item ``{id}_other`` shown when
+    "other" is chosen, as pyxform does; both are ordinary items from here on (pages, exports, scripts)."""
+    if not item.or_other or item.scale is None:
+        return (item,)
+    options = item.scale.options
+    if item.scale.option(OTHER_CODE) is None:
+        options = (*options, Option(OTHER_CODE, Text.of(OTHER_LABEL)))
+    chosen = replace(item, scale=Scale("", options))
+    specify = Item(id=f"{item.id}_other", type=ItemType.TEXT, text=Text.of(SPECIFY_TEXT),
+                   required=Required.YES if item.required is Required.YES else Required.NO,
+                   relevant=f"selected(${{{item.id}}}, '{OTHER_CODE}')", other_of=item.id)
+    return chosen, specify
 
 
 def _item(data: Mapping[str, Any], path: Path, scales: Mapping[str, Scale], findings: list[Finding]) -> Item:
@@ -169,6 +194,8 @@ def _item(data: Mapping[str, Any], path: Path, scales: Mapping[str, Scale], find
         scale = build_scale("", {"options": data["options"]})
     rows = tuple(MatrixRow(r["id"], Text.of(r["text"]), r.get("criterion")) for r in data.get("rows") or ())
     item_type = ItemType(data["type"])
+    if item_type is ItemType.ACKNOWLEDGE and scale is None:
+        scale = ACKNOWLEDGED
     return Item(
         id=data["id"],
         type=item_type,
@@ -185,6 +212,12 @@ def _item(data: Mapping[str, Any], path: Path, scales: Mapping[str, Scale], find
         min=_bound(data.get("min"), item_type),
         max=_bound(data.get("max"), item_type),
         max_length=data.get("max_length"),
+        calculation=data.get("calculation"),
+        value_type=data.get("value_type") or "text",
+        default=freeze(data.get("default")),
+        read_only=bool(data.get("read_only", False)),
+        or_other=bool(data.get("or_other", False)),
+        choice_filter=data.get("choice_filter"),
     )
 
 

@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterator
 from datetime import date
 
+from questionnaires import date_bounds
 from questionnaires.build import Finding
 from questionnaires.model import Item, ItemType, Questionnaire, Required, Scale, SubcriterionSource
 from questionnaires.problems import Path, format_path
@@ -20,7 +21,7 @@ _FLAG_CODE = re.compile(r"^[A-Za-z0-9_]+$")
 def item_paths(questionnaire: Questionnaire) -> Iterator[tuple[Path, Item]]:
     """Each item with its path in the file (``("sections", i, "items", j)``)."""
     for i, section in enumerate(questionnaire.sections):
-        for j, item in enumerate(section.items):
+        for j, item in section.items_in_file():
             yield ("sections", i, "items", j), item
 
 
@@ -46,7 +47,7 @@ def _duplicate_ids(questionnaire: Questionnaire) -> Iterator[Finding]:
 
     for i, section in enumerate(questionnaire.sections):
         yield from claim(section.id, ("sections", i))
-        for j, item in enumerate(section.items):
+        for j, item in section.items_in_file():
             yield from claim(item.id, ("sections", i, "items", j))
             for k, row in enumerate(item.rows):
                 yield from claim(row.id, ("sections", i, "items", j, "rows", k))
@@ -66,6 +67,8 @@ def scale_findings(scale: Scale, path: Path) -> Iterator[Finding]:
 
 
 def _item_findings(item: Item, path: Path, questionnaire: Questionnaire) -> Iterator[Finding]:
+    if item.other_of is not None:
+        return  # the "please specify" text that or_other adds: built whole, nothing of it is in the file
     raw = _raw_item(questionnaire, path)
     if item.type.has_options:
         yield from _choice_findings(item, path, raw)
@@ -89,7 +92,7 @@ def _raw_item(questionnaire: Questionnaire, path: Path):
 def _choice_findings(item: Item, path: Path, raw) -> Iterator[Finding]:
     if "scale" in raw and "options" in raw:
         yield (*path, "options"), "give either 'scale' or 'options', not both"
-    if "scale" not in raw and not raw.get("options"):
+    if "scale" not in raw and not raw.get("options") and item.type is not ItemType.ACKNOWLEDGE:
         yield path, f"a {item.type} item needs options: name a 'scale' or list 'options'"
     if item.scale is not None and "options" in raw:
         yield from scale_findings(item.scale, path)
@@ -114,8 +117,9 @@ def _bound_findings(item: Item, path: Path, raw) -> Iterator[Finding]:
     elif item.type is ItemType.DATE:
         for key in ("min", "max"):
             value = getattr(item, key)
-            if value is not None and _as_date(value) is None:
-                yield (*path, key), f"'{key}' must be an ISO date YYYY-MM-DD, got '{value}'"
+            if value is not None and _as_date(value) is None and not date_bounds.is_relative(value):
+                yield (*path, key), (f"'{key}' must be an ISO date YYYY-MM-DD or a day relative to the day of "
+                                     f"answering ('today', 'today - 30', 'today + 7'), got '{value}'")
     elif has_bounds:
         yield (*path, "min" if item.min is not None else "max"), f"'min'/'max' do not apply to {item.type} items"
         return
@@ -125,7 +129,13 @@ def _bound_findings(item: Item, path: Path, raw) -> Iterator[Finding]:
 
 
 def _comparable(item: Item, value):
+    """Two bounds compare when both are numbers, both fixed dates, or both relative to the day of answering."""
     if item.type is ItemType.DATE:
+        low, high = date_bounds.offset_days(item.min), date_bounds.offset_days(item.max)
+        if low is not None and high is not None:
+            return date_bounds.offset_days(value)
+        if low is not None or high is not None:
+            return None  # a fixed date against "today" may be fine today and wrong next year: not a mistake
         return _as_date(value) if isinstance(value, str) else None
     return value if isinstance(value, int | float) else None
 

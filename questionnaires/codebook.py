@@ -22,7 +22,7 @@ FLAG_VALUES = (
 _TYPES = {
     ItemType.SINGLE_CHOICE: "categorical", ItemType.RATING: "categorical", ItemType.MATRIX: "categorical",
     ItemType.MULTIPLE_CHOICE: "flag", ItemType.INTEGER: "integer", ItemType.DECIMAL: "decimal",
-    ItemType.TEXT: "text", ItemType.LONG_TEXT: "text", ItemType.DATE: "date",
+    ItemType.TEXT: "text", ItemType.LONG_TEXT: "text", ItemType.DATE: "date", ItemType.ACKNOWLEDGE: "categorical",
 }
 
 
@@ -114,7 +114,12 @@ def _variables(section: Section, item: Item) -> Iterator[Variable]:
             yield Variable(row.id, item.id, section.id, "categorical", _joined(item.text, row.text), scale_id,
                            row.criterion or item.criterion, values, missing, scored=item.is_scored)
         return
-    yield Variable(item.id, item.id, section.id, _TYPES[item.type], item.text, scale_id, item.criterion,
+    kind = item.value_type if item.type is ItemType.CALCULATE else _TYPES[item.type]  # a calculation's declared type
+    label = item.text
+    parent = next((i for i in section.items if i.id == item.other_of), None) if item.other_of else None
+    if parent is not None:  # "Which office?: Please specify", not one "Please specify" per or_other item
+        label = _joined(parent.text, item.text)
+    yield Variable(item.id, item.id, section.id, kind, label, scale_id, item.criterion,
                    values, missing, scored=item.is_scored)
 
 

@@ -30,10 +30,10 @@ def _expressions(questionnaire: Questionnaire) -> Iterator[tuple[str, Path, str,
     for i, section in enumerate(questionnaire.sections):
         if section.relevant:
             yield section.id, ("sections", i, "relevant"), section.relevant, "relevant"
-        for j, item in enumerate(section.items):
-            for kind in ("relevant", "constraint"):
+        for j, item in section.items_in_file():
+            for kind in ("relevant", "constraint", "calculation", "choice_filter"):
                 source = getattr(item, kind)
-                if source:
+                if source and not (item.other_of and kind == "relevant"):  # generated, checked by construction
                     yield item.id, ("sections", i, "items", j, kind), source, kind
 
 
@@ -45,9 +45,11 @@ def _check_one(
     except ExpressionError as error:
         yield path, f"expression error: {error}"
         return
-    if expression.uses_current and kind == "relevant":
+    if expression.uses_current and kind != "constraint":
         yield path, "'.' (the current answer) can only be used in a constraint"
     for ref in sorted(expression.references):
+        if kind == "choice_filter" and ref.startswith("choice."):
+            continue  # an option's own column, checked with the options (feature_checks)
         message = _reference_problem(questionnaire, owners, ref)
         if message:
             yield path, message

@@ -21,8 +21,11 @@ from typing import Any
 from questionnaires.build import Finding, build_methodology, build_questionnaire, thaw
 from questionnaires.checks import questionnaire_findings
 from questionnaires.expression_checks import expression_findings
+from questionnaires.feature_checks import feature_findings
 from questionnaires.methodology_checks import methodology_findings
 from questionnaires.model import Methodology, Questionnaire
+from questionnaires.option_files import inline_option_files
+from questionnaires.piping_checks import piping_findings
 from questionnaires.problems import Problem, QuestionnaireError, format_path
 from questionnaires.schema_check import KINDS, schema_problems
 from questionnaires.yaml_lines import LineMap, parse_yaml
@@ -90,6 +93,8 @@ def questionnaire_from_dict(
     questionnaire = build_questionnaire(data, finder, findings)
     findings += questionnaire_findings(questionnaire)
     findings += expression_findings(questionnaire)
+    findings += piping_findings(questionnaire)
+    findings += feature_findings(questionnaire)
     problems = _problems(findings, lines, file)
     if problems:
         raise QuestionnaireError(problems)
@@ -185,6 +190,10 @@ def load_files(files: Iterable[str | Path], fallback_to_bundled: bool = True) ->
             result.problems.append(Problem(file, document.lines.line_for(("methodology",)), "methodology",
                                            f"methodology '{named}' has problems (see {broken[named]}); "
                                            "this questionnaire is checked once it loads"))
+            continue
+        option_problems = inline_option_files(document.data, Path(file).parent, file)
+        if option_problems:
+            result.problems += option_problems
             continue
         _add_questionnaire(result, file, document, fallback_to_bundled)
     return result

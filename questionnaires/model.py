@@ -17,12 +17,14 @@ DEFAULT_LANGUAGE = "vi"
 
 @dataclass(frozen=True)
 class Text:
-    """A text in several languages: Vietnamese is required, other languages fall back to it."""
+    """A text in several languages: missing languages fall back to Vietnamese, or to the questionnaire's own
+    default language for a form written in another language (the first translation given)."""
 
     translations: Mapping[str, str]
 
     def get(self, language: str = DEFAULT_LANGUAGE) -> str:
-        return self.translations.get(language) or self.translations.get(DEFAULT_LANGUAGE, "")
+        found = self.translations.get(language) or self.translations.get(DEFAULT_LANGUAGE)
+        return found or next((t for t in self.translations.values() if t), "")
 
     def __str__(self) -> str:
         return self.get(DEFAULT_LANGUAGE)
@@ -47,10 +49,13 @@ class ItemType(StrEnum):
     LONG_TEXT = "long_text"
     DATE = "date"
     NOTE = "note"
+    CALCULATE = "calculate"  # a value computed from answers, stored, never typed by the respondent
+    ACKNOWLEDGE = "acknowledge"  # one box to tick (consent), stored as "OK"
 
     @property
     def has_options(self) -> bool:
-        return self in {ItemType.SINGLE_CHOICE, ItemType.MULTIPLE_CHOICE, ItemType.RATING, ItemType.MATRIX}
+        return self in {ItemType.SINGLE_CHOICE, ItemType.MULTIPLE_CHOICE, ItemType.RATING, ItemType.MATRIX,
+                        ItemType.ACKNOWLEDGE}
 
 
 class Required(StrEnum):
@@ -67,6 +72,7 @@ class Option:
     label: Text
     weight: float | None = None
     missing: bool = False
+    attributes: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))  # read by choice_filter
 
 
 @dataclass(frozen=True)
@@ -112,6 +118,13 @@ class Item:
     min: float | str | None = None
     max: float | str | None = None
     max_length: int | None = None
+    calculation: str | None = None  # calculate items: the expression that gives the value
+    value_type: str = "text"  # calculate items: how the codebook and exports type the value
+    default: Any = None  # shown until the respondent answers (the stored answer's form: code, number, text)
+    read_only: bool = False  # shown, never changed by the respondent: keeps its default or calculation
+    choice_filter: str | None = None  # options shown: those for which it is true (``${choice.province}``)
+    or_other: bool = False  # choice items: an "other" option and a "please specify" text item after it
+    other_of: str | None = None  # the "please specify" text of item ``other_of`` (``or_other``)
 
     @property
     def is_scored(self) -> bool:
@@ -137,6 +150,15 @@ class Section:
     items: tuple[Item, ...]
     relevant: str | None = None
     description: Text | None = None
+
+    def items_in_file(self) -> Iterator[tuple[int, Item]]:
+        """Each item with its index in the file's ``items`` list: a generated "please specify" item (``or_other``)
+        shares the index of the choice item it follows."""
+        index = -1
+        for item in self.items:
+            if item.other_of is None:
+                index += 1
+            yield max(index, 0), item
 
     @property
     def variables(self) -> tuple[str, ...]:
@@ -257,6 +279,7 @@ class Questionnaire:
     checksum: str = ""
     path: str | None = None
     raw: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}), repr=False, compare=False)
+    default_language: str = DEFAULT_LANGUAGE
 
     @property
     def key(self) -> str:

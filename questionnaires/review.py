@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from questionnaires.answers import apply_relevance, relevance_judge
 from questionnaires.model import Item, ItemType, Questionnaire
+from questionnaires.piping import pipe_answers
 from questionnaires.record import label_text
 from questionnaires.route import unanswered_required
 
@@ -35,7 +36,7 @@ class MissingAnswer:
 
 
 def _rows(item: Item, answers: Mapping[str, object], language: str) -> list[ReviewRow]:
-    if item.type is ItemType.NOTE:
+    if item.type in (ItemType.NOTE, ItemType.CALCULATE):  # a calculation is stored, never shown to be checked
         return []
     if item.type is ItemType.MATRIX:
         title = item.text.get(language)
@@ -56,8 +57,9 @@ def review(questionnaire: Questionnaire, answers: Mapping[str, object], language
         block = ReviewSection(section.id, section.title.get(language), page_url(number))
         for item in section.items:
             if applies(item):
-                block.rows.extend(_rows(item, kept, language))
+                block.rows.extend(ReviewRow(pipe_answers(r.label, questionnaire, kept, language), r.answer)
+                                  for r in _rows(item, kept, language))  # "${item}" shows its answer, as on the page
         sections.append(block)
-    missing = [MissingAnswer(item.text.get(language), page_url(number))
+    missing = [MissingAnswer(pipe_answers(item.text.get(language), questionnaire, kept, language), page_url(number))
                for number, item in unanswered_required(questionnaire, kept)]
     return sections, missing

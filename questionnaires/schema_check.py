@@ -47,7 +47,44 @@ def schema_problems(data: Any, kind: str, lines: LineMap, file: str | None) -> l
     for error in validator(kind).iter_errors(data):
         path, message = _explain(error)
         problems.append(Problem(file, lines.line_for(path), format_path(path), message))
+    for path, message in _missing_default_texts(data, default_language(data)):
+        problems.append(Problem(file, lines.line_for(path), format_path(path), message))
     return sorted(problems, key=lambda p: (p.line or 0, p.path))
+
+
+def default_language(data: Any) -> str:
+    """The language every text of the file must have: a questionnaire's ``default_language``, else Vietnamese.
+
+    A form written in another language (an imported XLSForm in English) loads, can be previewed and translated;
+    publishing it to Vietnamese respondents still needs every text in Vietnamese (``missing_vietnamese``).
+    """
+    language = data.get("default_language") if isinstance(data, dict) else None
+    return language if isinstance(language, str) and re.fullmatch(r"[a-z]{2,3}", language) else "vi"
+
+
+TEXT_KEYS = frozenset({"title", "intro", "description", "text", "hint", "constraint_message", "label", "name"})
+
+
+def _missing_default_texts(data: Any, language: str, path: ElementPath = ()):
+    """``(path, message)`` for each text (a mapping under a text key) without the default language."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if key in TEXT_KEYS and isinstance(value, dict) and value and language not in value:
+                yield (*path, key, language), _missing_message(language)
+            else:
+                yield from _missing_default_texts(value, language, (*path, key))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from _missing_default_texts(value, language, (*path, index))
+
+
+def _missing_message(language: str) -> str:
+    return "missing Vietnamese text (vi)" if language == "vi" else f"missing text in the default language ({language})"
+
+
+def missing_vietnamese(data: Any) -> list[str]:
+    """Element paths of texts without Vietnamese: what stops a questionnaire in another language from publishing."""
+    return [format_path(path) for path, _ in _missing_default_texts(data, "vi")]
 
 
 def _explain(error: ValidationError) -> tuple[ElementPath, str]:

@@ -6,6 +6,7 @@ import math
 import operator
 from collections.abc import Callable, Mapping
 
+from .patterns import matches
 from .values import MISSING, codes_of, compare, equals, is_true, normalise, to_number, to_string
 
 _RELATIONS: dict[str, Callable[[object, object], bool]] = {
@@ -91,4 +92,6 @@ def _call(name: str, args: tuple, context: Context) -> object:
         return float(len(codes_of(values[0])))
     if name == "string-length":
         return float(len(to_string(values[0])))
+    if name == "regex":
+        return matches(to_string(values[0]), to_string(values[1]))
     return to_number(values[0])  # number()

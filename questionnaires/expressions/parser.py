@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from .errors import ExpressionError
 from .lexer import Token, tokenize
+from .patterns import pattern_problem
 
 # Binding power of each infix operator: a higher number binds tighter.
 INFIX = {"or": 1, "and": 2, "=": 3, "!=": 3, "<": 4, "<=": 4, ">": 4, ">=": 4,
@@ -15,7 +16,8 @@ INFIX = {"or": 1, "and": 2, "=": 3, "!=": 3, "<": 4, "<=": 4, ">": 4, ">=": 4,
 PREFIX_MINUS = 7
 # Function name -> (fewest, most) arguments.
 FUNCTIONS = {"selected": (2, 2), "count-selected": (1, 1), "string-length": (1, 1), "if": (3, 3),
-             "number": (1, 1), "coalesce": (2, 2), "not": (1, 1), "true": (0, 0), "false": (0, 0)}
+             "number": (1, 1), "coalesce": (2, 2), "not": (1, 1), "true": (0, 0), "false": (0, 0),
+             "regex": (2, 2)}
 # Deeper trees are refused so that neither engine can exhaust its stack on a hostile or generated input;
 # a long chain ``a or b or c ...`` counts one level per operator.
 MAX_DEPTH = 100
@@ -125,7 +127,17 @@ class _Parser:
             wanted = f"{fewest}" if fewest == most else f"{fewest} to {most}"
             noun = "argument" if wanted == "1" else "arguments"
             raise self.error(f"function '{name.text}' takes {wanted} {noun}, not {len(args)}", name)
+        if name.text == "regex":
+            self.check_pattern(args[1], name)
         return ("call", name.text, tuple(args)), args_height + 1
+
+    def check_pattern(self, node: tuple, name: Token) -> None:
+        """regex() takes a quoted pattern that cannot run for ages (see ``patterns``), checked here, once."""
+        if node[0] != "literal" or not isinstance(node[1], str):
+            raise self.error("regex() needs its pattern as quoted text", name)
+        problem = pattern_problem(node[1])
+        if problem:
+            raise self.error(problem, name)
 
     def arguments(self, height: int) -> tuple[list[tuple], int]:
         """The comma-separated arguments up to the closing ')', and the height of the tallest."""

@@ -6,6 +6,7 @@ max points, 0 to 1) and ``missing`` (yes for "don't know / not applicable": stor
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from questionnaires.xlsform.problems import Report
@@ -13,6 +14,7 @@ from questionnaires.xlsform.texts import TextReader
 from questionnaires.xlsform.workbook import MEDIA, Row, Sheet
 
 KNOWN = frozenset({"list_name", "name", "label", "weight", "missing"})
+ATTRIBUTE = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 TRUE_WORDS = frozenset({"yes", "true", "true()", "1"})
 FALSE_WORDS = frozenset({"", "no", "false", "false()", "0"})
 
@@ -64,6 +66,10 @@ def _option(row: Row, choice_list: ChoiceList, texts: TextReader, report: Report
         report.problem(row.ref("name"), f"duplicate choice name '{code}' in list '{choice_list.name}'")
         return None
     option: dict = {"code": code, "label": texts.required(row, "label", f"choice '{code}' of '{choice_list.name}'")}
+    attributes = {key: cell.value for key, cell in row.filled() if key not in KNOWN and key not in MEDIA
+                  and ATTRIBUTE.match(key)}
+    if attributes:
+        option["attributes"] = attributes  # read by a choice_filter (province -> district -> commune)
     weight = row.get("weight")
     if weight:
         try:
@@ -88,6 +94,7 @@ def _report_unusable(row: Row, ignored: set[str], report: Report) -> None:
     for key, cell in row.filled():
         if key in MEDIA:
             report.problem(cell.ref, f"media column '{key}' is not supported on choices")
-        elif key not in KNOWN and key not in ignored:
+        elif key not in KNOWN and not ATTRIBUTE.match(key) and key not in ignored:
             ignored.add(key)
-            report.warn(cell.ref, f"column '{key}' is ignored")
+            report.warn(cell.ref, f"column '{key}' is ignored (a choice_filter can only read columns named with "
+                                  "letters, digits and '_')")

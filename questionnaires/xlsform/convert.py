@@ -17,9 +17,9 @@ from questionnaires.model import Methodology, Questionnaire, Scale
 from questionnaires.problems import QuestionnaireError
 from questionnaires.xlsform.choices import ChoiceList, read_choices
 from questionnaires.xlsform.problems import Report, XlsFormProblem
-from questionnaires.xlsform.settings import Settings, read_settings
+from questionnaires.xlsform.settings import Settings, declared_language, read_settings
 from questionnaires.xlsform.survey import Built, SurveyBuilder
-from questionnaires.xlsform.texts import TextReader
+from questionnaires.xlsform.texts import VIETNAMESE, TextReader, form_language
 from questionnaires.xlsform.tree import build_tree
 from questionnaires.xlsform.workbook import parse_sheet, read_grids
 
@@ -93,18 +93,28 @@ def _draft(path: Path, overrides: dict, methodologies: Mapping[str, Methodology]
         return None
     for name in sorted(grids.keys() - {"survey", "choices", "settings"}):
         report.warn(None, f"{path.name}: sheet '{name}' is ignored")
-    settings = read_settings(grids.get("settings"), path, overrides, report)
-    texts = TextReader(report)
+    declared = declared_language(grids.get("settings"))
+    survey = parse_sheet("survey", grids["survey"], declared or VIETNAMESE, Report())
+    translated = [lang for key, lang in survey.columns if key == "label" and lang]
+    language = form_language(translated, declared)
+    if declared is None and language != VIETNAMESE and "label" in {k for k, _ in survey.columns}:
+        declared = language  # plain columns beside label::English are in the form's one language, as in pyxform
+    settings = read_settings(grids.get("settings"), path, overrides, report, language, declared)
+    texts = TextReader(report, language)
     survey = parse_sheet("survey", grids["survey"], settings.default_language, report)
     for key in ("type", "name"):
         if not survey.has(key):
             report.problem("survey!A1", f"the survey sheet has no '{key}' column")
             return None
+    if language != VIETNAMESE:
+        settings.values["default_language"] = language
+        report.warn("settings", f"the form has no Vietnamese texts: it is imported in its own language "
+                                f"('{language}'); translate every text to Vietnamese (vi) before publishing it")
     choices = grids.get("choices")
     lists = read_choices(parse_sheet("choices", choices, settings.default_language, report) if choices else None,
                          texts, report)
     outside = _methodology_scales(settings, methodologies, report)
-    builder = SurveyBuilder(report, texts, lists, outside)
+    builder = SurveyBuilder(report, texts, lists, outside, folder=path.parent)
     tree = build_tree(survey, report)
     taken = {row.get("name") for row in survey.rows}
     sections = builder.sections(tree, settings.values.get("title", {}), taken)
@@ -133,7 +143,7 @@ def _methodology_scales(settings: Settings, methodologies: Mapping[str, Methodol
 def _assemble(settings: Settings, lists: dict[str, ChoiceList], used: list[str], sections: list[Built]) -> _Draft:
     values = settings.values
     definition: dict = {"kind": "questionnaire", "id": values.get("id"), "version": str(values.get("version"))}
-    for key in ("methodology", "respondent_groups"):
+    for key in ("default_language", "methodology", "respondent_groups"):
         if values.get(key):
             definition[key] = values[key]
     definition["title"] = values.get("title")
@@ -154,8 +164,9 @@ def _assemble(settings: Settings, lists: dict[str, ChoiceList], used: list[str],
     return draft
 
 
-ITEM_KEYS = ("id", "type", "text", "hint", "scale", "required", "relevant", "constraint", "constraint_message",
-             "criterion", "scored")
+ITEM_KEYS = ("id", "type", "text", "hint", "scale", "options", "choice_filter", "or_other", "required", "relevant",
+             "constraint", "constraint_message", "calculation", "default", "read_only", "min", "max", "criterion",
+             "scored")
 
 
 def _with_rows(item: Built) -> dict:

@@ -1,7 +1,7 @@
 """The settings sheet (form_id, version, form_title, default_language, methodology, respondent_groups).
 
 Command-line values override the sheet. Without a form_id the id comes from the file name, as XLSForm tools do;
-the version and a Vietnamese title are required, because a published questionnaire is known by id and version.
+without a form_title the title is the id (as pyxform), and without a version it is "1" (each with a warning).
 """
 
 from __future__ import annotations
@@ -19,14 +19,24 @@ KNOWN = frozenset({"form_id", "version", "form_title", "default_language", "meth
 
 @dataclass
 class Settings:
-    default_language: str = VIETNAMESE
+    default_language: str = VIETNAMESE  # the language of untranslated columns
+    form_language: str = VIETNAMESE  # the language every text must have (the questionnaire's default_language)
     values: dict = field(default_factory=dict)  # id, version, title, methodology, respondent_groups
     origins: dict[str, str] = field(default_factory=dict)
 
 
+def declared_language(grid: list[tuple] | None) -> str | None:
+    """``settings!default_language`` as a code, None when absent or unreadable (``read_settings`` says so)."""
+    row = _first_row(grid, VIETNAMESE, Report())
+    return language_code(row.get("default_language")) if row is not None and row.get("default_language") else None
+
+
 def read_settings(grid: list[tuple] | None, source: Path, overrides: dict[str, str | None],
-                  report: Report) -> Settings:
-    """Settings with overrides applied; problems name the settings cell (or the option to use)."""
+                  report: Report, language: str = VIETNAMESE, plain_language: str | None = None) -> Settings:
+    """Settings with overrides applied; problems name the settings cell (or the option to use).
+
+    ``language`` is the form's own language (see ``texts.form_language``): its title must be in it.
+    """
     settings = Settings()
     row = _first_row(grid, VIETNAMESE, Report())
     if row is not None and row.get("default_language"):
@@ -35,6 +45,9 @@ def read_settings(grid: list[tuple] | None, source: Path, overrides: dict[str, s
             report.problem(row.ref("default_language"), f"cannot tell the language '{row.get('default_language')}'"
                                                         ": write e.g. 'Vietnamese (vi)'")
         settings.default_language = code or VIETNAMESE
+    elif plain_language:
+        settings.default_language = plain_language
+    settings.form_language = language
     row = _first_row(grid, settings.default_language, report)
     if row is not None:
         _from_row(row, settings, report)
@@ -64,10 +77,10 @@ def _from_row(row: Row, settings: Settings, report: Report) -> None:
     if row.get("respondent_groups"):
         settings.values["respondent_groups"] = re.split(r"[\s,;]+", row.get("respondent_groups"))
         settings.origins["respondent_groups"] = row.ref("respondent_groups")
-    title = TextReader(report).optional(row, "form_title", "the form")
+    title = TextReader(report, settings.form_language).optional(row, "form_title", "the form")
     if title:
         settings.values["title"] = title
-        settings.origins["title"] = row.ref("form_title", VIETNAMESE)
+        settings.origins["title"] = row.ref("form_title", settings.form_language)
 
 
 def _defaults(settings: Settings, source: Path, report: Report) -> None:
@@ -75,8 +88,10 @@ def _defaults(settings: Settings, source: Path, report: Report) -> None:
     if not values.get("id"):
         values["id"] = re.sub(r"^[^a-z]+", "", re.sub(r"[^a-z0-9_]+", "_", source.stem.lower())) or "form"
         report.warn("settings", f"no form_id: the questionnaire id '{values['id']}' comes from the file name")
-    if not values.get("version"):
-        report.problem("settings", "no version: add a 'version' column to the settings sheet or give --version")
-    if not values.get("title"):
-        report.problem("settings", "no form_title: add a 'form_title' column (the Vietnamese title) to the "
-                                   "settings sheet")
+    if not values.get("version"):  # pyxform leaves it out; a published questionnaire is known by id@version
+        values["version"] = "1"
+        report.warn("settings", "no version: the questionnaire version is '1' (add a 'version' column to the "
+                                "settings sheet or give --version)")
+    if not values.get("title"):  # as pyxform, the title is the form id
+        values["title"] = {settings.form_language: values["id"]}
+        report.warn("settings", f"no form_title: the title is the form id '{values['id']}'")

@@ -16,11 +16,10 @@ from questionnaires.xlsform.workbook import MEDIA, Row, Sheet
 VARIABLE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,39}$")  # the schema's variable_id
 KNOWN = frozenset({
     "type", "name", "label", "hint", "relevant", "constraint", "constraint_message", "required", "appearance",
-    "criterion", "scored",
+    "criterion", "scored", "calculation", "default", "read_only", "choice_filter",
+    "min", "max",
 })
 FORBIDDEN = {
-    "choice_filter": "choice_filter is not supported: use separate questions with relevance",
-    "calculation": "calculations are not supported: derived values belong in the analysis",
     "repeat_count": "repeat groups are not supported",
 }
 
@@ -32,10 +31,11 @@ class Node:
     row: Row
     type: RowType
     children: list[Node] = field(default_factory=list)
+    generated_name: str | None = None  # a note without a name, as pyxform allows
 
     @property
     def name(self) -> str:
-        return self.row.get("name")
+        return self.row.get("name") or self.generated_name or ""
 
 
 def build_tree(sheet: Sheet, report: Report) -> list[Node]:
@@ -44,11 +44,15 @@ def build_tree(sheet: Sheet, report: Report) -> list[Node]:
     open_nodes: list[Node] = []
     names: dict[str, str] = {}
     ignored: set[str] = set()
+    taken = {row.get("name") for row in sheet.rows}
     for row in sheet.rows:
         _check_columns(row, ignored, report)
         raw = row.get("type")
         if not raw:
-            report.problem(row.ref("type"), "row has no type")
+            if row.get("name") or row.texts("label"):
+                report.problem(row.ref("type"), "row has no type")
+            else:  # pyxform skips a row with neither type, name nor label: a comment to the author
+                report.warn(row.ref("type"), "row without type, name or label is skipped (a comment)")
             continue
         row_type = parse_type(raw)
         if row_type.kind in ("end_group", "end_repeat"):
@@ -57,6 +61,9 @@ def build_tree(sheet: Sheet, report: Report) -> list[Node]:
         node = _node(row, row_type, report)
         if node is None:
             continue
+        if not row.get("name") and row_type.item_type == "note":
+            node.generated_name = _free_name(f"note_row{row.number}", taken)
+            report.warn(row.ref("name"), f"note without a name is named '{node.generated_name}'")
         _check_name(node, names, report)
         (open_nodes[-1].children if open_nodes else root).append(node)
         if row_type.kind in ("begin_group", "begin_repeat"):
@@ -91,6 +98,15 @@ def _close(row: Row, row_type: RowType, open_nodes: list[Node], report: Report) 
         open_nodes.pop()
 
 
+def _free_name(wanted: str, taken: set[str]) -> str:
+    name, number = wanted, 1
+    while name in taken:
+        number += 1
+        name = f"{wanted}_{number}"
+    taken.add(name)
+    return name
+
+
 def _check_name(node: Node, names: dict[str, str], report: Report) -> None:
     name = node.name
     if not name:
@@ -109,8 +125,7 @@ def _check_columns(row: Row, ignored: set[str], report: Report) -> None:
         if key in MEDIA:
             report.problem(cell.ref, f"media column '{key}' is not supported")
         elif key in FORBIDDEN:
-            if not (key == "calculation" and row.get("type").startswith("calculate")):  # the type says it already
-                report.problem(cell.ref, FORBIDDEN[key])
+            report.problem(cell.ref, FORBIDDEN[key])
         elif key not in KNOWN and key not in ignored:
             ignored.add(key)
             report.warn(cell.ref, f"column '{key}' is ignored")

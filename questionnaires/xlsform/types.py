@@ -6,8 +6,9 @@ from dataclasses import dataclass
 
 QUESTION_TYPES = {
     "integer": "integer", "int": "integer", "decimal": "decimal", "text": "text", "string": "text",
-    "date": "date", "note": "note",
+    "date": "date", "note": "note", "calculate": "calculate", "acknowledge": "acknowledge", "trigger": "acknowledge",
 }
+FROM_FILE = {"select_one_from_file": "single_choice", "select_multiple_from_file": "multiple_choice"}
 SELECT_TYPES = {  # longest aliases first, so that "select one from" wins over "select one"
     "select all that apply from": "multiple_choice", "select one from": "single_choice",
     "select_multiple": "multiple_choice", "select all that apply": "multiple_choice",
@@ -27,13 +28,10 @@ UNSUPPORTED = {
     "photo": "media answers are not collected", "audio": "media answers are not collected",
     "video": "media answers are not collected", "file": "file uploads are not collected",
     "background-audio": "media answers are not collected", "barcode": "barcodes are not scanned",
-    "calculate": "derived values belong in the analysis, not in the form", "range": "use integer with a constraint",
-    "rank": "use one select_one per position", "acknowledge": "use a select_one with one option",
-    "trigger": "use a select_one with one option", "hidden": "hidden fields are not stored",
+    "range": "use integer with a constraint",
+    "rank": "use one select_one per position", "hidden": "hidden fields are not stored",
     "time": "use text", "datetime": "use date", "dateTime": "use date",
-    "select_one_from_file": "choices must be on the choices sheet",
-    "select_multiple_from_file": "choices must be on the choices sheet",
-    "select_one_external": "choices must be on the choices sheet",
+    "select_one_external": "choices must be on the choices sheet (or in a CSV: select_one_from_file)",
     "xml-external": "external data is not supported", "csv-external": "external data is not supported",
 }
 
@@ -46,6 +44,8 @@ class RowType:
     item_type: str | None = None
     list_name: str | None = None
     message: str | None = None
+    or_other: bool = False
+    options_file: str | None = None  # select_one_from_file: the CSV beside the workbook
 
 
 def parse_type(raw: str) -> RowType:
@@ -61,6 +61,12 @@ def parse_type(raw: str) -> RowType:
     if lowered in METADATA:
         return RowType("metadata")
     first = lowered.split(" ")[0]
+    if first in FROM_FILE:
+        words = text.split()[1:]
+        if len(words) != 1 or not words[0].lower().endswith(".csv"):
+            return RowType("unsupported", message=f"type '{text}' needs one .csv file name (an .xml or .geojson "
+                                                  "list is not supported)")
+        return RowType("question", FROM_FILE[first], options_file=words[0])
     if first in UNSUPPORTED:
         return RowType("unsupported", message=f"type '{first}' is not supported: {UNSUPPORTED[first]}")
     for alias, item_type in SELECT_TYPES.items():
@@ -70,9 +76,11 @@ def parse_type(raw: str) -> RowType:
 
 
 def _select(words: list[str], item_type: str, text: str) -> RowType:
-    if words and words[-1].lower() == "or_other":
-        return RowType("unsupported", message=f"'{text}': or_other is not supported; add an 'other' choice and a "
-                                              "text question that is relevant when it is selected")
+    or_other = bool(words) and words[-1].lower() == "or_other"
+    if or_other:
+        words = words[:-1]
+    elif len(words) >= 3 and [w.lower() for w in words[-3:]] == ["or", "specify", "other"]:
+        words, or_other = words[:-3], True  # pyxform's older spelling: "select one from sexes or specify other"
     if len(words) != 1:
         return RowType("unsupported", message=f"type '{text}' needs exactly one choice list name")
-    return RowType("question", item_type, words[0])
+    return RowType("question", item_type, words[0], or_other=or_other)

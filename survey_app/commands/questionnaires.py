@@ -29,6 +29,7 @@ def validate_command(paths: tuple[Path, ...]) -> None:
     sys.exit(1 if report.problems else 0)
 
 
-from survey_app.commands.xlsform import import_xlsform_command  # noqa: E402  (kept beside the group it joins)
+from survey_app.commands.xlsform import export_xlsform_command, import_xlsform_command  # noqa: E402  (beside its group)
 
 questionnaires_cli.add_command(import_xlsform_command)
+questionnaires_cli.add_command(export_xlsform_command)

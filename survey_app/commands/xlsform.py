@@ -40,3 +40,36 @@ def import_xlsform_command(form: Path, out: Path, form_id: str | None, version: 
     questionnaire = conversion.questionnaire
     items = sum(1 for _ in questionnaire.items())
     click.echo(f"Wrote {out}: {questionnaire.key}, {len(questionnaire.sections)} section(s), {items} item(s).")
+
+
+@click.command("export-xlsform")
+@click.argument("definition", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("-o", "--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The XLSForm workbook (.xlsx) to write.")
+@click.option("--force", is_flag=True, help="Replace OUT if it exists.")
+def export_xlsform_command(definition: Path, out: Path, force: bool) -> None:
+    """Write a questionnaire definition as an XLSForm (pyxform converts it; import-xlsform reads it back)."""
+    from questionnaires.loader import load_file
+    from questionnaires.model import Questionnaire
+    from questionnaires.problems import QuestionnaireError
+    from questionnaires.xlsform.export import write_xlsform
+
+    if out.exists() and not force:
+        click.echo(f"{out} exists; use --force to replace it.", err=True)
+        sys.exit(2)
+    try:
+        questionnaire = load_file(definition)
+    except QuestionnaireError as error:
+        for problem in error.problems:
+            click.echo(str(problem), err=True)
+        click.echo(f"{definition.name}: {len(error.problems)} problem(s); nothing written.", err=True)
+        sys.exit(1)
+    if not isinstance(questionnaire, Questionnaire):
+        click.echo(f"{definition.name} is a methodology, not a questionnaire; nothing written.", err=True)
+        sys.exit(1)
+    try:
+        write_xlsform(questionnaire, out)
+    except OSError as error:
+        click.echo(f"cannot write {out}: {error.strerror or error}; nothing written.", err=True)
+        sys.exit(1)
+    click.echo(f"Wrote {out}: {questionnaire.key} as an XLSForm ({len(questionnaire.sections)} group(s)).")

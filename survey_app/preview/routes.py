@@ -40,7 +40,7 @@ def show(questionnaire_id: str, version: str):
 
 def count_items(questionnaire: Questionnaire) -> int:
     """Questions a respondent answers (notes excluded)."""
-    return sum(1 for item in questionnaire.items() if item.type is not ItemType.NOTE)
+    return sum(1 for item in questionnaire.items() if item.type not in (ItemType.NOTE, ItemType.CALCULATE))
 
 
 def _criterion_namer(questionnaire: Questionnaire):

@@ -8,6 +8,7 @@ Validation of the values is not done by WTForms: ``questionnaires.answers.check_
 
 from __future__ import annotations
 
+import json
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
@@ -21,8 +22,11 @@ from wtforms import Field, HiddenField, RadioField, SelectChoice, SelectMultiple
 from wtforms.fields.core import UnboundField
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from questionnaires import date_bounds
+from questionnaires.choice_filter import allowed_codes, option_scope
 from questionnaires.expressions import references
 from questionnaires.model import Item, ItemType, Questionnaire, Required, Section
+from questionnaires.piping import PIPED, has_piping, piped_names, shown_value
 from questionnaires.record import value_text
 from survey_app.respondent.option_inputs import option_inputs
 
@@ -96,11 +100,20 @@ def _text_fields(item: Item, language: str):
 
 
 def _date_fields(item: Item, language: str):
-    yield item.id, StringField(item.text.get(language), render_kw={"type": "date", **_input_attrs(item)})
+    """A date input; a bound relative to the day of answering is resolved when the page is shown (see
+    ``Question.attributes``) and also given as ``data-min``/``data-max`` for survey.js to keep up to date."""
+    fixed = {k: v for k, v in _input_attrs(item).items() if not date_bounds.is_relative(v)}
+    relative = {f"data-{k}": v for k, v in _input_attrs(item).items() if date_bounds.is_relative(v)}
+    yield item.id, StringField(item.text.get(language), render_kw={"type": "date", **fixed, **relative})
 
 
 def _no_fields(item: Item, language: str):
     return ()
+
+
+def _calculate_fields(item: Item, language: str):
+    """Never typed: a hidden field (the server ignores it and computes the value when the page is sent)."""
+    yield item.id, HiddenField()
 
 
 QUESTION_TYPES: Mapping[ItemType, QuestionType] = {
@@ -114,6 +127,8 @@ QUESTION_TYPES: Mapping[ItemType, QuestionType] = {
     ItemType.LONG_TEXT: QuestionType("input", _text_fields),
     ItemType.DATE: QuestionType("input", _date_fields),
     ItemType.NOTE: QuestionType("note", _no_fields),
+    ItemType.CALCULATE: QuestionType("calculate", _calculate_fields),
+    ItemType.ACKNOWLEDGE: QuestionType("choice", _multiple_fields),
 }
 
 _CACHE: OrderedDict[tuple[str, ...], type[PageForm]] = OrderedDict()
@@ -142,11 +157,14 @@ def section_form_class(questionnaire: Questionnaire, section: Section, language:
 
 
 def formdata_from_answers(section: Section, answers: Mapping[str, object]) -> MultiDict:
-    """The stored answers of a section as the strings a browser would post (to fill the fields in)."""
+    """The stored answers of a section as the strings a browser would post (to fill the fields in); an item not
+    answered yet shows its ``default``."""
     data: MultiDict = MultiDict()
     for item in section.items:
         for variable in item.variables:
             value = answers.get(variable)
+            if (value is None or value == "") and item.default is not None and variable not in answers:
+                value = item.default
             if value is None or value == "":
                 continue
             for one in value if isinstance(value, list | tuple) else [value]:
@@ -172,6 +190,8 @@ class Question:
     soft: bool
     form_class: type
     references: tuple[str, ...] = ()  # what its relevance reads, for survey.js
+    allowed: frozenset[str] | None = None  # the options its choice filter keeps, given the answers so far
+    option_pipes: tuple[tuple[str, str], ...] = ()  # "${id}" in option labels -> the answer shown there
 
     @property
     def field(self) -> Field | None:
@@ -181,6 +201,11 @@ class Question:
     def attributes(self) -> dict[str, str]:
         """HTML attributes of a single input (type first), from the field factory's ``render_kw``."""
         extra = dict(self.field.render_kw or {}) if self.field is not None else {}
+        for key in ("min", "max"):
+            if f"data-{key}" in extra:
+                extra[key] = date_bounds.resolve(extra[f"data-{key}"])  # the day this page is shown
+        if self.item.read_only:
+            extra["readonly"] = "readonly"
         if self.item.type is ItemType.LONG_TEXT:
             return extra
         return {"type": extra.pop("type", "text"), **extra}
@@ -190,8 +215,17 @@ class Question:
         if self.item.type is ItemType.MATRIX:
             style = "cell"
         else:
-            style = "checkbox" if self.item.type is ItemType.MULTIPLE_CHOICE else "radio"
-        return option_inputs(self.form_class, field, style, disabled)
+            style = "checkbox" if self.item.type in (ItemType.MULTIPLE_CHOICE, ItemType.ACKNOWLEDGE) else "radio"
+        html = option_inputs(self.form_class, field, style, disabled or self.item.read_only, self.allowed)
+        for name, shown in self.option_pipes:  # labels were escaped when built; "${id}" survives escaping
+            html = Markup(str(html).replace(f"${{{name}}}", str(Markup.escape(shown))))
+        return html
+
+    @property
+    def choice_columns(self) -> str:
+        """The options' own columns as JSON (code -> {name: value}), for survey.js to apply the filter live."""
+        options = self.item.scale.options if self.item.scale else ()
+        return json.dumps({o.code: option_scope(o) for o in options}, ensure_ascii=False, separators=(",", ":"))
 
 
 _TEMPLATES: WeakKeyDictionary[type, tuple[Question, ...]] = WeakKeyDictionary()
@@ -211,10 +245,41 @@ def _unbound_questions(form_class: type, section: Section, language: str) -> tup
     return cached
 
 
-def questions(form: PageForm, section: Section, language: str) -> list[Question]:
-    """Pair each item of the section with its bound fields, in questionnaire order."""
-    return [replace(q, fields=tuple(form[name] for name in q.item.variables))
-            for q in _unbound_questions(type(form), section, language)]
+def questions(form: PageForm, section: Section, language: str, questionnaire: Questionnaire | None = None,
+              answers: Mapping[str, object] | None = None) -> list[Question]:
+    """Pair each item of the section with its bound fields, in questionnaire order.
+
+    With the questionnaire and the answers so far, ``${item}`` in a text or hint shows that answer (piping).
+    """
+    found = []
+    for q in _unbound_questions(type(form), section, language):
+        q = replace(q, fields=tuple(form[name] for name in q.item.variables))
+        if q.item.choice_filter:
+            q = replace(q, allowed=allowed_codes(q.item, answers or {}))
+        if questionnaire is not None and q.item.scale is not None:
+            names = {n for o in q.item.scale.options for n in piped_names(o.label)}
+            if names:
+                q = replace(q, option_pipes=tuple(
+                    (n, shown_value(questionnaire, n, (answers or {}).get(n), language)) for n in sorted(names)))
+        if questionnaire is not None and (has_piping(q.text) or has_piping(q.hint)):
+            q = replace(q, text=piped_markup(q.text, questionnaire, answers or {}, language),
+                        hint=piped_markup(q.hint, questionnaire, answers or {}, language) if q.hint else None)
+        found.append(q)
+    return found
+
+
+def piped_markup(text: str, questionnaire: Questionnaire, answers: Mapping[str, object], language: str) -> Markup:
+    """``text`` (escaped) with each ``${id}`` as ``<span class="piped" data-pipe="id">answer</span>``, which
+    survey.js refreshes as the respondent answers the same page."""
+    parts = PIPED.split(text)  # text, name, text, name, ..., text
+    html = Markup("")
+    for k, part in enumerate(parts):
+        if k % 2 == 0:
+            html += part  # Markup escapes it
+        else:
+            shown = shown_value(questionnaire, part, answers.get(part), language)
+            html += Markup('<span class="piped" data-pipe="{}">{}</span>').format(part, shown)
+    return html
 
 
 def new_page_form(questionnaire: Questionnaire, section: Section, language: str, formdata: MultiDict,

@@ -21,6 +21,8 @@ def problem_message(kind: str, params: Mapping[str, object], language: str) -> s
         return _("This question has no answer. Please answer it if you can, or press Next again to go on.")
     if kind == "not_an_option":
         return _("Please choose one of the options shown.")
+    if kind == "filtered_out":
+        return _("This option does not go with your earlier answer. Please choose again from the options shown.")
     if kind == "not_an_integer":
         return _("Please enter a whole number.")
     if kind == "not_a_number":

@@ -52,11 +52,14 @@ def chosen_codes(field: Field) -> frozenset[str]:
     return frozenset(str(d) for d in data) if isinstance(data, list | tuple) else frozenset({str(data)})
 
 
-def option_inputs(form_class: type, field: Field, style: str, disabled: bool) -> Markup:
-    """Every option of ``field`` as labelled inputs, the chosen ones checked, all disabled when hidden."""
+def option_inputs(form_class: type, field: Field, style: str, disabled: bool,
+                  allowed: frozenset[str] | None = None) -> Markup:
+    """Every option of ``field`` as labelled inputs, the chosen ones checked, all disabled when hidden; options a
+    choice filter leaves out (not in ``allowed``) are hidden and disabled, for survey.js to show again."""
     chosen = chosen_codes(field)
     after = " disabled" if disabled else ""
     return Markup("".join(
-        [head + (" checked" if code in chosen else "") + after + tail
+        [(head if allowed is None or code in allowed else head.replace("<label ", "<label hidden ", 1) + " disabled")
+         + (" checked" if code in chosen else "") + after + tail
          for code, head, tail in fragments_for(form_class, field, style)]
     ))

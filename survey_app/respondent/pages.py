@@ -10,6 +10,7 @@ from werkzeug.datastructures import MultiDict
 
 from questionnaires.answers import apply_relevance, is_relevant
 from questionnaires.model import Section
+from questionnaires.piping import pipe_answers
 from questionnaires.route import Route
 from survey_app.i18n import current_language
 from survey_app.respondent.flow import Flow
@@ -66,9 +67,11 @@ def render_page(flow: Flow, number: int, formdata: MultiDict, *, page_answers: M
     progress = route.progress(number)
     return render_template(
         "respondent/page.html",
-        form=form, questions=questions(form, section, language),
-        questionnaire_title=q.title.get(language), section_title=section.title.get(language),
-        section_description=section.description.get(language) if section.description else None,
+        form=form, questions=questions(form, section, language, q, answers),
+        questionnaire_title=q.title.get(language),
+        section_title=pipe_answers(section.title.get(language), q, answers, language),
+        section_description=(pipe_answers(section.description.get(language), q, answers, language)
+                             if section.description else None),
         intro=q.intro.get(language) if q.intro and number == 1 else None,
         texts={"questionnaire": q.title, "section": section.title, "description": section.description,
                "intro": q.intro},  # so the template can mark a Vietnamese fallback with lang="vi"

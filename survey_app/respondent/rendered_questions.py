@@ -26,6 +26,10 @@ def _hashable(value: object) -> object:
 
 def _key(q: Question, hidden: bool, problems: Mapping[str, list[str]], warnings: Mapping[str, list[str]]) -> tuple:
     key = (q.form_class, q.item.id, hidden, *[_hashable(f.data) for f in q.fields])
+    if "data-min" in q.attributes or "data-max" in q.attributes or isinstance(q.text, Markup) \
+            or q.item.choice_filter or q.option_pipes:
+        # piped answers, bounds resolved today, a choice filter's options
+        key += (q.text, q.hint, tuple(q.attributes.items()), q.allowed, q.option_pipes)
     if problems or warnings:  # rare: only on a page sent back with messages
         names = (q.item.id, *q.item.variables)
         key += (tuple(tuple(problems.get(n, ())) for n in names), tuple(tuple(warnings.get(n, ())) for n in names))

@@ -182,7 +182,7 @@ class _RowChecker:
             self._unit_level(unit, group, found)
         entry_id = self._entry_id(number, row, found)
         day = self._day(row, found)
-        answers, dropped = self._answers(row, found)
+        answers, dropped = self._answers(row, found, day)
         if found:
             return None, found
         return PaperEntry(number, unit, group, entry_id, day, answers, dropped), found
@@ -232,8 +232,11 @@ class _RowChecker:
             found.append(("day", f"{text} is in the future"))
         return day or self.today
 
-    def _answers(self, row: dict[str, str], found) -> tuple[dict, int]:
-        """Typed answers checked page by page as on the web, hidden ones dropped; problems named by column."""
+    def _answers(self, row: dict[str, str], found, day: date) -> tuple[dict, int]:
+        """Typed answers checked page by page as on the web, hidden ones dropped; problems named by column.
+
+        A date bound relative to the day of answering (``max: today``) counts from the form's ``day``.
+        """
         from questionnaires.answer_values import parse_value
         from questionnaires.answers import apply_relevance, check_page
 
@@ -244,7 +247,7 @@ class _RowChecker:
         for section in self.questionnaire.sections:
             names = set(section.variables)
             form = {var: forms[var] for var in names if var in forms}
-            result = check_page(self.questionnaire, section, form, context, soft_acknowledged=True)
+            result = check_page(self.questionnaire, section, form, context, soft_acknowledged=True, today=day)
             found += [(self._column(p.variable), self._message(p.variable, p.kind, p.params))
                       for p in result.errors if p.kind != "required"]
             typed = {k: v for k, v in result.values.items() if v is not None and v != []}

@@ -6,8 +6,10 @@ import threading
 
 from sqlalchemy import select
 
+from questionnaires.build import thaw
 from questionnaires.loader import from_snapshot, snapshot
 from questionnaires.model import Questionnaire
+from questionnaires.schema_check import missing_vietnamese
 from survey_app.extensions import db
 from survey_app.models import QuestionnaireVersion, Survey
 from survey_app.services.errors import OperatorError
@@ -18,7 +20,15 @@ _parsed_lock = threading.Lock()
 
 
 def publish_questionnaire(questionnaire: Questionnaire) -> QuestionnaireVersion:
-    """Store ``questionnaire`` immutably (its snapshot and checksum); reuse the row if already published."""
+    """Store ``questionnaire`` immutably (its snapshot and checksum); reuse the row if already published.
+
+    Respondents read Vietnamese: a questionnaire imported in another language is refused until it is translated.
+    """
+    untranslated = missing_vietnamese(thaw(questionnaire.raw))
+    if untranslated:
+        more = f" and {len(untranslated) - 3} more" if len(untranslated) > 3 else ""
+        raise OperatorError(f"{questionnaire.key} cannot be published: texts without Vietnamese (vi) at "
+                            f"{', '.join(untranslated[:3])}{more}; translate them first")
     existing = db.session.scalar(
         select(QuestionnaireVersion).where(QuestionnaireVersion.checksum == questionnaire.checksum)
     )

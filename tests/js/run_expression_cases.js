@@ -74,6 +74,8 @@ function apiChecks(failures) {
   const answers = new Proxy({ a: "2", b: "1" }, { get(t, k) { seen.push(k); return t[k]; } });
   engine.evaluate("${a} = '1' and ${b} = '1'", answers);
   check("and short-circuits", seen.indexOf("b") < 0, failures);
+  check("the day of answering is Vietnam's", engine.answeringDay(Date.UTC(2026, 10, 29, 17, 30)) === "2026-11-30" &&
+    engine.answeringDay(Date.UTC(2026, 10, 29, 16, 59)) === "2026-11-29", failures);
 }
 
 function classicScriptCheck(failures) {
@@ -83,9 +85,17 @@ function classicScriptCheck(failures) {
   check("a classic script defines window.ParsurveyExpressions", api && api.evaluate("1 + 1", {}) === 2, failures);
 }
 
+function runDateBound(c) {
+  const actual = engine.resolveDateBound(c.bound, c.today);
+  return actual === c.expected ? null :
+    `date_bounds: ${JSON.stringify(c.bound)} on ${c.today}: gave ${JSON.stringify(actual)}, ` +
+    `expected ${JSON.stringify(c.expected)}`;
+}
+
 function main() {
-  const cases = JSON.parse(fs.readFileSync(CASES, "utf8")).cases;
-  const failures = cases.map(runCase).filter((f) => f !== null);
+  const table = JSON.parse(fs.readFileSync(CASES, "utf8"));
+  const cases = table.cases;
+  const failures = cases.map(runCase).concat((table.date_bounds || []).map(runDateBound)).filter((f) => f !== null);
   apiChecks(failures);
   classicScriptCheck(failures);
   failures.forEach((f) => console.log(`FAIL ${f}`));

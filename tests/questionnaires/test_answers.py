@@ -35,8 +35,11 @@ def test_every_type_is_coerced_from_the_posted_strings(q):
                          "survey_date": "2021-09-30"}
     s1 = page(q, "S1", {"Q1": ["A"], "Q2": ["web", "press", "web"]})
     assert s1.values == {"Q1": "A", "Q2": ["press", "web"]}  # option order, no repeats
-    s2 = page(q, "S2", {"Q3": ["1"], "Q4_a": ["B"], "Q4_b": ["E"]}, BORN)
-    assert s2.values == {"Q3": "1", "Q4_a": "B", "Q4_b": "E"} and s2.errors == []
+    s2 = page(q, "S2", {"Q3": ["1"], "Q4_a": ["A"], "Q4_b": ["E"]}, BORN)
+    assert s2.values == {"Q3": "1", "Q4_a": "A", "Q4_b": "E"} and s2.errors == []
+    s3 = page(q, "S3", {"consent": ["OK"], "Q4_count": ["99"]}, {**BORN, **s2.values})
+    # a calculation is computed from the answers, never taken from the post; acknowledge stores "OK"
+    assert s3.values == {"Q4_count": 1, "consent": "OK"} and s3.errors == []
 
 
 @pytest.mark.parametrize(

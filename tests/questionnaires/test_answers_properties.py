@@ -11,7 +11,7 @@ from tests.questionnaires.broken_copies import VALID
 
 (DEMO,) = load_directory(VALID)
 TYPES = {"sex": str, "birth_year": int, "years_in_post": float, "position": str, "survey_date": str,
-         "Q1": str, "Q1_why": str, "Q2": list, "Q3": str, "Q4_a": str, "Q4_b": str}
+         "Q1": str, "Q1_why": str, "Q2": list, "Q3": str, "Q4_a": str, "Q4_b": str, "Q4_count": int, "consent": str}
 posted = st.lists(st.text(max_size=30), max_size=3)
 
 

@@ -20,7 +20,7 @@ def codebook() -> Codebook:
 
 def test_variables_follow_the_questionnaire_and_notes_have_none(codebook):
     assert codebook.names == ("sex", "birth_year", "years_in_post", "position", "survey_date", "Q1", "Q1_why",
-                              "Q2__press", "Q2__web", "Q2__meeting", "Q3", "Q4_a", "Q4_b")
+                              "Q2__press", "Q2__web", "Q2__meeting", "Q3", "Q4_a", "Q4_b", "Q4_count", "consent")
 
 
 def test_each_item_type_has_its_codebook_type(codebook):
@@ -28,7 +28,7 @@ def test_each_item_type_has_its_codebook_type(codebook):
     assert types == {"sex": "categorical", "birth_year": "integer", "years_in_post": "decimal", "position": "text",
                      "survey_date": "date", "Q1": "categorical", "Q1_why": "text", "Q2__press": "flag",
                      "Q2__web": "flag", "Q2__meeting": "flag", "Q3": "categorical", "Q4_a": "categorical",
-                     "Q4_b": "categorical"}
+                     "Q4_b": "categorical", "Q4_count": "integer", "consent": "categorical"}
 
 
 def test_a_rating_carries_weights_and_its_dont_know_code_as_missing(codebook):

@@ -35,7 +35,7 @@ def demo() -> Questionnaire:
 def test_a_folder_loads_its_questionnaire_with_the_methodology_it_names(demo):
     assert demo.key == "demo_all_types@2021.1"
     assert demo.methodology is not None and demo.methodology.id == "par_demo_2021"
-    assert [s.id for s in demo.sections] == ["S0", "S1", "S2"]
+    assert [s.id for s in demo.sections] == ["S0", "S1", "S2", "S3"]
     q1 = demo.item("Q1")
     assert q1.type is ItemType.RATING and q1.required is Required.YES
     assert q1.scale.codes == ("A", "B", "C", "D", "E")

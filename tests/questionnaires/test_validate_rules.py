@@ -26,7 +26,9 @@ def test_a_section_id_may_not_be_reused_by_an_item(tmp_path):
 
 def test_a_matrix_row_id_shares_the_namespace_of_items(tmp_path):
     report = broken(tmp_path, lambda d: item(d, "Q4")["rows"][1].update(id="Q3"))
-    assert lines(report) == ["sections[2].items[1].rows[1].id: duplicate id 'Q3' (first used at sections[2].items[0])"]
+    assert lines(report) == [
+        "sections[2].items[1].rows[1].id: duplicate id 'Q3' (first used at sections[2].items[0])",
+        "sections[3].items[0].calculation: unknown item 'Q4_b' in expression (did you mean 'Q4_a'?)"]
 
 
 def test_a_duplicate_option_code_in_inline_options(tmp_path):
@@ -234,7 +236,8 @@ def test_min_after_max_for_a_date_and_an_unreadable_date(tmp_path):
         "sections[0].items[5].min: min (2023-01-01) is greater than max (2022-06-30)"
     ]
     bad = broken(tmp_path / "b", lambda d: item(d, "survey_date").update(max="30/06/2022"))
-    assert lines(bad) == ["sections[0].items[5].max: 'max' must be an ISO date YYYY-MM-DD, got '30/06/2022'"]
+    assert lines(bad) == ["sections[0].items[5].max: 'max' must be an ISO date YYYY-MM-DD or a day relative to the "
+                          "day of answering ('today', 'today - 30', 'today + 7'), got '30/06/2022'"]
 
 
 def test_a_required_note(tmp_path):

@@ -16,9 +16,6 @@ def test_unsupported_form_lists_every_problem_at_its_cell(tmp_path):
         "survey!A3: repeat groups are not supported",
         "survey!A6: type 'geopoint' is not supported",
         "survey!D7: media column 'image' is not supported",
-        "survey!A8: type 'calculate' is not supported",
-        "survey!A9: 'select_one district or_other': or_other is not supported",
-        "survey!F10: choice_filter is not supported",
     ]
     assert len(reported) == len(expected_starts)
     for line, start in zip(reported, expected_starts, strict=True):
@@ -59,11 +56,21 @@ def test_problems_found_by_the_loader_point_back_to_their_cells(tmp_path):
     ]
 
 
-def test_sheet_without_a_vietnamese_label_column_is_told_once_at_the_header_in_sheet_order(tmp_path):
+def test_a_form_without_vietnamese_is_imported_in_its_own_language_to_be_translated(tmp_path):
     english_only = with_cells(forms.PROVINCE_ONE_STOP, survey_C1="label::English (en)",
-                              choices_C1="label::English (en)")
-    assert lines(convert(english_only, tmp_path)) == [
-        "survey!C1: the sheet has label columns but none in Vietnamese: add a column 'label::Vietnamese (vi)'",
+                              survey_G1="constraint_message::English (en)",
+                              choices_C1="label::English (en)", settings_C1="form_title::English (en)")
+    conversion = convert(english_only, tmp_path)
+    assert conversion.ok, lines(conversion)
+    assert conversion.questionnaire.default_language == "en"
+    assert conversion.questionnaire.item("visits").text.get("vi") == "Số lần ông/bà đến trong năm"  # the text given
+    assert ("settings: the form has no Vietnamese texts: it is imported in its own language ('en'); translate "
+            "every text to Vietnamese (vi) before publishing it") in warnings(conversion)
+
+
+def test_a_sheet_without_a_column_in_the_forms_language_is_told_once_at_the_header(tmp_path):
+    english_choices = with_cells(forms.PROVINCE_ONE_STOP, choices_C1="label::English (en)")
+    assert lines(convert(english_choices, tmp_path)) == [
         "choices!C1: the sheet has label columns but none in Vietnamese: add a column 'label::Vietnamese (vi)'",
     ]
 
@@ -75,8 +82,10 @@ def test_one_question_without_vietnamese_text_is_named(tmp_path):
 
 def test_default_language_setting_decides_the_language_of_plain_columns(tmp_path):
     form = with_cells(forms.PROVINCE_ONE_STOP, settings_D1="default_language", settings_D2="English (en)")
-    assert "survey!C1: the sheet has label columns but none in Vietnamese: add a column 'label::Vietnamese (vi)'" \
-        in lines(convert(form, tmp_path))
+    conversion = convert(form, tmp_path)
+    assert conversion.ok and conversion.questionnaire.default_language == "en"
+    assert conversion.questionnaire.item("welcome").text.translations == {
+        "en": "Xin cảm ơn ông/bà đã tham gia khảo sát về Bộ phận Một cửa."}
 
 
 def test_conditional_required_is_reported(tmp_path):
@@ -85,10 +94,12 @@ def test_conditional_required_is_reported(tmp_path):
         "survey!D5: required must be yes, no or soft, not '${visits} > 3' (a condition cannot be converted)"]
 
 
-def test_missing_version_is_reported_and_can_be_given_on_the_command_line(tmp_path):
+def test_missing_version_defaults_as_pyxform_and_can_be_given_on_the_command_line(tmp_path):
     form = with_cells(forms.PROVINCE_ONE_STOP, settings_B2=None)
-    assert lines(convert(form, tmp_path)) == [
-        "settings: no version: add a 'version' column to the settings sheet or give --version"]
+    conversion = convert(form, tmp_path)
+    assert conversion.ok and conversion.questionnaire.version == "1"
+    assert "settings: no version: the questionnaire version is '1' (add a 'version' column to the settings sheet " \
+           "or give --version)" in warnings(conversion)
     assert convert(form, tmp_path, version="2024.9").questionnaire.version == "2024.9"
 
 

@@ -35,7 +35,7 @@ def test_the_list_shows_each_questionnaire_with_version_checksum_and_size(with_f
     assert demo.checksum[:12] in text and demo.checksum not in text.replace(f'title="{demo.checksum}"', "")
     assert f'href="{DEMO}"' in text
     row = text[text.index(f'href="{DEMO}"'):]
-    assert "<td>10</td>" in row[: row.index("</tr>")]  # ten questions, the note not counted
+    assert "<td>11</td>" in row[: row.index("</tr>")]  # eleven questions: the note and the calculation not counted
 
 
 def test_the_list_includes_the_bundled_questionnaires(client):

@@ -23,7 +23,8 @@
     "+": 5, "-": 5, "*": 6, "div": 6, "mod": 6 };
   var PREFIX_MINUS = 7;
   var FUNCTIONS = { "selected": [2, 2], "count-selected": [1, 1], "string-length": [1, 1], "if": [3, 3],
-    "number": [1, 1], "coalesce": [2, 2], "not": [1, 1], "true": [0, 0], "false": [0, 0] };
+    "number": [1, 1], "coalesce": [2, 2], "not": [1, 1], "true": [0, 0], "false": [0, 0], "regex": [2, 2] };
+  var MAX_PATTERN = 200;
 
   // ---- errors ---------------------------------------------------------------------------------------------
 
@@ -243,8 +244,80 @@
       var noun = wanted === "1" ? "argument" : "arguments";
       throw this.error("function '" + name.text + "' takes " + wanted + " " + noun + ", not " + args.length, name);
     }
+    if (name.text === "regex") {
+      var pattern = args[1];
+      if (pattern[0] !== "literal" || typeof pattern[1] !== "string") {
+        throw this.error("regex() needs its pattern as quoted text", name);
+      }
+      var problem = patternProblem(pattern[1]);
+      if (problem) throw this.error(problem, name);
+    }
     return [["call", name.text, args], result[1] + 1];
   };
+
+  // ---- regex(): patterns that cannot run for ages (questionnaires/expressions/patterns.py) -------------------
+
+  function classEnd(pattern, start) {
+    var index = start + 1;
+    if (pattern.charAt(index) === "^") index += 1;
+    if (pattern.charAt(index) === "]") index += 1;
+    while (index < pattern.length && pattern.charAt(index) !== "]") index += pattern.charAt(index) === "\\" ? 2 : 1;
+    return index + 1;
+  }
+
+  function patternProblem(pattern) {
+    if (Array.from(pattern).length > MAX_PATTERN) {
+      return "regex pattern is longer than " + MAX_PATTERN + " characters";
+    }
+    var groups = [];
+    var index = 0;
+    while (index < pattern.length) {
+      var ch = pattern.charAt(index);
+      if (ch === "\\") {
+        if ("123456789".indexOf(pattern.charAt(index + 1)) >= 0 && pattern.charAt(index + 1) !== "") {
+          return "regex back-references (\\1) are not allowed";
+        }
+        index += 2;
+        continue;
+      }
+      if (ch === "[") {
+        index = classEnd(pattern, index);
+        continue;
+      }
+      if (ch === "(") {
+        if (pattern.substr(index, 2) === "(?" && pattern.substr(index, 3) !== "(?:") {
+          return "regex groups other than (...) and (?:...) are not allowed (no look-around, no names)";
+        }
+        groups.push(false);
+      } else if ((ch === "|" || ch === "*" || ch === "+" || ch === "{") && groups.length) {
+        groups[groups.length - 1] = true;
+      } else if (ch === ")" && groups.length) {
+        var risky = groups.pop();
+        var following = pattern.charAt(index + 1);
+        if (risky && (following === "*" || following === "+" || following === "{")) {
+          return "regex pattern could take very long to check: a group that repeats or has alternatives " +
+            "is itself repeated";
+        }
+        if (risky && groups.length) groups[groups.length - 1] = true;
+      }
+      index += 1;
+    }
+    try {
+      compiledPattern(pattern);
+    } catch (error) {
+      return "regex pattern is not valid";
+    }
+    return null;
+  }
+
+  var patternCache = new Map();
+  function compiledPattern(pattern) {
+    if (!patternCache.has(pattern)) {
+      if (patternCache.size >= 512) patternCache.clear();
+      patternCache.set(pattern, new RegExp(pattern));
+    }
+    return patternCache.get(pattern);
+  }
 
   Parser.prototype.arguments = function (height) {
     var args = [];
@@ -398,6 +471,7 @@
     if (name === "selected") return codesOf(values[0]).indexOf(toString(values[1])) >= 0;
     if (name === "count-selected") return codesOf(values[0]).length;
     if (name === "string-length") return Array.from(toString(values[0])).length;
+    if (name === "regex") return compiledPattern(toString(values[1])).test(toString(values[0]));
     return toNumber(values[0]);
   }
 
@@ -445,9 +519,37 @@
 
   function references(source) { return parse(source).references; }
 
+  // ---- date bounds relative to the day of answering (questionnaires/date_bounds.py) --------------------------
+
+  var RELATIVE_BOUND = /^\s*today\s*(?:([+-])\s*(\d{1,5})\s*)?$/;
+  var ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+  /** Today's date in Vietnam (UTC+7) as YYYY-MM-DD: the day a relative bound counts from, as on the server. */
+  function answeringDay(now) {
+    var moment = now === undefined ? Date.now() : now;
+    return new Date(moment + 7 * 3600 * 1000).toISOString().slice(0, 10);
+  }
+
+  /** A date bound ('today', 'today - 30' or a fixed 'YYYY-MM-DD') as an ISO date on `today` (default: the day
+   *  of answering); null for no or an unreadable bound. */
+  function resolveDateBound(bound, today) {
+    if (typeof bound !== "string") return null;
+    var relative = RELATIVE_BOUND.exec(bound);
+    if (relative) {
+      var base = ISO_DATE.exec(today || answeringDay());
+      var days = relative[2] === undefined ? 0 : (relative[1] === "-" ? -1 : 1) * parseInt(relative[2], 10);
+      var day = new Date(Date.UTC(+base[1], +base[2] - 1, +base[3] + days));
+      return day.toISOString().slice(0, 10);
+    }
+    var fixed = ISO_DATE.exec(bound);
+    if (!fixed) return null;
+    var check = new Date(Date.UTC(+fixed[1], +fixed[2] - 1, +fixed[3]));
+    return check.getUTCMonth() === +fixed[2] - 1 && check.getUTCDate() === +fixed[3] ? bound : null;
+  }
+
   var api = {
     ExpressionError: ExpressionError, parse: parse, evaluate: evaluate, isTrue: isTrue, references: references,
-    MISSING: MISSING
+    MISSING: MISSING, resolveDateBound: resolveDateBound, answeringDay: answeringDay
   };
   if (typeof module !== "undefined" && module.exports) module.exports = api;
   if (root) root.ParsurveyExpressions = api;

@@ -28,6 +28,16 @@
   window.addEventListener("resize", fitMatrices);
 
   var engine = window.ParsurveyExpressions;
+  /* A date bound relative to the day of answering ("not after today") follows the calendar on a page left open. */
+  if (engine && engine.resolveDateBound) {
+    Array.prototype.forEach.call(document.querySelectorAll("input[data-min], input[data-max]"), function (input) {
+      ["min", "max"].forEach(function (key) {
+        var bound = input.getAttribute("data-" + key);
+        var day = bound ? engine.resolveDateBound(bound) : null;
+        if (day) { input.setAttribute(key, day); }
+      });
+    });
+  }
   var form = document.querySelector("form.survey-page");
   var knownNode = document.getElementById("known-answers");
   if (!engine || !form || !knownNode) { return; }
@@ -73,8 +83,9 @@
 
   function setShown(question, shown) {
     question.hidden = !shown;
+    var readOnly = question.hasAttribute("data-read-only");  /* keeps its default: the server ignores a post */
     Array.prototype.forEach.call(question.querySelectorAll("input, textarea, select"), function (el) {
-      el.disabled = !shown;
+      el.disabled = !shown || (readOnly && (el.type === "radio" || el.type === "checkbox"));
     });
   }
 
@@ -92,6 +103,46 @@
     }
   }
 
+  /* A calculate item: its value from the answers above it, as the server computes it when the page is sent. */
+  function calculate(question, variable, answers) {
+    var value;
+    try {
+      value = engine.evaluate(question.getAttribute("data-calculation"), answers);
+    } catch (error) {
+      value = "";
+    }
+    inputsOf(question, variable).forEach(function (el) { el.value = value === "" ? "" : String(value); });
+    return value === "" ? undefined : value;
+  }
+
+  /* Cascading choices: an option shows when the item's choice filter is true for it, reading the answers above
+   * and the option's own columns as ${choice.<name>}; a chosen option that no longer fits is unticked. */
+  function filterOptions(question, answers) {
+    var expression = question.getAttribute("data-choice-filter");
+    if (!question.choiceColumns) { question.choiceColumns = JSON.parse(question.getAttribute("data-choices") || "{}"); }
+    var waiting = engine.parse(expression).references.some(function (name) {
+      var value = answers[name];
+      return name.indexOf("choice.") !== 0 && (value === undefined || value === "" || (Array.isArray(value) && !value.length));
+    });
+    Array.prototype.forEach.call(question.querySelectorAll("input[type=radio], input[type=checkbox]"), function (input) {
+      var scope = {};
+      var key;
+      for (key in answers) { scope[key] = answers[key]; }
+      var own = question.choiceColumns[input.value] || {};
+      for (key in own) { scope[key] = own[key]; }
+      var keep = true;
+      try {
+        keep = waiting || engine.isTrue(engine.evaluate(expression, scope));
+      } catch (error) {
+        keep = true;  /* never hide an option because of a script problem: the server decides in the end */
+      }
+      var label = input.closest("label");
+      if (label) { label.hidden = !keep; }
+      input.disabled = !keep;
+      if (!keep) { input.checked = false; }
+    });
+  }
+
   /* One pass in questionnaire order: each question sees the answers above it, as on the server. */
   function apply() {
     var answers = {};
@@ -105,13 +156,39 @@
     questions.forEach(function (q) {
       var shown = isShown(q, answers, hidden);
       setShown(q, shown);
+      if (shown && q.hasAttribute("data-choice-filter")) { filterOptions(q, answers); }
       var variables = words(q.getAttribute("data-variables"));
       if (!shown) { hidden[q.getAttribute("data-item")] = true; }
       variables.forEach(function (v) {
-        var value = shown ? valueOf(q, v) : undefined;
+        var value = shown ? (q.hasAttribute("data-calculation") ? calculate(q, v, answers) : valueOf(q, v)) : undefined;
         if (!shown) { hidden[v] = true; }
         if (value !== undefined) { answers[v] = value; }
       });
+    });
+    pipeAnswers(hidden);
+  }
+
+  /* Piping: "${item}" in a text shows that answer; the server fills answers of earlier pages, this script those
+   * of the same page as the respondent gives them (option labels for choices, the typed text otherwise). */
+  function shownAnswer(question, variable, hidden) {
+    if (hidden[variable]) { return ""; }
+    var inputs = inputsOf(question, variable);
+    if (inputs.length && (inputs[0].type === "radio" || inputs[0].type === "checkbox")) {
+      return inputs.filter(function (el) { return el.checked; }).map(function (el) {
+        var label = el.closest("label") || form.querySelector('label[for="' + el.id + '"]');
+        return label ? label.textContent.trim() : el.value;
+      }).join(", ");
+    }
+    return inputs.length ? inputs[0].value.trim() : "";
+  }
+
+  function pipeAnswers(hidden) {
+    Array.prototype.forEach.call(form.querySelectorAll("[data-pipe]"), function (span) {
+      var name = span.getAttribute("data-pipe");
+      var owner = questions.filter(function (q) {
+        return words(q.getAttribute("data-variables")).indexOf(name) >= 0;
+      })[0];
+      if (owner) { span.textContent = shownAnswer(owner, name, hidden); }
     });
   }
 

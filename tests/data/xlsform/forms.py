@@ -171,7 +171,8 @@ PROVINCE_ONE_STOP = {
 }
 
 
-# 4. What cannot be converted: a repeat, a geopoint, a photo column, a calculation, or_other, choice_filter.
+# 4. What cannot be converted: a repeat, a geopoint, a photo column (the calculation, or_other and choice_filter
+#    rows convert since issue 13).
 UNSUPPORTED = {
     "survey": [
         ["type", "name", "label", "image", "calculation", "choice_filter"],
