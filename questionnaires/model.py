@@ -134,6 +134,11 @@ class Item:
         return self.scale is not None and self.scale.is_weighted
 
     @property
+    def is_typed_by_respondent(self) -> bool:
+        """Whether the respondent gives this answer (not a note, a calculation or a read-only value)."""
+        return self.type not in (ItemType.NOTE, ItemType.CALCULATE) and not self.read_only
+
+    @property
     def variables(self) -> tuple[str, ...]:
         """The answer ids this item produces: its rows for a matrix, itself otherwise, none for a note."""
         if self.type is ItemType.NOTE:

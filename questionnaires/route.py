@@ -71,12 +71,14 @@ def resume_page(questionnaire: Questionnaire, answers: Mapping[str, object]) -> 
     unanswered, required or not; None = every applicable question has an answer (the review page).
 
     Optional questions count too: a respondent who stopped half-way through a page of optional questions must
-    land on that page, not on a later one that happens to hold a required question.
+    land on that page, not on a later one that happens to hold a required question. Calculations and read-only
+    values are not the respondent's to give, so they never hold a respondent back.
     """
     kept, _ = apply_relevance(questionnaire, answers)
     applies = relevance_judge(questionnaire, kept)
     for number, section in enumerate(questionnaire.sections, start=1):
-        if applies(section) and any(applies(item) and any(is_missing(kept.get(v)) for v in item.variables)
+        if applies(section) and any(item.is_typed_by_respondent and applies(item)
+                                    and any(is_missing(kept.get(v)) for v in item.variables)
                                     for item in section.items):
             return number
     return None
