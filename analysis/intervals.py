@@ -226,10 +226,13 @@ class _Likelihood:
     def deviance(self, beta: float) -> float:
         """Binomial deviance of the intercept-only model at logit `beta`, up to a constant (prior weights `w`).
 
-        Written with log-expit so that it stays finite far in the tails, where ``1 - expit(beta)`` is 0.
+        The mean is clamped as R's ``binomial()$linkinv`` clamps it, so the profile far out is R's.
         """
         y, w = self.y, self.w
-        return float(-2 * np.sum(w * (y * special.log_expit(beta) + (1 - y) * special.log_expit(-beta))))
+        eps = np.finfo(float).eps  # R's binomial linkinv clamps the odds beyond |eta| = 30
+        odds = eps if beta < -30 else (1 / eps if beta > 30 else np.exp(beta))
+        mu = odds / (1 + odds)
+        return float(-2 * np.sum(w * (y * np.log(mu) + (1 - y) * np.log1p(-mu))))
 
     def interval(self, se: float, df: float, level: float) -> tuple[float, float]:
         """R's ``confint(svyglm, method="likelihood", ddf=df)``, step by step (MASS's ``profile.glm``).
