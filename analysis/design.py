@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from . import estimators, quantiles
+from . import estimators, proportions, quantiles
 from .calibration_steps import CalibrationStep, Convergence
 from .errors import DesignError
 from .stages import (
@@ -234,7 +234,7 @@ class SurveyDesign:
     # -- estimators: the functions of estimators.py and quantiles.py, as methods ------------------------------
     mean = _method(estimators.mean)
     total = _method(estimators.total)
-    proportion = _method(estimators.proportion)
+    proportion = _method(proportions.proportion)
     ratio = _method(estimators.ratio)
     quantile = _method(quantiles.quantile)
 

@@ -225,60 +225,6 @@ def ratio(design: SurveyDesign, numerator: str, denominator: str, by: By = None,
     return domains.finish(design, ratios, score, domains.srs_variance(score, deff) * domains.size**2, by)
 
 
-@fill_doc
-def proportion(design: SurveyDesign, var: str, by: By = None, na_rm: bool = True, deff: Deff = True,
-               method: str | None = None, df: float | None = None, level: float = 0.95) -> pd.DataFrame:
-    """Proportion of each category of `var` (R: ``svymean(~factor(var))``), overall or by domain.
-
-    Parameters
-    ----------
-    {design}
-    var : str
-        A categorical (or any discrete) column; missing values are left out of the denominator.
-    {by}
-    {na_rm}
-    {deff}
-    method : {{"logit", "likelihood", "asin", "beta", "mean", "xlogit"}}, optional
-        Interval of each share by R's ``svyciprop`` method (``"beta"`` is Korn-Graubard), inside [0, 1] for
-        all but ``"mean"``; on the design's degrees of freedom unless `df` is given. By default the normal
-        interval of ``svymean``.
-    df : float, optional
-        Degrees of freedom of the interval when `method` is given (default: the domain's, as ``svyciprop``).
-    level : float
-        Confidence level of the interval when `method` is given.
-
-    Returns
-    -------
-    pandas.DataFrame
-        The domain columns (if any), a column named `var` with the category, then the estimate columns.
-    """
-    if var not in design.data.columns:
-        raise DesignError(f"column '{var}' is not in the data")
-    column = design.data[var]
-    present = column.notna().to_numpy()
-    if not present.any():
-        raise DesignError(f"column '{var}' has no values")
-    categories = np.sort(column[present].unique())
-    # one helper design for every category (the data is copied and the domains coded once, not per category)
-    indicators = {f"__indicator_{i}__": np.where(present, (column == category).to_numpy(dtype=float), np.nan)
-                  for i, category in enumerate(categories)}
-    probe = with_data(design, indicators)
-    tables = []
-    for name, category in zip(indicators, categories, strict=True):
-        if method is not None:
-            from .intervals import svyciprop  # intervals builds on this module's mean
-
-            table = svyciprop(probe, name, method, level=level, df=df, by=by if by is not None else "__all__")
-        else:
-            table = mean(probe, name, by=by if by is not None else "__all__", na_rm=na_rm, deff=deff)
-        table.insert(len(table.columns) - 6, var, category)
-        tables.append(table)
-    result = pd.concat(tables, ignore_index=True)
-    keys = ([by] if isinstance(by, str) else list(by)) if by is not None else []
-    result = result.sort_values(keys, kind="stable").reset_index(drop=True) if keys else result
-    return result.drop(columns=["__all__"], errors="ignore")
-
-
 def with_data(design: SurveyDesign, columns: dict[str, np.ndarray]) -> SurveyDesign:
     """The same design over its data plus helper columns and ``__all__`` (same rows, same order)."""
     new = copy.copy(design)

@@ -92,7 +92,8 @@ def test_svyciprop_refuses_values_other_than_zero_and_one(clus1):
 def test_sipas_intervals_use_the_design_degrees_of_freedom_and_can_stay_inside_zero_one(apiclus1):
     data = apiclus1.assign(target_met=np.where(apiclus1["sch.wide"] == "Yes", "5", "1"))
     design = SurveyDesign(data, ids="dnum", weights="pw", fpc="fpc")
-    table = sipas_indices(design, sipas_codebook({"target_met": "II.A"}), bundled_methodologies()["sipas_2023"])
+    table = sipas_indices(design, bundled_methodologies()["sipas_2023"],
+                          codebook=sipas_codebook({"target_met": "II.A"}))
     row = table.set_index("index").loc["II.A"]
     assert row["df"] == 14
     assert row["ci_high"] - row["estimate"] == pytest.approx(2.1447866879178 * row["se"], rel=1e-10)
