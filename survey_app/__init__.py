@@ -19,9 +19,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         app.config.update(test_config)
     os.makedirs(app.instance_path, exist_ok=True)
 
-    from survey_app import errors, i18n, static_assets
+    from survey_app import errors, i18n, proxies, static_assets
     from survey_app.extensions import csrf, db, limiter, migrate
 
+    proxies.init_app(app)
     db.init_app(app)
     migrations = os.path.join(os.path.dirname(__file__), "migrations")
     migrate.init_app(app, db, directory=migrations, render_as_batch=True, compare_type=True)

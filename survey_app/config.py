@@ -64,6 +64,13 @@ class Config:
         self.PUBLIC_BASE_URL = _env("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
         self.RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", "memory://")
         self.RATELIMIT_CODE_ENTRY = _env("RATELIMIT_CODE_ENTRY", "20 per minute")
+        # The store only slows guessing: an unreachable one must cost a second at most, then let requests through.
+        self.RATELIMIT_STORAGE_OPTIONS = (
+            {"socket_connect_timeout": 1, "socket_timeout": 1} if self.RATELIMIT_STORAGE_URI.startswith("redis") else {}
+        )
+        self.RATELIMIT_SWALLOW_ERRORS = True
+        # How many reverse proxies stand in front of the app (their X-Forwarded-* headers are then believed).
+        self.TRUSTED_PROXIES = _int_env("TRUSTED_PROXIES", 0)
         self.MAX_CONTENT_LENGTH = _int_env("MAX_CONTENT_LENGTH", 256 * 1024)
         self.BABEL_DEFAULT_LOCALE = "vi"
         self.LANGUAGES = ("vi", "en")

@@ -4,7 +4,7 @@ commit once before returning it; every rule exists for both URL shapes: ``/s/<co
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import validate_csrf
 from sqlalchemy import select
@@ -13,13 +13,14 @@ from wtforms import ValidationError
 from questionnaires.answers import check_page
 from questionnaires.review import review as build_review
 from questionnaires.route import Route, resume_page, section_at
-from survey_app.extensions import csrf, db, limiter
+from survey_app.extensions import csrf, db
 from survey_app.i18n import current_language
 from survey_app.links import PREFIXES
 from survey_app.models import Survey, Unit
 from survey_app.respondent.errors import register_error_pages
 from survey_app.respondent.flow import Flow, adopt_resume_code, after_submit, load_flow, resume_code, show_heading
 from survey_app.respondent.forms import formdata_from_answers, posted_answers
+from survey_app.respondent.guessing import address_is_blocked, check_code_lookup, count_wrong_code
 from survey_app.respondent.pages import flow_url, render_page, split_new_questions
 from survey_app.services import drafts, invitations, responses
 from survey_app.services.errors import AlreadySubmitted, CodeNotFound, Incomplete
@@ -34,23 +35,9 @@ NOT_BLOCKING_WHEN_LEAVING = frozenset({"required", "soft_required"})
 SESSION_RESUBMITTED = "resubmitted"
 
 
-def _code_entry_limit() -> str:
-    return current_app.config["RATELIMIT_CODE_ENTRY"]
-
-
-def _code_was_wrong(response) -> bool:
-    return response.status_code in (404, 410)
-
-
-# Wrong codes on the start page and on personal links share one budget per address (slows guessing).
-code_attempts = limiter.shared_limit(_code_entry_limit, scope="code-entry", deduct_when=_code_was_wrong)
-typed_code_attempts = limiter.shared_limit(_code_entry_limit, scope="code-entry", deduct_when=_code_was_wrong,
-                                           methods=["POST"])
-
-
 def _rule(suffix: str, endpoint: str, methods=("GET",)):
     def register(view):
-        limited = code_attempts(view)
+        limited = check_code_lookup(view)
         for prefix in PREFIXES:
             bp.add_url_rule(prefix + suffix, endpoint, limited, methods=list(methods))
         return view
@@ -67,7 +54,6 @@ def csrf_is_valid() -> bool:
 
 
 @bp.route("/", methods=["GET", "POST"])
-@typed_code_attempts
 def start():
     """The start page: type the code from the letter (a personal link) or a resume code (an open link's answers)."""
     if request.method == "GET":
@@ -79,6 +65,8 @@ def start():
     if not invitations.normalise_code(typed):
         error = _("Please type your code in the box, then press Continue.")
         return render_template("respondent/start.html", code=typed, error=error), 400
+    if address_is_blocked():
+        abort(429)
     try:
         invitations.find_invitation(typed)
     except CodeNotFound:
@@ -91,6 +79,8 @@ def _start_with_resume_code(typed: str):
     try:
         where = adopt_resume_code(typed)
     except CodeNotFound:
+        if not count_wrong_code():
+            abort(429)
         error = _("We could not find this code. Please check it and try again.")
         return render_template("respondent/start.html", code=typed, error=error), 404
     db.session.commit()
