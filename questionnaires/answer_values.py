@@ -17,6 +17,12 @@ from questionnaires.model import Item, ItemType
 TEXT_LIMITS = {ItemType.TEXT: 500, ItemType.LONG_TEXT: 5000}
 _INTEGER = re.compile(r"^[+-]?\d+$")
 _DECIMAL = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)$")
+# Longer numbers are typing accidents (and Python refuses to read ints of 4,300+ digits): "not a whole number".
+MAX_DIGITS = 18
+# Word pastes a line break inside a paragraph as a vertical tab (and a page break as a form feed).
+_LINE_BREAKS = str.maketrans({"\x0b": "\n", "\x0c": "\n"})
+# Other control characters cannot be typed, PostgreSQL refuses NUL, and spreadsheets refuse them all.
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f]")
 
 Parsed = tuple[object, tuple[str, dict] | None]
 
@@ -34,7 +40,7 @@ def parse_value(item: Item, raw: Sequence[str]) -> Parsed:
     if item.type.has_options:
         return _code(item, text)
     if item.type is ItemType.INTEGER:
-        return (int(text), None) if _INTEGER.match(text) else (None, ("not_an_integer", {"value": text}))
+        return _integer(text)
     if item.type is ItemType.DECIMAL:
         return _decimal(text)
     if item.type is ItemType.DATE:
@@ -57,10 +63,16 @@ def _codes(item: Item, strings: list[str]) -> Parsed:
     return (chosen or None), None
 
 
+def _integer(text: str) -> Parsed:
+    if not _INTEGER.match(text) or len(text.lstrip("+-")) > MAX_DIGITS:
+        return None, ("not_an_integer", {"value": text[:40]})
+    return int(text), None
+
+
 def _decimal(text: str) -> Parsed:
     """A number; a decimal comma (Vietnamese habit: ``3,5``) is read as a decimal point."""
-    if not _DECIMAL.match(text):
-        return None, ("not_a_number", {"value": text})
+    if not _DECIMAL.match(text) or len(text) > 40:
+        return None, ("not_a_number", {"value": text[:40]})
     number = float(text.replace(",", "."))
     if not math.isfinite(number):
         return None, ("not_a_number", {"value": text})
@@ -78,10 +90,16 @@ def _date(text: str) -> Parsed:
 
 def _text(item: Item, text: str) -> Parsed:
     limit = item.max_length or TEXT_LIMITS[item.type]
-    text = text.replace("\r\n", "\n")
+    text = clean_text(text)
     if len(text) > limit:
         return None, ("too_long", {"max_length": limit, "length": len(text)})
     return text, None
+
+
+def clean_text(text: str) -> str:
+    """Typed text as stored: Windows line ends and Word's vertical tabs as newlines, other control characters
+    (NUL, ESC...) dropped, since nobody types them and neither PostgreSQL nor a spreadsheet accepts them all."""
+    return _CONTROL.sub("", text.replace("\r\n", "\n").translate(_LINE_BREAKS)).replace("\r", "\n")
 
 
 def bound_problem(item: Item, value: object, today: date | None = None) -> tuple[str, dict] | None:

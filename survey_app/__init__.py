@@ -19,7 +19,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         app.config.update(test_config)
     os.makedirs(app.instance_path, exist_ok=True)
 
-    from survey_app import errors, i18n, proxies, static_assets
+    from survey_app import errors, i18n, proxies, request_guard, static_assets
     from survey_app.extensions import csrf, db, limiter, migrate
 
     proxies.init_app(app)
@@ -30,6 +30,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     limiter.init_app(app)
     i18n.init_app(app)
     errors.init_app(app)
+    request_guard.init_app(app)
     static_assets.init_app(app)
 
     from survey_app import queue

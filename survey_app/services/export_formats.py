@@ -8,6 +8,7 @@ from pathlib import Path
 
 from questionnaires.codebook import Variable
 from questionnaires.record import SYSTEM_MISSING, SYSTEM_MISSING_LABELS, value_text
+from survey_app.services.cell_safety import csv_text, starts_formula, xml_text
 from survey_app.services.exports import ResponseTable
 
 
@@ -27,8 +28,12 @@ def write_csv(table: ResponseTable, path: Path) -> list[Path]:
     with path.open("w", newline="", encoding="utf-8-sig") as fh:
         writer = csv.writer(fh)
         writer.writerow(table.columns)
-        writer.writerows([value_text(v) for v in row] for row in table.rows)
+        writer.writerows([_csv_cell(v) for v in row] for row in table.rows)
     return [path, write_codebook_json(table, path)]
+
+
+def _csv_cell(value: object) -> str:
+    return csv_text(value) if isinstance(value, str) else value_text(value)
 
 
 CODEBOOK_SHEET_COLUMNS = ("name", "item", "section", "type", "label", "scale", "criterion", "scored", "option",
@@ -41,20 +46,35 @@ def write_xlsx(table: ResponseTable, path: Path) -> list[Path]:
 
     book = Workbook(write_only=True)
     responses = book.create_sheet("responses")
-    responses.append(list(table.columns))
+    _append(responses, table.columns)
     for row in table.rows:
-        responses.append(row)
+        _append(responses, row)
     sheet = book.create_sheet("codebook")
-    sheet.append(list(CODEBOOK_SHEET_COLUMNS))
+    _append(sheet, CODEBOOK_SHEET_COLUMNS)
     for variable in table.codebook.to_json()["variables"]:
-        sheet.append([_cell(key, variable.get(key)) for key in CODEBOOK_SHEET_COLUMNS])
+        _append(sheet, [_cell(key, variable.get(key)) for key in CODEBOOK_SHEET_COLUMNS])
     about = book.create_sheet("about")
     header = table.codebook.to_json()
     for key in ("questionnaire", "version", "checksum"):
-        about.append([key, header[key]])
-    about.append(["system_missing", json.dumps(header["system_missing"], ensure_ascii=False)])
+        _append(about, [key, header[key]])
+    _append(about, ["system_missing", json.dumps(header["system_missing"], ensure_ascii=False)])
     book.save(path)
     return [path]
+
+
+def _append(sheet, values) -> None:
+    """One row in which every string is a text cell: never a formula, never a character XML refuses."""
+    sheet.append([_xlsx_cell(sheet, v) if isinstance(v, str) else v for v in values])
+
+
+def _xlsx_cell(sheet, text: str):
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, value=xml_text(text))
+    cell.data_type = "s"  # openpyxl makes any "=..." a formula; this keeps the text as typed
+    if starts_formula(cell.value):
+        cell.quotePrefix = True  # and editing the cell in Excel keeps it text
+    return cell
 
 
 def _cell(key: str, value: object) -> object:
