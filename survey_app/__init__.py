@@ -19,7 +19,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         app.config.update(test_config)
     os.makedirs(app.instance_path, exist_ok=True)
 
-    from survey_app import errors, i18n, proxies, request_guard, static_assets
+    from survey_app import errors, i18n, proxies, request_guard, security_headers, static_assets
     from survey_app.extensions import csrf, db, limiter, migrate
 
     proxies.init_app(app)
@@ -31,6 +31,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     i18n.init_app(app)
     errors.init_app(app)
     request_guard.init_app(app)
+    security_headers.init_app(app)
     static_assets.init_app(app)
 
     from survey_app import queue
