@@ -6,6 +6,7 @@ their numbers as a spreadsheet shows them, so every problem can point at ``FILE:
 
 from __future__ import annotations
 
+import csv
 from datetime import date, datetime
 from pathlib import Path
 
@@ -26,6 +27,10 @@ def read_sheet(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]
         raise FileProblemsError([Problem(str(path), None, None, message)])
     except OSError as exc:
         raise FileProblemsError([Problem(str(path), None, None, f"cannot be read: {exc.strerror or exc}")])
+    except FileProblemsError:
+        raise
+    except csv.Error as exc:  # a field over the csv module's limit, a stray quote...
+        raise FileProblemsError([Problem(str(path), None, None, f"not readable as CSV: {exc}")])
     except (ValueError, KeyError) as exc:  # openpyxl: not a workbook
         raise FileProblemsError([Problem(str(path), None, None, f"not a readable XLSX workbook ({exc})")])
     if not records:
@@ -44,10 +49,12 @@ def read_sheet(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]
 
 
 def _csv_records(path: Path) -> list[list]:
-    import csv
-
     with open(path, newline="", encoding="utf-8-sig") as fh:
-        return list(csv.reader(fh))
+        reader = csv.reader(fh)
+        try:
+            return list(reader)
+        except csv.Error as exc:
+            raise FileProblemsError([FileProblem(str(path), reader.line_num + 1, None, f"not readable as CSV: {exc}")])
 
 
 def _xlsx_records(path: Path) -> list[list]:
@@ -60,9 +67,32 @@ def _xlsx_records(path: Path) -> list[list]:
     except BadZipFile as exc:
         raise ValueError(str(exc))
     try:
-        return [list(row) for row in book.worksheets[0].iter_rows(values_only=True)]
+        rows = [list(row) for row in book.worksheets[0].iter_rows(values_only=True)]
     finally:
         book.close()
+    _refuse_formulas_without_values(path, rows)
+    return rows
+
+
+def _refuse_formulas_without_values(path: Path, values: list[list]) -> None:
+    """A formula cell whose value was never saved reads as empty: refuse it rather than lose the answer."""
+    from openpyxl import load_workbook
+    from openpyxl.utils import get_column_letter
+
+    book = load_workbook(path, read_only=True, data_only=False)
+    try:
+        formulas = [(r, c) for r, row in enumerate(book.worksheets[0].iter_rows(values_only=True))
+                    for c, cell in enumerate(row) if isinstance(cell, str) and cell.startswith("=")
+                    and (r >= len(values) or c >= len(values[r]) or values[r][c] is None)]
+    finally:
+        book.close()
+    if formulas:
+        header = [_text(cell) for cell in values[0]] if values else []
+        message = "a formula without a saved value: open the file in Excel or LibreOffice and save it with values"
+        raise FileProblemsError([
+            FileProblem(str(path), r + 1, (header[c] if c < len(header) and header[c] else get_column_letter(c + 1)),
+                        message)
+            for r, c in formulas])
 
 
 def _text(cell: object) -> str:

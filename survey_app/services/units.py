@@ -29,11 +29,22 @@ def read_units_file(path: Path) -> list[dict[str, str]]:
             missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
             if missing:
                 raise FileProblemsError([Problem(name, 1, None, f"missing column(s): {', '.join(missing)}")])
-            return [{k: (row.get(k) or "").strip() for k in COLUMNS} for row in reader]
+            rows = [{k: (row.get(k) or "").strip() for k in COLUMNS} for row in reader]
+    except csv.Error as exc:  # a field over the csv module's limit, a stray quote...
+        raise FileProblemsError([Problem(name, reader.line_num + 1, None, f"not readable as CSV: {exc}")])
     except UnicodeDecodeError as exc:
         raise FileProblemsError([Problem(name, None, None, f"not UTF-8 text ({exc.reason}); save it as CSV UTF-8")])
     except OSError as exc:
         raise FileProblemsError([Problem(name, None, None, f"cannot be read: {exc.strerror}")])
+    control = [Problem(name, number, column, "contains a control character (NUL...): retype the cell")
+               for number, row in enumerate(rows, start=2) for column, value in row.items() if _has_control(value)]
+    if control:
+        raise FileProblemsError(control)
+    return rows
+
+
+def _has_control(value: str) -> bool:
+    return any(ord(c) < 32 and c not in "\t\n\r" for c in value)
 
 
 def load_units(path: Path) -> tuple[int, int]:
