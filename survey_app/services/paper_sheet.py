@@ -54,7 +54,7 @@ def _csv_records(path: Path) -> list[list]:
         try:
             return list(reader)
         except csv.Error as exc:
-            raise FileProblemsError([FileProblem(str(path), reader.line_num + 1, None, f"not readable as CSV: {exc}")])
+            raise FileProblemsError([Problem(str(path), reader.line_num + 1, None, f"not readable as CSV: {exc}")])
 
 
 def _xlsx_records(path: Path) -> list[list]:
@@ -90,7 +90,7 @@ def _refuse_formulas_without_values(path: Path, values: list[list]) -> None:
         header = [_text(cell) for cell in values[0]] if values else []
         message = "a formula without a saved value: open the file in Excel or LibreOffice and save it with values"
         raise FileProblemsError([
-            FileProblem(str(path), r + 1, (header[c] if c < len(header) and header[c] else get_column_letter(c + 1)),
+            Problem(str(path), r + 1, (header[c] if c < len(header) and header[c] else get_column_letter(c + 1)),
                         message)
             for r, c in formulas])
 
