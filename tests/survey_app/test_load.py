@@ -12,7 +12,7 @@ from survey_app import create_app
 from survey_app.extensions import db
 from survey_app.models import Draft, Response, Survey, Unit
 from survey_app.services import drafts, responses
-from survey_app.services.surveys import questionnaire_for
+from survey_app.services.questionnaire_versions import questionnaire_for
 from tests.survey_app.conftest import DURING
 
 RESPONDENTS, THREADS = 320, 30
