@@ -54,7 +54,7 @@ def start_with(client, code: str):
 
 
 def saved_resume_code(client) -> str:
-    post_page(client, f"{LINK}/p/1", {"Q1": "1", "Q2": "3"}, action="save")
+    post_page(client, f"{LINK}/p/1", {"Q1": "1", "Q2": "3", "Q3": ["A"]}, action="save")
     match = RESUME_CODE.search(client.get(f"{LINK}/saved").get_data(as_text=True))
     assert match, "the saved page of an open link shows no resume code"
     return match.group(1)
