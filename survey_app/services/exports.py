@@ -21,7 +21,7 @@ from questionnaires.answers import apply_relevance
 from questionnaires.codebook import Codebook, build_codebook
 from questionnaires.expressions import ExpressionError, parse
 from questionnaires.model import Questionnaire
-from questionnaires.record import record_value
+from questionnaires.record import record_reader
 from survey_app.extensions import db
 from survey_app.models import RespondentGroup, Response, Survey, Unit
 from survey_app.services import exports_csv, exports_stats, exports_xlsx
@@ -104,6 +104,7 @@ class RecordMaker:
     def __init__(self, questionnaire: Questionnaire, codebook: Codebook, memo_size: int = 20_000):
         self.questionnaire = questionnaire
         self.variables = codebook.variables
+        self.readers = [record_reader(variable) for variable in self.variables]
         self.references = _relevance_references(questionnaire)
         self.text_positions = [i for i, v in enumerate(self.variables) if v.type == "text"]
         self.memo: dict[tuple, frozenset[str]] = {}
@@ -116,8 +117,7 @@ class RecordMaker:
             hidden = apply_relevance(self.questionnaire, answers)[1]
             if len(self.memo) < self.memo_size:
                 self.memo[key] = hidden
-        kept = {k: v for k, v in answers.items() if k not in hidden} if hidden else answers
-        values = [record_value(variable, kept, hidden) for variable in self.variables]
+        values = [read(answers, hidden) for read in self.readers]  # a hidden variable's answer is never read
         for position in self.text_positions:
             values[position] = _nfc(values[position])
         return values

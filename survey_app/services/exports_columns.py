@@ -7,6 +7,7 @@ codes are all whole numbers: written as numbers), ``code_text`` (other categoric
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from questionnaires.codebook import Codebook, Variable
@@ -79,3 +80,12 @@ def csv_value(value: object) -> str:
     if isinstance(value, str):
         return csv_cell_text(value)
     return value_text(value)
+
+
+def csv_converters(kinds: list[str]) -> list[Callable[[object], object]]:
+    """Per column, how a value becomes a CSV cell: numbers as they are (whole floats without ``.0``), every text
+    through :func:`csv_cell_text`."""
+    def number(value: object) -> object:
+        return value if type(value) is int else csv_value(value)
+
+    return [number if kind in NUMERIC_KINDS else csv_value for kind in kinds]

@@ -7,7 +7,7 @@ import csv
 import json
 from pathlib import Path
 
-from survey_app.services.exports_columns import csv_value
+from survey_app.services.exports_columns import column_kinds, csv_converters, csv_value
 from survey_app.services.exports_source import ExportSource, Progress, partial_path
 
 
@@ -31,6 +31,7 @@ def write_csv(source: ExportSource, path: Path, language: str = "vi",
     with partial.open("w", newline="", encoding="utf-8-sig") as fh:
         writer = csv.writer(fh)
         writer.writerow([csv_value(name) for name in source.columns])
+        converters = csv_converters(column_kinds(source.codebook))
         for chunk in source.read(progress):
-            writer.writerows([csv_value(v) for v in row] for row in chunk)
+            writer.writerows([convert(v) for convert, v in zip(converters, row, strict=True)] for row in chunk)
     return [(path, partial), write_codebook_json(source, path)]
