@@ -157,3 +157,12 @@ def test_memoised_relevance_gives_the_records_of_the_record_contract(storage_que
         answers = {k: v for k, v in answers.items() if v is not None}
         assert maker.values(answers) == record_values(storage_questionnaire, codebook, answers), answers
     assert len(maker.memo) == 3, "relevance here depends on Q1 alone"
+
+
+def test_rows_are_read_from_the_database_chunk_by_chunk(answered, tmp_path, monkeypatch):
+    from survey_app.services import exports
+
+    monkeypatch.setattr(exports, "CHUNK_ROWS", 2)
+    calls = []
+    exports.export_responses(answered, "sav", tmp_path / "out.sav", progress=lambda *done: calls.append(done))
+    assert calls == [(2, 3), (3, 3)], "two chunks of at most 2 rows, progress after each"
