@@ -26,7 +26,7 @@ from survey_app.extensions import db
 from survey_app.models import RespondentGroup, Response, Survey, Unit
 from survey_app.services import exports_csv, exports_stats, exports_xlsx
 from survey_app.services.errors import OperatorError
-from survey_app.services.exports_source import CHUNK_ROWS, LANGUAGES, Chunk, ExportSource, Progress
+from survey_app.services.exports_source import CHUNK_ROWS, LANGUAGES, Chunk, ExportSource, Progress, partial_path
 from survey_app.services.questionnaire_versions import questionnaire_for
 
 FORMATS = ("csv", "xlsx", "sav", "dta")
@@ -51,8 +51,15 @@ def export_responses(survey: Survey, fmt: str, out: Path, *, language: str = "vi
     if language not in LANGUAGES:
         raise OperatorError(f"unknown label language {language!r}; expected one of {', '.join(LANGUAGES)}")
     source = response_source(survey)
-    paths = write_source(source, fmt, Path(out), language=language, progress=progress)
-    return ExportResult(tuple(paths), source.total, len(source.codebook.variables))
+    done = [0]
+
+    def counted(rows: int, total: int) -> None:
+        done[0] = rows
+        if progress is not None:
+            progress(rows, total)
+
+    paths = write_source(source, fmt, Path(out), language=language, progress=counted)
+    return ExportResult(tuple(paths), done[0], len(source.codebook.variables))
 
 
 def write_source(source: ExportSource, fmt: str, out: Path, *, language: str = "vi",
@@ -61,7 +68,12 @@ def write_source(source: ExportSource, fmt: str, out: Path, *, language: str = "
     writers = {"csv": exports_csv.write_csv, "xlsx": exports_xlsx.write_xlsx, "sav": exports_stats.write_sav,
                "dta": exports_stats.write_dta}
     out.parent.mkdir(parents=True, exist_ok=True)
-    written = writers[fmt](source, out, language, progress)
+    try:
+        written = writers[fmt](source, out, language, progress)
+    except BaseException:
+        for partial in (partial_path(out), partial_path(out.with_suffix(".codebook.json"))):
+            partial.unlink(missing_ok=True)
+        raise
     for final, partial in written:
         os.replace(partial, final)
     return [final for final, _ in written]

@@ -166,3 +166,14 @@ def test_rows_are_read_from_the_database_chunk_by_chunk(answered, tmp_path, monk
     calls = []
     exports.export_responses(answered, "sav", tmp_path / "out.sav", progress=lambda *done: calls.append(done))
     assert calls == [(2, 3), (3, 3)], "two chunks of at most 2 rows, progress after each"
+
+
+def test_a_failed_export_leaves_no_file_behind(answered, tmp_path, monkeypatch):
+    from survey_app.services import exports
+
+    def broken(done, total):
+        raise OSError("disk full")
+
+    with pytest.raises(OSError, match="disk full"):
+        exports.export_responses(answered, "csv", tmp_path / "out.csv", progress=broken)
+    assert list(tmp_path.iterdir()) == []
