@@ -22,7 +22,8 @@ _JSON_KEYS = ("label", "values", "missing_codes")
 
 
 def read_xlsx_export(path: Path) -> tuple[pd.DataFrame, dict]:
-    """Sheets ``responses`` and ``codebook`` (one variable per row; labels and values as JSON text)."""
+    """Sheets ``responses`` and ``codebook`` (a row per variable and per value; older files: one row per variable
+    with labels and values as JSON text)."""
     try:
         names = pd.ExcelFile(path).sheet_names
         missing = [s for s in ("responses", "codebook") if s not in names]
@@ -49,10 +50,47 @@ def _about(sheet: pd.DataFrame) -> dict:
 
 
 def _codebook_from_rows(sheet: pd.DataFrame, source: str) -> dict:
+    if {"variable", "value"} <= {str(c).strip() for c in sheet.columns}:
+        return _codebook_from_value_rows(sheet, source)
     variables = []
     for position, record in enumerate(sheet.to_dict("records")):
         variables.append(_variable_from_row(record, f"{source}: sheet codebook, row {position + 2}"))
     return {"variables": variables}
+
+
+def _codebook_from_value_rows(sheet: pd.DataFrame, source: str) -> dict:
+    """The codebook sheet as parsurvey writes it: a row per variable (``value`` empty), then a row per value."""
+    variables: dict[str, dict] = {}
+    for position, record in enumerate(sheet.to_dict("records")):
+        cells = {str(k).strip(): str(v).strip() for k, v in record.items()}
+        name, code = cells.get("variable", ""), cells.get("value", "")
+        where = f"{source}: sheet codebook, row {position + 2}"
+        labels = {k.removeprefix("label_"): v for k, v in cells.items() if k.startswith("label_") and v}
+        if not name:
+            raise ExportError(f"{where}: the variable name is empty")
+        if not code:
+            attributes = {k: v for k, v in cells.items() if v and k not in ("variable", "value", "weight", "missing")
+                          and not k.startswith("label_")}
+            variables[name] = {**attributes, "name": name, "label": labels, "scored": cells.get("scored") == "true",
+                               "values": [], "missing_codes": []}
+        elif name not in variables:
+            raise ExportError(f"{where}: value {code!r} of {name!r} comes before the row of the variable")
+        else:
+            missing = cells.get("missing", "").lower() in ("yes", "true", "1")
+            weight = _weight(cells.get("weight", ""), where)
+            variables[name]["values"].append({"code": code, "label": labels, "weight": weight, "missing": missing})
+            if missing:
+                variables[name]["missing_codes"].append(code)
+    return {"variables": list(variables.values())}
+
+
+def _weight(text: str, where: str) -> float | None:
+    if not text:
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        raise ExportError(f"{where}, column weight: {text!r} is not a number")
 
 
 def _variable_from_row(record: dict, where: str) -> dict:
@@ -113,3 +151,23 @@ def _sav_variable(name: str, meta) -> dict:
 
 def _code(value: object) -> str:
     return value_text(value)
+
+
+def read_dta_export(path: Path, codebook: dict) -> pd.DataFrame:
+    """A Stata file written by parsurvey: its values, with letter codes (numbered 1..k in codebook order, since
+    Stata labels only numbers) turned back into the codebook's codes."""
+    try:
+        frame, _ = pyreadstat.read_dta(str(path), apply_value_formats=False)
+    except pyreadstat.ReadstatError as error:
+        raise ExportError(f"{path.name}: not a readable Stata file ({error})")
+    for variable in codebook.get("variables", []):
+        codes = [str(v["code"]) for v in variable.get("values", [])]
+        if variable.get("type") != "categorical" or all(c.lstrip("-").isdigit() for c in codes):
+            continue
+        if variable["name"] not in frame.columns:
+            continue
+        numbered = {float(i): code for i, code in enumerate(codes, start=1)}
+        numbered.update({float(code): code for code in SYSTEM_MISSING})
+        column = frame[variable["name"]]
+        frame[variable["name"]] = column.map(lambda n, table=numbered: table.get(n, _code(n)) if pd.notna(n) else "")
+    return frame

@@ -29,7 +29,7 @@ from questionnaires.record import record_value, value_text
 from ._codebook_types import convert
 from ._database import fetch_survey
 from ._export_contract import LEADING_COLUMNS, SYSTEM_MISSING, codebook_json
-from ._export_formats import read_sav_export, read_xlsx_export
+from ._export_formats import read_dta_export, read_sav_export, read_xlsx_export
 from .errors import ExportError
 from .labels import label_categories, value_labels, variable_label
 
@@ -45,7 +45,8 @@ def read_export(path: str | Path, codebook: Mapping | object | None = None) -> p
     path : str or Path
         ``.csv`` (its codebook is read from the ``.codebook.json`` beside it), ``.xlsx`` (sheets ``responses`` and
         ``codebook``) or ``.sav`` (SPSS: the ``.codebook.json`` beside it when there is one, else the codebook
-        rebuilt from the file's variable labels, value labels and user-missing values).
+        rebuilt from the file's variable labels, value labels and user-missing values) or ``.dta`` (Stata, with
+        the ``.codebook.json`` beside it).
     codebook : dict or Codebook, optional
         Use this codebook instead of the one stored with the export.
 
@@ -68,12 +69,16 @@ def read_export(path: str | Path, codebook: Mapping | object | None = None) -> p
         stored = _read_codebook_json(_sidecar(path)) if codebook is None else None
     elif suffix == ".xlsx":
         raw, stored = read_xlsx_export(path)
+    elif suffix == ".dta":
+        stored = _read_codebook_json(_sidecar(path)) if codebook is None else None
+        raw = read_dta_export(path, codebook_json(codebook) if codebook is not None else stored)
     elif suffix == ".sav":
         raw, stored = read_sav_export(path)
         if _sidecar(path).is_file():
             stored = _read_codebook_json(_sidecar(path))
     else:
-        raise ExportError(f"{path}: cannot read {suffix or 'files without a suffix'}; expected .csv, .xlsx or .sav")
+        raise ExportError(f"{path}: cannot read {suffix or 'files without a suffix'}; "
+                          "expected .csv, .xlsx, .sav or .dta")
     book = codebook_json(codebook) if codebook is not None else stored
     return apply_codebook(raw, book, source=path.name)
 

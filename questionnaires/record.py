@@ -16,7 +16,7 @@ kept in ``frame.attrs["codebook"]``), since both travel through the project.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING
 
 from questionnaires.answer_values import is_missing
@@ -66,17 +66,28 @@ def record_value(variable: Variable | Mapping, answers: Mapping[str, object],
                  hidden: Iterable[str] = frozenset()) -> object:
     """One variable's codebook value from the stored answers: the answer itself, 0/1 for a flag, or the
     system-missing code (``hidden`` holds the variables that do not apply)."""
+    return record_reader(variable)(answers, hidden)
+
+
+def record_reader(variable: Variable | Mapping) -> Callable[[Mapping[str, object], Iterable[str]], object]:
+    """:func:`record_value` of one variable as a function of (answers, hidden), its fields looked up once: what an
+    export of many responses calls per cell."""
     kind, name = _field(variable, "type"), _field(variable, "name")
     source = _field(variable, "item") if kind == "flag" else name
-    if source in hidden:
-        return missing_value(variable, NOT_APPLICABLE)
-    value = answers.get(source)
-    if is_missing(value):
-        return missing_value(variable, NOT_ANSWERED)
-    if kind == "flag":
-        option = _field(variable, "option") or name.rsplit("__", 1)[-1]
-        return 1 if option in [str(code) for code in value] else 0
-    return value
+    not_applicable, not_answered = missing_value(variable, NOT_APPLICABLE), missing_value(variable, NOT_ANSWERED)
+    option = (_field(variable, "option") or name.rsplit("__", 1)[-1]) if kind == "flag" else None
+
+    def read(answers: Mapping[str, object], hidden: Iterable[str]) -> object:
+        if source in hidden:
+            return not_applicable
+        value = answers.get(source)
+        if value is None or value == "" or value == [] or value == ():  # is_missing, inlined: called per cell
+            return not_answered
+        if option is not None:
+            return 1 if option in [str(code) for code in value] else 0
+        return value
+
+    return read
 
 
 def missing_value(variable: Variable | Mapping, code: str) -> object:

@@ -1,4 +1,4 @@
-"""``parsurvey export responses ...``: responses with their codebook, for the analysis or SPSS."""
+"""``parsurvey export responses ...``: responses with their codebook, for Excel, the analysis, SPSS or Stata."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ import click
 from flask.cli import with_appcontext
 
 from survey_app.services.errors import OperatorError
+from survey_app.services.exports import FORMATS
+from survey_app.services.exports_source import LANGUAGES
 
 
 @click.group("export")
@@ -18,26 +20,24 @@ def export_cli() -> None:
 
 @export_cli.command("responses")
 @click.option("--survey", "slug", required=True, help="Survey slug.")
-@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "sav"]), required=True)
+@click.option("--format", "fmt", type=click.Choice(FORMATS), required=True)
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--labels", "language", type=click.Choice(LANGUAGES), default="vi", show_default=True,
+              help="Language of the labels (XLSX codebook, SPSS and Stata variable and value labels).")
 @with_appcontext
-def responses_command(slug: str, fmt: str, out: Path) -> None:
+def responses_command(slug: str, fmt: str, out: Path, language: str) -> None:
     """One row per submitted response; -97 = not applicable, -99 = not answered.
 
-    CSV also writes OUT with the suffix .codebook.json; XLSX has sheets responses and codebook; SAV carries
-    variable labels, value labels and user-missing values.
+    CSV (UTF-8 with BOM) also writes OUT with the suffix .codebook.json; XLSX has sheets responses, codebook and
+    about; SAV and DTA carry variable labels, value labels and missing codes, with the codebook JSON beside them.
     """
-    from survey_app.services import export_formats
-    from survey_app.services.exports import response_table
+    from survey_app.services.exports import export_responses
     from survey_app.services.surveys import get_survey
 
-    writers = {"csv": export_formats.write_csv, "xlsx": export_formats.write_xlsx, "sav": export_formats.write_sav}
     try:
-        table = response_table(get_survey(slug))
-        out.parent.mkdir(parents=True, exist_ok=True)
-        written = writers[fmt](table, out)
+        result = export_responses(get_survey(slug), fmt, out, language=language)
     except (OperatorError, OSError) as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(1)
-    click.echo(f"{len(table.rows)} response(s), {len(table.codebook.variables)} variable(s) written to "
-               + ", ".join(str(p) for p in written))
+    click.echo(f"{result.rows} response(s), {result.variables} variable(s) written to "
+               + ", ".join(str(p) for p in result.paths))

@@ -298,13 +298,12 @@ def test_an_unreachable_database_is_reported_without_a_traceback(tmp_path):
 # -- round trip through the web app's own export writers ---------------------------------------------------------
 
 
-@pytest.mark.parametrize("suffix", ["csv", "xlsx", "sav"])
+@pytest.mark.parametrize("suffix", ["csv", "xlsx", "sav", "dta"])
 def test_files_written_by_parsurvey_export_read_back_with_their_answers(tmp_path, suffix):
     from questionnaires.codebook import build_codebook
     from questionnaires.loader import bundled_questionnaires
     from questionnaires.record import LEADING_COLUMNS, record_values
-    from survey_app.services import export_formats
-    from survey_app.services.exports import ResponseTable
+    from survey_app.services.exports import ExportSource, write_source
 
     sipas = next(q for q in bundled_questionnaires() if q.id.startswith("sipas"))
     codebook = build_codebook(sipas)
@@ -314,9 +313,8 @@ def test_files_written_by_parsurvey_export_read_back_with_their_answers(tmp_path
     ]
     rows = [[f"r{i}", "sipas-2024", sipas.id, sipas.version, "HN", "province", "citizen", "online", "2024-05-01"]
             + record_values(sipas, codebook, a) for i, a in enumerate(answers)]
-    table = ResponseTable((*LEADING_COLUMNS, *codebook.names), rows, codebook, sipas)
     path = tmp_path / f"out.{suffix}"
-    getattr(export_formats, f"write_{suffix}")(table, path)
+    write_source(ExportSource.of_rows(codebook, rows), suffix, path)
 
     frame = read_export(path)
     assert list(frame.columns) == list(LEADING_COLUMNS) + list(codebook.names)

@@ -76,17 +76,21 @@ def test_xlsx_export_has_responses_and_codebook_sheets(answered, runner, tmp_pat
     from openpyxl import load_workbook
 
     book = load_workbook(export(runner, tmp_path, "xlsx"), read_only=True)
-    assert {"responses", "codebook"} <= set(book.sheetnames)
+    assert book.sheetnames == ["responses", "codebook", "about"]
     rows = list(book["responses"].iter_rows(values_only=True))
     assert list(rows[0]) == LEADING + VARIABLES
     records = by_unit(dict(zip(rows[0], row, strict=True)) for row in rows[1:])
-    assert {k: records["HP-HB"][k] for k in VARIABLES} == USER
-    assert {k: records["HP-SNV"][k] for k in VARIABLES} == NON_USER
+    numeric_codes = {"Q1": 1}  # a categorical with whole-number codes is a number in the workbook
+    assert {k: records["HP-HB"][k] for k in VARIABLES} == {**USER, **numeric_codes}
+    assert {k: records["HP-SNV"][k] for k in VARIABLES} == {**NON_USER, "Q1": 2}
     codebook = list(book["codebook"].iter_rows(values_only=True))
-    header = codebook[0]
-    q4a = dict(zip(header, next(r for r in codebook if r[0] == "Q4_a"), strict=True))
-    assert [v["code"] for v in json.loads(q4a["values"])] == ["A", "B", "E"]
-    assert json.loads(q4a["missing_codes"]) == ["E"]
+    assert codebook[0][:4] == ("variable", "value", "label_vi", "label_en")
+    q4a = [(*row, *[None] * 7)[:7] for row in codebook if row[0] == "Q4_a"]  # empty cells at the end are not stored
+    assert q4a == [("Q4_a", None, "Đánh giá: Thái độ", "Đánh giá: Thái độ", "categorical", None, None),
+                   ("Q4_a", "A", "Tốt", "Good", None, None, None),
+                   ("Q4_a", "B", "Kém", "Poor", None, None, None),
+                   ("Q4_a", "E", "Không biết", "Don't know", None, None, "yes")]
+    assert not any(isinstance(cell, str) and cell.startswith(("{", "[")) for row in codebook for cell in row)
 
 
 def test_sav_export_carries_labels_and_user_missing_values(answered, runner, tmp_path):

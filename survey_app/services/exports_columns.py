@@ -1,0 +1,104 @@
+"""What each export column holds, decided once per column so the writers never guess per cell.
+
+Kinds: ``text`` (leading columns, free text), ``day`` (the submission day), ``code_number`` (a categorical whose
+codes are all whole numbers: written as numbers), ``code_text`` (other categoricals), ``flag`` (0/1), ``integer``,
+``decimal`` and ``date`` (answers ``YYYY-MM-DD``). Also home of the text-cell hooks of CSV and XLSX.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from openpyxl.cell import WriteOnlyCell
+
+from questionnaires.codebook import Codebook, Variable
+from questionnaires.record import LEADING_COLUMNS, SYSTEM_MISSING, value_text
+from survey_app.services.cell_safety import csv_text, starts_formula, xml_text
+
+NUMERIC_KINDS = frozenset({"code_number", "flag", "integer", "decimal"})
+
+
+def column_kinds(codebook: Codebook) -> list[str]:
+    """One kind per column of the export, leading columns first."""
+    leading = ["day" if name == "submitted_on" else "text" for name in LEADING_COLUMNS]
+    return leading + [variable_kind(v) for v in codebook.variables]
+
+
+def variable_kind(variable: Variable) -> str:
+    if variable.type == "categorical":
+        return "code_number" if numeric_codes(variable) else "code_text"
+    if variable.type in ("flag", "integer", "decimal", "date"):
+        return variable.type
+    return "text"
+
+
+def numeric_codes(variable: Variable) -> bool:
+    """A categorical whose codes (missing ones included) are all whole numbers."""
+    codes = [v.code for v in variable.values] + list(variable.missing_codes)
+    return bool(codes) and all(_is_whole(c) for c in codes)
+
+
+def _is_whole(code: str) -> bool:
+    return code.lstrip("-").isdigit()
+
+
+def as_number(value: object) -> object:
+    """A code or stored number as a number (``"3"`` -> 3, ``"-97"`` -> -97); anything else as it is."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return int(value) if isinstance(value, float) and value.is_integer() else value
+    try:
+        return int(str(value))
+    except ValueError:
+        try:
+            return float(str(value))
+        except ValueError:
+            return value
+
+
+def as_date(value: object) -> object:
+    """An answer ``YYYY-MM-DD`` as a date; a missing code (or anything unreadable) as it is."""
+    if isinstance(value, str) and value not in SYSTEM_MISSING:
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return value
+    return value
+
+
+def csv_cell_text(text: str) -> str:
+    """Every text cell of a CSV export passes here, once: the one place for rules on what a spreadsheet may be
+    given as text (formula neutralisation, :mod:`survey_app.services.cell_safety`, applied here, not by callers)."""
+    return csv_text(text)
+
+
+def xlsx_text_cell(sheet, text: str) -> object:
+    """Every text cell of an XLSX export passes here, once (``sheet``: the write-only worksheet, for a styled
+    cell): the one place for rules on text in a workbook (formulas, characters XML forbids).
+
+    Plain text stays a plain string (a styled cell per text cell would slow a large export); only text that a
+    spreadsheet would read as a formula becomes a string cell marked ``quotePrefix``, the value as typed.
+    """
+    text = xml_text(text)
+    if not starts_formula(text):
+        return text
+    cell = WriteOnlyCell(sheet, value=text)
+    cell.data_type = "s"  # openpyxl makes any "=..." a formula; this keeps the text as typed
+    cell.quotePrefix = True  # and editing the cell in Excel keeps it text
+    return cell
+
+
+def csv_value(value: object) -> str:
+    """A value as CSV text: whole floats without ``.0``, text through :func:`csv_cell_text`."""
+    if isinstance(value, str):
+        return csv_cell_text(value)
+    return value_text(value)
+
+
+def csv_converters(kinds: list[str]) -> list[Callable[[object], object]]:
+    """Per column, how a value becomes a CSV cell: numbers as they are (whole floats without ``.0``), every text
+    through :func:`csv_cell_text`."""
+    def number(value: object) -> object:
+        return value if type(value) is int else csv_value(value)
+
+    return [number if kind in NUMERIC_KINDS else csv_value for kind in kinds]

@@ -1,0 +1,141 @@
+"""SPSS ``.sav`` and Stata ``.dta`` exports (pyreadstat), with variable labels, value labels and missing codes.
+
+pyreadstat writes a whole frame, so the frame is built to be small: the streamed chunks are turned into one typed
+numpy array per column (``int8``/``int16`` for codes and flags, ``float64`` for numbers, shared string objects
+for codes and days), never a frame of Python objects per cell, and the frame is made from them without a copy.
+
+SPSS: categoricals with whole-number codes are numeric, other codes are strings; -97, -99 and the variable's first
+own missing code ("don't know") are user-missing values (SPSS allows three). Stata has no user-missing values and
+labels only integers: -97 and -99 stay as labelled codes (``mvdecode _all, mv(-97=.a \\ -99=.b)`` makes them
+missing), and a categorical with letter codes is numbered 1..k in codebook order with the options as labels. Both
+files get the codebook JSON beside them (``<name>.codebook.json``), which :func:`analysis.io.read_export` uses.
+Date answers are ISO text (``YYYY-MM-DD``) so that their missing codes stay apart; the submission day is a date.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+from questionnaires.codebook import Codebook, Variable
+from questionnaires.record import LEADING_COLUMNS, SYSTEM_MISSING, SYSTEM_MISSING_LABELS, value_text
+from survey_app.services.errors import OperatorError
+from survey_app.services.exports_columns import as_number, column_kinds
+from survey_app.services.exports_csv import write_codebook_json
+from survey_app.services.exports_source import ExportSource, Progress, partial_path
+
+STATA_LABEL_LENGTH = 80
+
+
+def write_sav(source: ExportSource, path: Path, language: str = "vi",
+              progress: Progress | None = None) -> list[tuple[Path, Path]]:
+    import pyreadstat
+
+    frame = _frame(source, progress, stata=False)
+    labels, value_labels, missing = _metadata(source.codebook, language, stata=False)
+    partial = partial_path(path)
+    _written_by(lambda: pyreadstat.write_sav(frame, str(partial), column_labels=labels,
+                                             variable_value_labels=value_labels, missing_ranges=missing), path)
+    return [(path, partial), write_codebook_json(source, path)]
+
+
+def write_dta(source: ExportSource, path: Path, language: str = "vi",
+              progress: Progress | None = None) -> list[tuple[Path, Path]]:
+    import pyreadstat
+
+    frame = _frame(source, progress, stata=True)
+    labels, value_labels, _ = _metadata(source.codebook, language, stata=True)
+    labels = [label[:STATA_LABEL_LENGTH] for label in labels]
+    partial = partial_path(path)
+    _written_by(lambda: pyreadstat.write_dta(frame, str(partial), column_labels=labels,
+                                             variable_value_labels=value_labels), path)
+    return [(path, partial), write_codebook_json(source, path)]
+
+
+def _written_by(write: Callable[[], None], path: Path) -> None:
+    import pyreadstat
+
+    try:
+        write()
+    except (pyreadstat.ReadstatError, pyreadstat.PyreadstatError) as error:
+        raise OperatorError(f"{path.name}: cannot be written ({error})") from error
+
+
+def _frame(source: ExportSource, progress: Progress | None, stata: bool):
+    """One typed array per column, built chunk by chunk, then a frame over them (no copy)."""
+    import pandas as pd
+
+    variables = [None] * len(LEADING_COLUMNS) + list(source.codebook.variables)
+    builders = [_builder(kind, variable, stata) for kind, variable in zip(column_kinds(source.codebook), variables,
+                                                                       strict=True)]
+    parts: list[list[np.ndarray]] = [[] for _ in builders]
+    for chunk in source.read(progress):
+        for position, values in enumerate(zip(*chunk, strict=True)):
+            parts[position].append(builders[position](values, position))
+    columns = {}
+    for name, pieces in zip(source.columns, parts, strict=True):
+        columns[name] = np.concatenate(pieces) if pieces else np.array([], dtype=object)
+        pieces.clear()
+    return pd.DataFrame(columns, copy=False)
+
+
+def _builder(kind: str, variable: Variable | None, stata: bool) -> Callable[[tuple, int], np.ndarray]:
+    if kind in ("code_number", "flag"):
+        dtype = _code_dtype(variable)
+        return lambda values, _: _numbers(values, dtype, variable)
+    if kind in ("integer", "decimal"):
+        return lambda values, _: _numbers(values, np.float64, variable)
+    if kind == "code_text" and stata:
+        positions = {value.code: number for number, value in enumerate(variable.values, start=1)}
+        positions.update({code: int(code) for code in SYSTEM_MISSING})
+        return lambda values, _: _numbers([positions.get(v, v) for v in values], np.int16, variable)
+    shared: dict[object, object] = {}  # codes, units, days: one object per distinct value, not one per cell
+    if kind == "day":
+        return lambda values, _: np.array([shared.setdefault(v, v) for v in values], dtype=object)
+    if kind == "code_text":
+        return lambda values, _: np.array([shared.setdefault(v, value_text(v)) for v in values], dtype=object)
+    return lambda values, _: np.array([v if isinstance(v, str) else value_text(v) for v in values], dtype=object)
+
+
+def _code_dtype(variable: Variable) -> type:
+    codes = [int(v.code) for v in variable.values] + [int(c) for c in SYSTEM_MISSING] + [0, 1]
+    for dtype in (np.int8, np.int16, np.int32):
+        info = np.iinfo(dtype)
+        if info.min <= min(codes) and max(codes) <= info.max:
+            return dtype
+    return np.float64
+
+
+def _numbers(values, dtype, variable: Variable) -> np.ndarray:
+    try:
+        return np.array([as_number(v) for v in values], dtype=dtype)
+    except (TypeError, ValueError, OverflowError) as error:
+        bad = next((v for v in values if not isinstance(as_number(v), int | float)), None)
+        raise OperatorError(f"variable {variable.name}: stored value {bad!r} is not a number ({error})") from error
+
+
+def _metadata(codebook: Codebook, language: str, stata: bool):
+    """Variable labels (a list in column order), value labels and (SPSS) user-missing values."""
+    kinds = column_kinds(codebook)[len(LEADING_COLUMNS):]
+    labels = list(LEADING_COLUMNS) + [v.label.get(language) for v in codebook.variables]
+    value_labels, missing = {}, {}
+    for variable, kind in zip(codebook.variables, kinds, strict=True):
+        key = _code_key(variable, kind, stata)
+        if key is None:
+            continue
+        system = {key(code): text.get(language) for code, text in SYSTEM_MISSING_LABELS.items()}
+        value_labels[variable.name] = {**{key(v.code): v.label.get(language) for v in variable.values}, **system}
+        missing[variable.name] = [key(code) for code in (*SYSTEM_MISSING, *variable.missing_codes[:1])]
+    return labels, value_labels, missing
+
+
+def _code_key(variable: Variable, kind: str, stata: bool) -> Callable[[str], object] | None:
+    """How a code is written in the file: a number, text, or (Stata, letter codes) its position 1..k."""
+    if kind in ("code_number", "flag", "integer", "decimal"):
+        return int
+    if stata and kind == "code_text":
+        positions = {value.code: number for number, value in enumerate(variable.values, start=1)}
+        return lambda code: positions[code] if code in positions else int(code)
+    return None if stata else str
