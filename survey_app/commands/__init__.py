@@ -14,6 +14,7 @@ def register(app: Flask) -> None:
     from survey_app.commands.serve import serve_command
     from survey_app.commands.surveys import surveys_cli
     from survey_app.commands.units import units_cli
+    from survey_app.commands.users import users_cli
 
     app.cli.add_command(questionnaires_cli)
     app.cli.add_command(serve_command)
@@ -25,3 +26,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(demo_command)
     app.cli.add_command(report_cli)
     app.cli.add_command(responses_cli)
+    app.cli.add_command(users_cli)
