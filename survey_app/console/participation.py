@@ -68,6 +68,11 @@ def _breadcrumbs(root, scope) -> list:
     return chain
 
 
+def _summed(block: pd.DataFrame) -> dict:
+    counts = block[list(live_participation.COUNTS)].sum().astype(int).to_frame().T
+    return live_participation.with_rates(counts).to_dict("records")[0]
+
+
 def _page_rows(rows: pd.DataFrame, tree: pd.DataFrame) -> list[dict]:
     """Per unit shown: a subtotal row (all groups) then one row per group; the grand total last."""
     language = current_language()
@@ -76,9 +81,8 @@ def _page_rows(rows: pd.DataFrame, tree: pd.DataFrame) -> list[dict]:
     for unit_id, block in rated.groupby("row_unit", sort=False):
         info = tree.loc[unit_id]
         name = (info["name_en"] if language == "en" and info["name_en"] else None) or info["name_vi"]
-        subtotal = live_participation.with_rates(block[list(live_participation.COUNTS)].sum().to_frame().T)
         out.append({"kind": "subtotal", "code": info["code"], "name": name, "own": bool(block["own"].iloc[0]),
-                    "has_children": bool((tree["parent_id"] == unit_id).any()), **subtotal.iloc[0].to_dict()})
+                    "has_children": bool((tree["parent_id"] == unit_id).any()), **_summed(block)})
         out.extend({"kind": "group", "code": info["code"], **row} for row in block.to_dict("records"))
     out.sort(key=lambda r: (not r.get("own", False), r["code"]))
     ordered = []
@@ -87,8 +91,7 @@ def _page_rows(rows: pd.DataFrame, tree: pd.DataFrame) -> list[dict]:
             ordered.append(row)
             ordered.extend(r for r in out if r["kind"] == "group" and r["code"] == row["code"])
     if len(rows):
-        total = live_participation.with_rates(rows[list(live_participation.COUNTS)].sum().to_frame().T)
-        ordered.append({"kind": "total", **total.iloc[0].to_dict()})
+        ordered.append({"kind": "total", **_summed(rows)})
     return ordered
 
 

@@ -18,6 +18,10 @@ def make_staff(email: str, role: str, unit: str | None = None):
 
 
 def csrf_token(client, url: str = "/console/login") -> str:
+    from flask import g, has_app_context
+
+    if has_app_context():  # a test body holding an app context shares ``g`` (and its cached token) with requests
+        g.pop("csrf_token", None)
     page = client.get(url).get_data(as_text=True)
     match = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', page)
     if match is None:
