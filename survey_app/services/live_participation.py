@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Collection
 
 import pandas as pd
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import func, select
 
 from analysis.rates import response_rates
 from survey_app.extensions import db
@@ -33,37 +33,54 @@ RATES = ("RR1", "RR2", "COOP1")
 KEYS = ("unit_id", "group")
 
 
-def _sum(condition) -> object:
-    return func.sum(case((condition, 1), else_=0))
-
-
 def invitation_counts(survey: Survey, unit_ids: Collection[int] | None = None) -> pd.DataFrame:
-    """One aggregate statement: per unit id and group code, the invitations in each state."""
-    has_draft = Draft.id.is_not(None)
-    completed = and_(Invitation.recorded_status == "started", ~has_draft)
-    marked = Invitation.disposition
-    not_eligible = and_(~completed, (Invitation.recorded_status == "revoked") | (marked == "not_eligible"))
-    refused = and_(~completed, Invitation.recorded_status != "revoked", marked == "refused")
-    unmarked_draft = and_(has_draft, marked.is_(None), Invitation.recorded_status == "started")
-    statement = (
-        select(
-            Invitation.unit_id, RespondentGroup.code, func.count(),
-            _sum(Invitation.recorded_status == "started"),
-            _sum(completed | Draft.current_section.is_not(None)),
-            _sum(completed), _sum(not_eligible), _sum(refused),
-            _sum(and_(Invitation.recorded_status == "issued", marked.is_(None))),
-            _sum(unmarked_draft),
-        )
-        .join(RespondentGroup, Invitation.group_id == RespondentGroup.id)
-        .outerjoin(Draft, Draft.invitation_id == Invitation.id)
+    """Two aggregate statements: invitations per (unit, group, status, mark), as bare as a ``GROUP BY`` gets,
+    and the few drafts per (unit, group, mark, page saved); the states follow by subtraction (a started
+    invitation without a draft is completed)."""
+    by_status = (
+        select(Invitation.unit_id, Invitation.group_id, Invitation.recorded_status, Invitation.disposition,
+               func.count())
         .where(Invitation.survey_id == survey.id)
-        .group_by(Invitation.unit_id, RespondentGroup.code)
+        .group_by(Invitation.unit_id, Invitation.group_id, Invitation.recorded_status, Invitation.disposition)
+    )
+    page_saved = Draft.current_section.is_not(None)
+    by_draft = (
+        select(Invitation.unit_id, Invitation.group_id, Invitation.disposition, page_saved, func.count())
+        .join(Draft, Draft.invitation_id == Invitation.id)
+        .where(Invitation.survey_id == survey.id, Invitation.recorded_status == "started")
+        .group_by(Invitation.unit_id, Invitation.group_id, Invitation.disposition, page_saved)
     )
     if unit_ids is not None:
-        statement = statement.where(Invitation.unit_id.in_(list(unit_ids)))
-    columns = [*KEYS, "issued", "opened", "started", "completed_online", "not_eligible", "refused",
-               "not_opened", "in_progress"]
-    return pd.DataFrame(db.session.execute(statement).all(), columns=columns)
+        by_status = by_status.where(Invitation.unit_id.in_(list(unit_ids)))
+        by_draft = by_draft.where(Invitation.unit_id.in_(list(unit_ids)))
+    cells: dict[tuple[int, int], dict[str, int]] = {}
+
+    def cell(unit_id: int, group_id: int) -> dict[str, int]:
+        return cells.setdefault((unit_id, group_id), dict.fromkeys(_RAW, 0))
+
+    for unit_id, group_id, status, mark, n in db.session.execute(by_status):
+        counts = cell(unit_id, group_id)
+        counts["issued"] += n
+        if status == "revoked" or (status == "issued" and mark == "not_eligible"):
+            counts["not_eligible"] += n
+        elif status == "issued":
+            counts["refused" if mark == "refused" else "not_opened"] += n
+        elif status == "started":
+            counts["opened"] += n
+            counts["completed_online"] += n  # drafts still open are taken back below
+    for unit_id, group_id, mark, saved, n in db.session.execute(by_draft):
+        counts = cell(unit_id, group_id)
+        counts["completed_online"] -= n
+        counts["started"] += n if saved else 0
+        counts["not_eligible" if mark == "not_eligible" else "refused" if mark == "refused" else "in_progress"] += n
+    groups = dict(db.session.execute(select(RespondentGroup.id, RespondentGroup.code)).all())
+    rows = [{"unit_id": u, "group": groups[g], **c} for (u, g), c in cells.items()]
+    frame = pd.DataFrame(rows, columns=[*KEYS, *_RAW])
+    frame["started"] += frame["completed_online"]
+    return frame
+
+
+_RAW = ("issued", "opened", "started", "completed_online", "not_eligible", "refused", "not_opened", "in_progress")
 
 
 def paper_counts(survey: Survey, unit_ids: Collection[int] | None = None) -> pd.DataFrame:
@@ -78,19 +95,36 @@ def paper_counts(survey: Survey, unit_ids: Collection[int] | None = None) -> pd.
     return pd.DataFrame(db.session.execute(statement).all(), columns=[*KEYS, "completed_paper"])
 
 
+# (questionnaire checksum, draft id, draft updated_at) -> partial? A draft's verdict changes only when it is
+# saved again, so a page refreshed while collecting re-judges only the drafts saved since (bounded, per process).
+_verdicts: dict[tuple, bool] = {}
+_MAX_VERDICTS = 500_000
+
+
 def partial_counts(survey: Survey, unit_ids: Collection[int] | None = None) -> pd.DataFrame:
-    """Unmarked drafts with at least one saved page that count as partial (P), per unit id and group."""
+    """Unmarked drafts with at least one saved page that count as partial (P), per unit id and group.
+
+    Judging a draft needs the questionnaire's relevance rules (Python); the answers are read only for drafts
+    saved since they were last judged."""
     questionnaire = questionnaire_for(survey)
-    statement = (
-        select(Invitation.unit_id, RespondentGroup.code, Draft.answers)
-        .join(Invitation, Draft.invitation_id == Invitation.id)
-        .join(RespondentGroup, Invitation.group_id == RespondentGroup.id)
-        .where(Invitation.survey_id == survey.id, Invitation.disposition.is_(None),
-               Invitation.recorded_status == "started", Draft.current_section.is_not(None))
-    )
+    where = [Invitation.survey_id == survey.id, Invitation.disposition.is_(None),
+             Invitation.recorded_status == "started", Draft.current_section.is_not(None)]
     if unit_ids is not None:
-        statement = statement.where(Invitation.unit_id.in_(list(unit_ids)))
-    rows = [(u, g, is_partial(questionnaire, answers or {})) for u, g, answers in db.session.execute(statement)]
+        where.append(Invitation.unit_id.in_(list(unit_ids)))
+    found = db.session.execute(
+        select(Invitation.unit_id, Invitation.group_id, Draft.id, Draft.updated_at)
+        .join(Invitation, Draft.invitation_id == Invitation.id).where(*where)
+    ).all()
+    keys = {draft_id: (questionnaire.checksum, draft_id, str(updated)) for _, _, draft_id, updated in found}
+    unknown = [draft_id for draft_id, key in keys.items() if key not in _verdicts]
+    if len(_verdicts) + len(unknown) > _MAX_VERDICTS:
+        _verdicts.clear()
+    for first in range(0, len(unknown), 5000):
+        chunk = unknown[first:first + 5000]
+        for draft_id, answers in db.session.execute(select(Draft.id, Draft.answers).where(Draft.id.in_(chunk))):
+            _verdicts[keys[draft_id]] = is_partial(questionnaire, answers or {})
+    groups = dict(db.session.execute(select(RespondentGroup.id, RespondentGroup.code)).all())
+    rows = [(u, groups[g], _verdicts.get(keys[d], False)) for u, g, d, _ in found]
     frame = pd.DataFrame(rows, columns=[*KEYS, "P"])
     return frame.groupby(list(KEYS), as_index=False)["P"].sum()
 
