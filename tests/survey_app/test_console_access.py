@@ -23,12 +23,21 @@ ALLOWED = {
     "console.users": {"admin"},
     "console.audit_log": {"admin"},
     "console.participation": {"admin", "coordinator", "analyst"},
+    "console.new_survey": {"admin", "coordinator", "other"},
+    "console.survey": {"admin", "coordinator"},
+    "console.schedule": {"admin", "coordinator"},
+    "console.issue_codes": {"admin", "coordinator"},
+    "console.revoke_code": {"admin", "coordinator"},
+    "console.mark_case": {"admin", "coordinator"},
+    "console.poster": {"admin", "coordinator"},
     "preview.index": EVERYONE | {"other"},
     "preview.show": EVERYONE | {"other"},
 }
 PUBLIC = {"console.login"}
 ACCOUNTS = {"admin": ("admin", None), "coordinator": ("coordinator", "HP-SNV"), "other": ("coordinator", "HP-HB"),
             "data_entry": ("data_entry", "HP-SNV"), "analyst": ("analyst", None)}
+# An open survey's poster needs its unit in the query; the other routes take the closed survey.
+URLS = {"console.poster": "/console/surveys/dept-open/poster?unit=HP-SNV"}
 ARGUMENTS = {"slug": "dept-survey", "questionnaire_id": "par_f02_dept_leader", "version": "2021.1"}
 
 
@@ -43,6 +52,8 @@ def world(app):
         survey = create_survey(slug="dept-survey", title="Dept", questionnaire_version=version, anonymous=True,
                                access="invitation", groups=["dept_leader"], opens_at=OPENS, closes_at=CLOSES)
         survey.unit = units["HP-SNV"]
+        create_survey(slug="dept-open", title="Open", questionnaire_version=version, anonymous=True,
+                      access="open", groups=["dept_leader"], opens_at=OPENS, closes_at=CLOSES).unit = units["HP-SNV"]
         db.session.commit()
         for name, (role, unit) in ACCOUNTS.items():
             make_staff(f"{name}@example.vn", role, unit)
@@ -54,6 +65,8 @@ def console_rules(app):
 
 
 def url_of(rule) -> str:
+    if rule.endpoint in URLS:
+        return URLS[rule.endpoint]
     return re.sub(r"<(?:\w+:)?(\w+)>", lambda m: ARGUMENTS[m.group(1)], rule.rule)
 
 
