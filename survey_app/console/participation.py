@@ -68,31 +68,27 @@ def _breadcrumbs(root, scope) -> list:
     return chain
 
 
-def _summed(block: pd.DataFrame) -> dict:
-    counts = block[list(live_participation.COUNTS)].sum().astype(int).to_frame().T
-    return live_participation.with_rates(counts).to_dict("records")[0]
-
-
 def _page_rows(rows: pd.DataFrame, tree: pd.DataFrame) -> list[dict]:
-    """Per unit shown: a subtotal row (all groups) then one row per group; the grand total last."""
+    """Per unit shown: a subtotal row (all groups) then one row per group; the grand total last. The rates of
+    every row come from one call of the analysts' function."""
     language = current_language()
-    out = []
-    rated = live_participation.with_rates(rows)
-    for unit_id, block in rated.groupby("row_unit", sort=False):
+    counts = list(live_participation.COUNTS)
+    has_children = set(tree["parent_id"].dropna().astype(int))
+    ordered: list[dict] = []
+    blocks = sorted(rows.groupby("row_unit", sort=False), key=lambda b: (not b[1]["own"].iloc[0],
+                                                                          tree.loc[b[0], "code"]))
+    for unit_id, block in blocks:
         info = tree.loc[unit_id]
         name = (info["name_en"] if language == "en" and info["name_en"] else None) or info["name_vi"]
-        out.append({"kind": "subtotal", "code": info["code"], "name": name, "own": bool(block["own"].iloc[0]),
-                    "has_children": bool((tree["parent_id"] == unit_id).any()), **_summed(block)})
-        out.extend({"kind": "group", "code": info["code"], **row} for row in block.to_dict("records"))
-    out.sort(key=lambda r: (not r.get("own", False), r["code"]))
-    ordered = []
-    for row in out:
-        if row["kind"] == "subtotal":
-            ordered.append(row)
-            ordered.extend(r for r in out if r["kind"] == "group" and r["code"] == row["code"])
+        ordered.append({"kind": "subtotal", "code": info["code"], "name": name, "own": bool(block["own"].iloc[0]),
+                        "has_children": unit_id in has_children, **block[counts].sum().astype(int).to_dict()})
+        ordered.extend({"kind": "group", "code": info["code"], **row} for row in block.to_dict("records"))
     if len(rows):
-        ordered.append({"kind": "total", **_summed(rows)})
-    return ordered
+        ordered.append({"kind": "total", **rows[counts].sum().astype(int).to_dict()})
+    if not ordered:
+        return []
+    table = live_participation.with_rates(pd.DataFrame(ordered))
+    return table.astype({c: int for c in counts}).to_dict("records")
 
 
 def _stops(survey, unit_ids) -> list[tuple[str, int]]:
