@@ -23,6 +23,8 @@ ALLOWED = {
     "console.users": {"admin"},
     "console.audit_log": {"admin"},
     "console.participation": {"admin", "coordinator", "analyst"},
+    "console.frame": {"admin", "coordinator", "other"},
+    "console.confirm_frame": {"admin", "coordinator", "other"},
     "console.new_survey": {"admin", "coordinator", "other"},
     "console.survey": {"admin", "coordinator"},
     "console.schedule": {"admin", "coordinator"},
