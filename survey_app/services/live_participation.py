@@ -16,6 +16,7 @@ A case marked refused or not eligible keeps that disposition unless it completes
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Collection
 
 import pandas as pd
@@ -31,6 +32,7 @@ COUNTS = ("issued", "opened", "started", "completed_online", "completed_paper", 
           "refused", "not_opened", "P", "R")
 RATES = ("RR1", "RR2", "COOP1")
 KEYS = ("unit_id", "group")
+_KEY_TYPES = {"unit_id": "int64", "group": "object"}
 
 
 def invitation_counts(survey: Survey, unit_ids: Collection[int] | None = None) -> pd.DataFrame:
@@ -74,10 +76,12 @@ def invitation_counts(survey: Survey, unit_ids: Collection[int] | None = None) -
         counts["started"] += n if saved else 0
         counts["not_eligible" if mark == "not_eligible" else "refused" if mark == "refused" else "in_progress"] += n
     groups = dict(db.session.execute(select(RespondentGroup.id, RespondentGroup.code)).all())
-    rows = [{"unit_id": u, "group": groups[g], **c} for (u, g), c in cells.items()]
-    frame = pd.DataFrame(rows, columns=[*KEYS, *_RAW])
+    keys = list(cells)
+    frame = pd.DataFrame({"unit_id": [u for u, _ in keys], "group": [groups[g] for _, g in keys],
+                          **{column: [cells[key][column] for key in keys] for column in _RAW}},
+                         columns=[*KEYS, *_RAW])
     frame["started"] += frame["completed_online"]
-    return frame
+    return frame.astype(_KEY_TYPES)
 
 
 _RAW = ("issued", "opened", "started", "completed_online", "not_eligible", "refused", "not_opened", "in_progress")
@@ -92,7 +96,7 @@ def paper_counts(survey: Survey, unit_ids: Collection[int] | None = None) -> pd.
     )
     if unit_ids is not None:
         statement = statement.where(Response.unit_id.in_(list(unit_ids)))
-    return pd.DataFrame(db.session.execute(statement).all(), columns=[*KEYS, "completed_paper"])
+    return pd.DataFrame(db.session.execute(statement).all(), columns=[*KEYS, "completed_paper"]).astype(_KEY_TYPES)
 
 
 # (questionnaire checksum, draft id, draft updated_at) -> partial? A draft's verdict changes only when it is
@@ -124,9 +128,10 @@ def partial_counts(survey: Survey, unit_ids: Collection[int] | None = None) -> p
         for draft_id, answers in db.session.execute(select(Draft.id, Draft.answers).where(Draft.id.in_(chunk))):
             _verdicts[keys[draft_id]] = is_partial(questionnaire, answers or {})
     groups = dict(db.session.execute(select(RespondentGroup.id, RespondentGroup.code)).all())
-    rows = [(u, groups[g], _verdicts.get(keys[d], False)) for u, g, d, _ in found]
-    frame = pd.DataFrame(rows, columns=[*KEYS, "P"])
-    return frame.groupby(list(KEYS), as_index=False)["P"].sum()
+    partial: Counter = Counter()
+    for unit_id, group_id, draft_id, _ in found:
+        partial[(unit_id, groups[group_id])] += _verdicts.get(keys[draft_id], False)
+    return pd.DataFrame([(u, g, n) for (u, g), n in partial.items()], columns=[*KEYS, "P"]).astype(_KEY_TYPES)
 
 
 def cells(survey: Survey, unit_ids: Collection[int] | None = None) -> pd.DataFrame:
