@@ -81,4 +81,11 @@ def units_below(unit_id: int | None) -> set[int]:
 def visible_surveys(user: StaffUser) -> list[Survey]:
     """The surveys ``user`` may read, newest first."""
     rows = db.session.scalars(select(Survey).order_by(Survey.opens_at.desc(), Survey.slug)).all()
-    return [s for s in rows if survey_in_scope(user, s)]
+    if user.role not in UNIT_SCOPED_ROLES:
+        return list(rows)
+    below = units_below(user.unit_id)
+    above, unit = set(), user.unit
+    while unit is not None:  # the user's unit and its ancestors: surveys run from there cover the user's units
+        above.add(unit.id)
+        unit = unit.parent
+    return [s for s in rows if s.unit_id is not None and (s.unit_id in below or s.unit_id in above)]

@@ -130,6 +130,7 @@ def test_the_page_drills_down_with_subtotals(staff, app):
 
 def test_a_coordinator_sees_only_its_subtree(staff, app):
     client = logged_in(app.test_client(), "district@hp.vn")
+    assert "/console/surveys/par/participation" in client.get("/console/").get_data(as_text=True)  # run from above
     page = client.get("/console/surveys/par/participation").get_data(as_text=True)
     assert "Phường Hoàng Văn Thụ" in page and "Sở Nội vụ" not in page
     assert client.get("/console/surveys/par/participation?unit=HP-SNV").status_code == 403

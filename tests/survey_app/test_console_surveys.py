@@ -134,6 +134,8 @@ def test_a_coordinator_cannot_issue_or_revoke_outside_its_units(running, world):
     outside = post(running, "/console/surveys/snv-2026/codes", {"unit": "HP", "group": "dept_leader", "count": "1"})
     assert outside.status_code == 403
     other = logged_in(world.test_client(), "district@hp.vn")
+    assert "snv-2026" in running.get("/console/").get_data(as_text=True)
+    assert "snv-2026" not in other.get("/console/").get_data(as_text=True)
     assert other.get("/console/surveys/snv-2026").status_code == 403
     assert post(other, "/console/surveys/snv-2026/revoke", {"code": rows[0]["code"]}).status_code == 403
 
