@@ -11,3 +11,7 @@ def register_blueprints(app: Flask) -> None:
     from survey_app.respondent.routes import bp as respondent_bp
 
     app.register_blueprint(respondent_bp)
+
+    from survey_app.console import bp as console_bp
+
+    app.register_blueprint(console_bp)

@@ -82,6 +82,13 @@ class Config:
         self.PERMANENT_SESSION_LIFETIME = _int_env("SESSION_DAYS", 31) * 86400
         self.SESSION_COOKIE_SAMESITE = "Lax"
         self.SESSION_COOKIE_HTTPONLY = True
+        # Console: failed logins allowed per address and per e-mail; minutes without a request before logout.
+        self.RATELIMIT_LOGIN = _env("RATELIMIT_LOGIN", "10 per 15 minutes")
+        self.STAFF_IDLE_MINUTES = _int_env("STAFF_IDLE_MINUTES", 30)
+        # Fewest completions a period of the console's time chart may show (see Anonymity in the README).
+        self.ANONYMITY_K = _int_env("ANONYMITY_K", 5)
+        # Units and groups whose RR1 is below this fraction are highlighted on the participation page.
+        self.PARTICIPATION_TARGET = float(_env("PARTICIPATION_TARGET", "0.7") or 0.7)
         self.QUESTIONNAIRE_DIRS = [
             p for p in (_env("QUESTIONNAIRE_DIRS") or "").split(os.pathsep) if p
         ]

@@ -7,6 +7,7 @@ def register(app: Flask) -> None:
     from survey_app.commands.demo import demo_command
     from survey_app.commands.export import export_cli
     from survey_app.commands.invitations import invitations_cli
+    from survey_app.commands.listing import groups_cli, questionnaires_list_command
     from survey_app.commands.qr import qr_command
     from survey_app.commands.questionnaires import questionnaires_cli
     from survey_app.commands.reminders import reminders_cli
@@ -15,9 +16,12 @@ def register(app: Flask) -> None:
     from survey_app.commands.serve import serve_command
     from survey_app.commands.surveys import surveys_cli
     from survey_app.commands.units import units_cli
+    from survey_app.commands.users import users_cli
     from survey_app.commands.worker import worker_command
 
+    questionnaires_cli.add_command(questionnaires_list_command)
     app.cli.add_command(questionnaires_cli)
+    app.cli.add_command(groups_cli)
     app.cli.add_command(serve_command)
     app.cli.add_command(units_cli)
     surveys_cli.add_command(qr_command)
@@ -29,3 +33,5 @@ def register(app: Flask) -> None:
     app.cli.add_command(responses_cli)
     app.cli.add_command(reminders_cli)
     app.cli.add_command(worker_command)
+    app.cli.add_command(users_cli)
+    app.cli.commands.pop("limiter", None)  # Flask-Limiter's own maintenance group: not an operator task

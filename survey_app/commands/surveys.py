@@ -15,12 +15,15 @@ from survey_app.services.errors import OperatorError
 VIETNAM = timezone(timedelta(hours=7), "ICT")
 
 
-def parse_moment(text: str, option: str) -> datetime:
-    """An ISO date or date-time; without a zone it is taken as Vietnam time (UTC+07:00)."""
+def parse_moment(text: str, option: str, end_of_day: bool = False) -> datetime:
+    """An ISO date or date-time; without a zone it is taken as Vietnam time (UTC+07:00). With ``end_of_day``, a
+    bare date means the end of that day in Vietnam (the next midnight): ``--closes 2026-12-31`` keeps the 31st."""
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
         raise click.BadParameter(f"{text!r} is not an ISO date or time such as 2026-12-01T08:00", param_hint=option)
+    if end_of_day and len(text.strip()) == 10:
+        moment += timedelta(days=1)
     return moment if moment.tzinfo else moment.replace(tzinfo=VIETNAM)
 
 
@@ -54,7 +57,10 @@ def resolve_version(key: str):
                                            QuestionnaireVersion.version == version)
     )
     if row is None:
-        raise OperatorError(f"no questionnaire {key} among the definition files or the published versions")
+        published = db.session.execute(select(QuestionnaireVersion.questionnaire_id, QuestionnaireVersion.version))
+        valid = sorted({*available_questionnaires(), *(f"{q}@{v}" for q, v in published)})
+        raise OperatorError(f"no questionnaire {key} among the definition files or the published versions "
+                            f"(valid: {', '.join(valid)}; see 'parsurvey questionnaires list')")
     return row
 
 
@@ -72,7 +78,8 @@ def surveys_cli() -> None:
 @click.option("--access", type=click.Choice(["invitation", "open"]), default="invitation", show_default=True)
 @click.option("--groups", required=True, help="Comma-separated respondent group ids.")
 @click.option("--opens", required=True, help="ISO date/time; without a zone, Vietnam time.")
-@click.option("--closes", required=True, help="ISO date/time; without a zone, Vietnam time.")
+@click.option("--closes", required=True,
+              help="ISO date/time; without a zone, Vietnam time; a date alone means the end of that day.")
 @click.option("--quota", "quotas", multiple=True, help="UNIT=N: open surveys only; repeat per unit.")
 @click.option("--contact", default=None,
               help="Who respondents can reach, shown on error pages (office, phone, e-mail).")
@@ -81,7 +88,7 @@ def create_command(slug, key, title, anonymous, access, groups, opens, closes, q
     """Open a questionnaire version to respondent groups between two times."""
     from survey_app.services.surveys import create_survey
 
-    opens_at, closes_at = parse_moment(opens, "--opens"), parse_moment(closes, "--closes")
+    opens_at, closes_at = parse_moment(opens, "--opens"), parse_moment(closes, "--closes", end_of_day=True)
     quota_map = parse_quotas(quotas)
     try:
         survey = create_survey(
@@ -114,7 +121,8 @@ def list_command() -> None:
         click.echo("No surveys yet: create one with 'parsurvey surveys create'.")
     for s in surveys:
         key = f"{s.questionnaire_version.questionnaire_id}@{s.questionnaire_version.version}"
-        period = f"{as_utc(s.opens_at):%Y-%m-%d %H:%M} - {as_utc(s.closes_at):%Y-%m-%d %H:%M} UTC"
+        period = (f"{as_utc(s.opens_at).astimezone(VIETNAM):%Y-%m-%d %H:%M} - "
+                  f"{as_utc(s.closes_at).astimezone(VIETNAM):%Y-%m-%d %H:%M} (UTC+07:00)")
         click.echo(
             f"{s.slug:<30} {key:<40} {s.access:<10} "
             f"{'anonymous' if s.anonymous else 'identified':<10} {survey_state(s).value:<12} {period} "

@@ -19,6 +19,8 @@ if TYPE_CHECKING:
     from survey_app.models.draft import Draft
 
 INVITATION_STATUSES = ("issued", "started", "completed", "revoked")
+# What a coordinator learnt about a case that never completed (AAPOR): left the post, or said no.
+DISPOSITIONS = ("not_eligible", "refused")
 
 
 class Invitation(db.Model):
@@ -36,6 +38,7 @@ class Invitation(db.Model):
     __tablename__ = "invitation"
     __table_args__ = (
         CheckConstraint("status IN ('issued', 'started', 'completed', 'revoked')", name="status"),
+        CheckConstraint("disposition IN ('not_eligible', 'refused')", name="disposition"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -45,6 +48,8 @@ class Invitation(db.Model):
     code_hash: Mapped[str] = mapped_column(String(64), unique=True)
     recorded_status: Mapped[str] = mapped_column("status", String(20), default="issued")
     created_on: Mapped[date] = mapped_column(Date, default=utc_today)
+    # Set by a coordinator (console "mark"): not_eligible counts as NE, refused as R; None: judged by status.
+    disposition: Mapped[str | None] = mapped_column(String(20))
 
     survey: Mapped[Survey] = relationship()
     unit: Mapped[Unit] = relationship()

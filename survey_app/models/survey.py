@@ -42,9 +42,12 @@ class Survey(db.Model):
     access: Mapped[str] = mapped_column(String(20))
     opens_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     closes_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # The unit whose coordinators run the survey (the console's scope); None: run by admins for every unit.
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"), index=True)
 
     questionnaire_version: Mapped[QuestionnaireVersion] = relationship(lazy="joined")
     groups: Mapped[list[RespondentGroup]] = relationship(secondary=survey_group, order_by=RespondentGroup.code)
+    unit: Mapped[Unit | None] = relationship(foreign_keys=[unit_id])
     quotas: Mapped[list[SurveyQuota]] = relationship(back_populates="survey", cascade="all, delete-orphan")
 
     def quota_for(self, unit: Unit) -> int | None:

@@ -1,5 +1,6 @@
 """Proof-reading: every questionnaire on one page, in both languages, before it is published.
 
+Staff only (it shows server paths): every view declares the console's access rule ``preview.read``.
 Lists the bundled questionnaires and those of the folders in ``QUESTIONNAIRE_DIRS`` (a province's own files).
 When a file is invalid, the list page shows its problems (file, line, element, message) instead of failing.
 """
@@ -10,12 +11,14 @@ from flask import Blueprint, abort, render_template
 
 from questionnaires.model import ItemType, Questionnaire
 from questionnaires.problems import QuestionnaireError
+from survey_app.console.access import rule
 from survey_app.questionnaire_registry import available_questionnaires
 
 bp = Blueprint("preview", __name__, url_prefix="/preview")
 
 
 @bp.get("/")
+@rule("preview.read")
 def index():
     """Every loadable questionnaire with its version and checksum, or the problems that prevent loading."""
     try:
@@ -26,6 +29,7 @@ def index():
 
 
 @bp.get("/<questionnaire_id>/<version>")
+@rule("preview.read")
 def show(questionnaire_id: str, version: str):
     """All sections of one questionnaire version, Vietnamese and English side by side."""
     try:

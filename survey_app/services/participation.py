@@ -10,7 +10,8 @@ Disposition mapping (AAPOR leaves room; these are our choices):
 - started, not submitted -> **P** partial when at least half of the relevant answerable variables have an
   answer in the draft, else **R** break-off;
 - issued, never opened -> **NC**: no contact could be confirmed (a letter may not have arrived);
-- revoked -> **NE** not eligible (e.g. the person left the post).
+- revoked, or marked not eligible in the console -> **NE** not eligible (e.g. the person left the post);
+- marked refused in the console -> **R**; paper forms typed in -> **I** (they carry a unit and a group).
 """
 
 from __future__ import annotations
@@ -21,11 +22,9 @@ import pandas as pd
 from sqlalchemy import func, select
 
 from analysis.rates import response_rates
-from questionnaires.route import is_partial
 from survey_app.extensions import db
-from survey_app.models import Draft, Invitation, RespondentGroup, Response, Survey, SurveyQuota, Unit
+from survey_app.models import Response, Survey, SurveyQuota, Unit
 from survey_app.services.errors import OperatorError
-from survey_app.services.questionnaire_versions import questionnaire_for
 
 COUNTED = ("I", "P", "R", "NC", "NE")
 SHOWN_RATES = ("RR1", "RR2", "COOP1")
@@ -58,46 +57,23 @@ def invitation_rates(survey: Survey, by: str = "unit,group") -> pd.DataFrame:
 def disposition_counts(survey: Survey) -> pd.DataFrame:
     """Invitations per unit and group and disposition: columns unit, unit_name, group, I, P, R, NC, NE.
 
-    Two statements: the invitations counted by effective status in SQL, and the answers of the drafts still
-    in progress, which only the questionnaire's relevance rules can judge (so that part runs in Python).
+    The same counts as the console's participation page (:mod:`survey_app.services.live_participation`):
+    I includes paper forms, R includes cases a coordinator marked refused, NE those marked not eligible.
     """
-    status = Invitation.status
-    rows = db.session.execute(
-        select(Unit.code, Unit.name_vi, RespondentGroup.code, status, func.count())
-        .join(Unit, Invitation.unit_id == Unit.id)
-        .join(RespondentGroup, Invitation.group_id == RespondentGroup.id)
-        .where(Invitation.survey_id == survey.id)
-        .group_by(Unit.code, Unit.name_vi, RespondentGroup.code, status)
-    ).all()
+    from survey_app.services import live_participation
+
     keys = ["unit", "unit_name", "group"]
-    if not rows:
+    cells = live_participation.cells(survey)
+    if cells.empty:
         return pd.DataFrame(columns=[*keys, *COUNTED])
-    by_status = pd.DataFrame(rows, columns=[*keys, "status", "n"]).pivot_table(
-        index=keys, columns="status", values="n", aggfunc="sum", fill_value=0
-    ).reindex(columns=["completed", "started", "issued", "revoked"], fill_value=0)
-    # clipped: a draft submitted between the two statements must not make a negative break-off count
-    partial = _partial_counts(survey).reindex(by_status.index, fill_value=0).clip(upper=by_status["started"])
+    tree = live_participation.unit_tree()
     counts = pd.DataFrame({
-        "I": by_status["completed"], "P": partial, "R": by_status["started"] - partial,
-        "NC": by_status["issued"], "NE": by_status["revoked"],
+        "unit": cells["unit_id"].map(tree["code"].to_dict()),
+        "unit_name": cells["unit_id"].map(tree["name_vi"].to_dict()),
+        "group": cells["group"], "I": cells["completed"], "P": cells["P"], "R": cells["R"],
+        "NC": cells["not_opened"], "NE": cells["not_eligible"],
     })
-    return counts.astype(int).reset_index()
-
-
-def _partial_counts(survey: Survey) -> pd.Series:
-    """Drafts of started invitations that count as partial (P), per (unit, unit_name, group)."""
-    questionnaire = questionnaire_for(survey)
-    drafts = db.session.execute(
-        select(Unit.code, Unit.name_vi, RespondentGroup.code, Draft.answers)
-        .join(Invitation, Draft.invitation_id == Invitation.id)
-        .join(Unit, Invitation.unit_id == Unit.id)
-        .join(RespondentGroup, Invitation.group_id == RespondentGroup.id)
-        .where(Invitation.survey_id == survey.id, Invitation.recorded_status == "started")
-    ).all()
-    keys = ["unit", "unit_name", "group"]
-    frame = pd.DataFrame(drafts, columns=[*keys, "answers"])
-    frame["partial"] = [is_partial(questionnaire, answers or {}) for answers in frame["answers"]]
-    return frame.groupby(keys)["partial"].sum().astype(int)
+    return counts.sort_values(keys, kind="stable").reset_index(drop=True)
 
 
 def open_survey_completes(survey: Survey) -> pd.DataFrame:

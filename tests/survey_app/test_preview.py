@@ -16,6 +16,16 @@ DEMO_EN = DEMO + "?lang=en"
 
 
 @pytest.fixture
+def client(app):
+    """A logged-in analyst: the preview shows server paths, so it is for staff only (see test_console_access)."""
+    from tests.survey_app.console_support import logged_in, make_staff
+
+    with app.app_context():
+        make_staff("analyst@example.vn", "analyst")
+    return logged_in(app.test_client(), "analyst@example.vn")
+
+
+@pytest.fixture
 def with_fixture(app):
     app.config["QUESTIONNAIRE_DIRS"] = [str(VALID)]
     return app

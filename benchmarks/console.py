@@ -1,0 +1,171 @@
+"""Console benchmark: the live participation page with 100,000 invitations across 2,000 units, on SQLite and on
+PostgreSQL, beside a bare ``GROUP BY`` of the same counts measured in the same run. Prints median and p95 (ms)
+and the ratio page / bare query (aim: under 300 ms and within 3x).
+
+    .venv/bin/python benchmarks/console.py [--invitations 100000] [--units 2000] [--repeat 20]
+        [--postgres postgresql+psycopg://postgres@127.0.0.1:5432/postgres]   (omit PostgreSQL with --no-postgres)
+
+The page is requested through Flask's test client as a logged-in admin (template rendering included). Each
+database is made afresh (a temporary SQLite file; a throwaway PostgreSQL database, dropped at the end).
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import sqlalchemy as sa
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def seed(n_invitations: int, n_units: int) -> str:
+    """One province, 20 districts and departments, communes below the districts; one survey; invitations in
+    every state, drafts, online and paper responses. Returns the survey slug."""
+    from questionnaires.loader import BUNDLED_DIR, load_file
+    from survey_app.extensions import db
+    from survey_app.models import Draft, Invitation, Response, Unit
+    from survey_app.services.groups import get_group
+    from survey_app.services.questionnaire_versions import publish_questionnaire
+    from survey_app.services.staff import create_staff
+    from survey_app.services.surveys import create_survey
+
+    rng = random.Random(7)
+    version = publish_questionnaire(load_file(BUNDLED_DIR / "definitions" / "par_f02_dept_leader.yaml"))
+    group = get_group("dept_leader")
+    rows = [{"id": 1, "code": "P", "name_vi": "Tỉnh", "level": "province", "parent_id": None}]
+    for i in range(2, 22):
+        rows.append({"id": i, "code": f"D{i}", "name_vi": f"Huyện {i}", "level": "district", "parent_id": 1})
+    for i in range(22, n_units + 1):
+        rows.append({"id": i, "code": f"C{i}", "name_vi": f"Xã {i}", "level": "commune",
+                     "parent_id": 2 + i % 20})
+    db.session.execute(sa.insert(Unit.__table__), rows)
+    survey = create_survey(slug="bench", title="Bench", questionnaire_version=version, anonymous=True,
+                           access="invitation", groups=["dept_leader"], opens_at=datetime(2026, 1, 1, tzinfo=UTC),
+                           closes_at=datetime(2036, 1, 1, tzinfo=UTC))
+    survey.unit_id = 1
+    db.session.flush()
+    invitations, drafts, responses = [], [], []
+    start = date(2026, 11, 1)
+    for i in range(1, n_invitations + 1):
+        unit = rng.randint(1, n_units)
+        roll = rng.random()
+        status = "issued" if roll < 0.35 else "revoked" if roll < 0.37 else "started"
+        invitations.append({"id": i, "survey_id": survey.id, "unit_id": unit, "group_id": group.id,
+                            "code_hash": uuid.uuid4().hex + uuid.uuid4().hex, "status": status,
+                            "created_on": start, "disposition": "refused" if 0.37 <= roll < 0.38 else None})
+        if status == "started" and roll < 0.41:  # about 4% in progress, half of them past the first page
+            drafts.append({"survey_id": survey.id, "unit_id": unit, "group_id": group.id, "invitation_id": i,
+                           "submission_id": uuid.uuid4(), "answers": {"A1": "1"} if roll < 0.39 else {},
+                           "current_section": "s1" if roll < 0.39 else None})
+        elif status == "started":
+            responses.append({"id": uuid.uuid4(), "survey_id": survey.id, "questionnaire_version_id": version.id,
+                              "unit_id": unit, "group_id": group.id, "mode": "online", "answers": {},
+                              "submitted_on": start + timedelta(days=rng.randint(0, 27)),
+                              "submission_id": uuid.uuid4()})
+    for _ in range(n_invitations // 50):
+        responses.append({"id": uuid.uuid4(), "survey_id": survey.id, "questionnaire_version_id": version.id,
+                          "unit_id": rng.randint(1, n_units), "group_id": group.id, "mode": "paper", "answers": {},
+                          "submitted_on": start + timedelta(days=rng.randint(0, 27)), "submission_id": uuid.uuid4()})
+    for table, batch in ((Invitation, invitations), (Draft, drafts), (Response, responses)):
+        for first in range(0, len(batch), 5000):
+            db.session.execute(sa.insert(table.__table__), batch[first:first + 5000])
+    create_staff("bench@example.vn", "admin", "benchmark password")
+    db.session.commit()
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(sa.text("ANALYZE"))
+    return survey.slug
+
+
+def timed(action, repeat: int) -> list[float]:
+    action()  # warm caches (parsed questionnaire, compiled templates, statement cache)
+    times = []
+    for _ in range(repeat):
+        begin = time.perf_counter()
+        action()
+        times.append(1000 * (time.perf_counter() - begin))
+    return times
+
+
+def measure(url: str, args) -> dict[str, list[float]]:
+    from flask_migrate import upgrade
+
+    from survey_app import create_app
+    from survey_app.extensions import db
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False,
+                      "RATELIMIT_ENABLED": False})
+    with app.app_context():
+        upgrade()
+        slug = seed(args.invitations, args.units)
+        survey_id = db.session.scalar(sa.text("SELECT id FROM survey WHERE slug = :s"), {"s": slug})
+    client = app.test_client()
+    client.post("/console/login", data={"email": "bench@example.vn", "password": "benchmark password"})
+
+    def page():
+        response = client.get(f"/console/surveys/{slug}/participation")
+        assert response.status_code == 200, response.status_code
+
+    bare_sql = sa.text("SELECT unit_id, group_id, status, count(*) FROM invitation WHERE survey_id = :s "
+                       "GROUP BY unit_id, group_id, status")
+    engine = sa.create_engine(url)
+
+    def bare():
+        with engine.connect() as conn:
+            conn.execute(bare_sql, {"s": survey_id}).all()
+
+    result = {"page": timed(page, args.repeat), "bare GROUP BY": timed(bare, args.repeat)}
+    engine.dispose()
+    with app.app_context():
+        db.engine.dispose()
+    return result
+
+
+def report(name: str, result: dict[str, list[float]]) -> None:
+    def p95(values):
+        return sorted(values)[max(0, int(round(0.95 * len(values))) - 1)]
+
+    page, bare = result["page"], result["bare GROUP BY"]
+    for label, values in result.items():
+        print(f"{name:10} {label:14} median {statistics.median(values):8.1f} ms   p95 {p95(values):8.1f} ms")
+    ratio = statistics.median(page) / statistics.median(bare)
+    print(f"{name:10} ratio page / bare GROUP BY (medians): {ratio:.1f}x")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--invitations", type=int, default=100_000)
+    parser.add_argument("--units", type=int, default=2_000)
+    parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--postgres", default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+    parser.add_argument("--no-postgres", action="store_true")
+    args = parser.parse_args()
+    print(f"{args.invitations:,} invitations across {args.units:,} units; {args.repeat} requests each")
+    with tempfile.TemporaryDirectory() as folder:
+        report("SQLite", measure("sqlite:///" + str(Path(folder) / "bench.sqlite"), args))
+    if args.no_postgres:
+        return
+    server = sa.engine.make_url(args.postgres)
+    name = f"parsurvey_bench_{uuid.uuid4().hex[:8]}"
+    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    try:
+        report("PostgreSQL", measure(server.set(database=name).render_as_string(hide_password=False), args))
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+if __name__ == "__main__":
+    main()

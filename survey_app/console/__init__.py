@@ -1,0 +1,9 @@
+"""The staff console (coordinators, data-entry clerks, analysts, admins): one module per feature on one blueprint.
+
+Importing the feature modules attaches their routes; every route declares its access rule (``access.rule``).
+"""
+
+from survey_app.console import account, audit_log, frame, home, invitations, participation, surveys, users  # noqa: F401  (attach routes)
+from survey_app.console.blueprint import bp
+
+__all__ = ["bp"]

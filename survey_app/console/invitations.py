@@ -1,0 +1,136 @@
+"""Codes in the browser: issue per unit and group (as a CSV or as printable letters, in that one response only:
+codes are never stored in clear and never shown again), revoke, mark not eligible or refused; and the
+one-stop-desk poster of an open survey's unit link."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import segno
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from survey_app.console.access import rule
+from survey_app.console.blueprint import bp
+from survey_app.console.loaders import survey_by_slug
+from survey_app.console.timefmt import vietnam_time
+from survey_app.extensions import db
+from survey_app.links import open_link, personal_link
+from survey_app.models import RespondentGroup, Unit
+from survey_app.services import audit, dispositions, invitations
+from survey_app.services.access import can
+from survey_app.services.errors import CodeNotFound, OperatorError
+
+
+def _unit_in_scope(code: str | None) -> Unit:
+    unit = db.session.scalar(select(Unit).where(Unit.code == (code or "").strip()))
+    if unit is None:
+        raise OperatorError(f"no unit has the code {(code or '').strip()!r}")
+    if not can(current_user, "invitations.manage", unit):
+        abort(403)
+    return unit
+
+
+@bp.post("/surveys/<slug>/codes")
+@rule("invitations.manage", load=survey_by_slug)
+def issue_codes(survey):
+    form = request.form
+    try:
+        unit = _unit_in_scope(form.get("unit"))
+        group = db.session.scalar(select(RespondentGroup).where(RespondentGroup.code == form.get("group", "")))
+        if group is None:
+            raise OperatorError(f"no respondent group has the code {form.get('group', '')!r}")
+        count = int(form.get("count", "")) if form.get("count", "").strip().isdigit() else 0
+        codes = invitations.issue(survey, unit, group, count)
+    except OperatorError as error:
+        db.session.rollback()
+        flash(_("No code issued: %(reason)s", reason=str(error)), "error")
+        return redirect(url_for("console.survey", slug=survey.slug))
+    as_letters = form.get("output") == "letters"
+    audit.record("letters_printed" if as_letters else "codes_issued", current_user._get_current_object(),
+                 survey.slug, f"{len(codes)} code(s) for {unit.code} / {group.code}")
+    db.session.commit()
+    headers = {"Cache-Control": "no-store"}
+    if as_letters:
+        base_url = current_app.config["PUBLIC_BASE_URL"]
+        letters = [{"code": c, "url": personal_link(base_url, c), "qr": _qr_svg(personal_link(base_url, c))}
+                   for c in codes]
+        return render_template("console/letters.html", survey=survey, unit=unit, group=group, letters=letters,
+                               closes=vietnam_time(survey.closes_at)), 200, headers
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["survey", "unit", "group", "code", "url"])
+    base_url = current_app.config["PUBLIC_BASE_URL"]
+    writer.writerows([survey.slug, unit.code, group.code, c, personal_link(base_url, c)] for c in codes)
+    headers["Content-Disposition"] = f"attachment; filename={survey.slug}-{unit.code}-{group.code}-codes.csv"
+    return Response("\ufeff" + out.getvalue(), mimetype="text/csv", headers=headers)
+
+
+def _qr_svg(url: str) -> str:
+    """An inline SVG QR code (segno), sized by the page's CSS."""
+    return segno.make(url, error="m").svg_inline(scale=4, omitsize=True)
+
+
+def _invitation_of(survey, code: str):
+    try:
+        invitation = invitations.find_invitation(code)
+    except CodeNotFound:
+        raise OperatorError(f"no invitation has the code {code.strip()!r}")
+    if invitation.survey_id != survey.id:
+        raise OperatorError(f"the code {code.strip()!r} belongs to another survey")
+    if not can(current_user, "invitations.manage", invitation.unit):
+        abort(403)
+    return invitation
+
+
+@bp.post("/surveys/<slug>/revoke")
+@rule("invitations.manage", load=survey_by_slug)
+def revoke_code(survey):
+    code = request.form.get("code", "")
+    try:
+        invitation = _invitation_of(survey, code)
+        invitations.revoke(code)
+    except OperatorError as error:
+        db.session.rollback()
+        flash(_("Not changed: %(reason)s", reason=str(error)), "error")
+        return redirect(url_for("console.survey", slug=survey.slug))
+    audit.record("code_revoked", current_user._get_current_object(), survey.slug,
+                 f"invitation {invitation.id} of {invitation.unit.code}")
+    db.session.commit()
+    flash(_("The code was revoked."), "info")
+    return redirect(url_for("console.survey", slug=survey.slug))
+
+
+@bp.post("/surveys/<slug>/mark")
+@rule("invitations.manage", load=survey_by_slug)
+def mark_case(survey):
+    code = request.form.get("code", "")
+    disposition = request.form.get("disposition") or None
+    try:
+        invitation = _invitation_of(survey, code)
+        dispositions.mark(code, disposition)
+    except OperatorError as error:
+        db.session.rollback()
+        flash(_("Not changed: %(reason)s", reason=str(error)), "error")
+        return redirect(url_for("console.survey", slug=survey.slug))
+    audit.record("invitation_marked", current_user._get_current_object(), survey.slug,
+                 f"invitation {invitation.id} of {invitation.unit.code}: {disposition or 'cleared'}")
+    db.session.commit()
+    flash(_("The case was marked."), "info")
+    return redirect(url_for("console.survey", slug=survey.slug))
+
+
+@bp.get("/surveys/<slug>/poster")
+@rule("invitations.manage", load=survey_by_slug)
+def poster(survey):
+    if survey.access != "open":
+        abort(404)
+    try:
+        unit = _unit_in_scope(request.args.get("unit"))
+    except OperatorError:
+        abort(404)
+    url = open_link(current_app.config["PUBLIC_BASE_URL"], survey.slug, unit.code)
+    return render_template("console/poster.html", survey=survey, unit=unit, url=url, qr=_qr_svg(url))

@@ -1,0 +1,122 @@
+"""Live participation of a survey: per unit (drilling down the hierarchy, with subtotals) and group, as a page
+or as CSV; where unfinished respondents stop; completions over time under the anonymity rule (small_cells)."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+from flask import Response, abort, current_app, render_template, request
+from flask_login import current_user
+from sqlalchemy import select
+
+from survey_app.console.access import rule
+from survey_app.console.blueprint import bp
+from survey_app.console.loaders import survey_by_slug
+from survey_app.extensions import db
+from survey_app.i18n import current_language
+from survey_app.models import Unit
+from survey_app.services import audit, live_participation
+from survey_app.services.access import can, scope_unit_ids, units_below
+from survey_app.services.questionnaire_versions import questionnaire_for
+from survey_app.services.small_cells import completion_periods
+
+CSV_COLUMNS = ["unit", "unit_name", "level", "parent", "group", *live_participation.COUNTS,
+               *live_participation.RATES]
+
+
+@bp.get("/surveys/<slug>/participation")
+@rule("participation.read", load=survey_by_slug)
+def participation(survey):
+    scope = scope_unit_ids(current_user)
+    tree = live_participation.unit_tree(scope)
+    counts = live_participation.cells(survey, scope)
+    if request.args.get("format") == "csv":
+        return _csv(survey, counts, tree)
+    root = _root(scope)
+    rows = live_participation.drill_down(counts, tree, root.id if root else None)
+    shown_units = None if root is None else units_below(root.id)
+    k = current_app.config["ANONYMITY_K"]
+    return render_template(
+        "console/participation.html", survey=survey, root=root, rows=_page_rows(rows, tree), k=k,
+        periods=completion_periods(survey, k, shown_units if shown_units is not None else scope),
+        stops=_stops(survey, shown_units if shown_units is not None else scope),
+        target=current_app.config["PARTICIPATION_TARGET"], percent=_percent, breadcrumbs=_breadcrumbs(root, scope),
+    )
+
+
+def _root(scope):
+    """The unit whose children the page lists: ``?unit=CODE`` (within scope), else the user's own unit."""
+    code = request.args.get("unit")
+    if code:
+        unit = db.session.scalar(select(Unit).where(Unit.code == code))
+        if unit is None:
+            abort(404)
+        if not can(current_user, "participation.read", unit):
+            abort(403)
+        return unit
+    return current_user.unit if scope is not None else None
+
+
+def _breadcrumbs(root, scope) -> list:
+    chain = []
+    while root is not None:
+        chain.insert(0, root)
+        if scope is not None and root.id == current_user.unit_id:
+            break
+        root = root.parent
+    return chain
+
+
+def _page_rows(rows: pd.DataFrame, tree: pd.DataFrame) -> list[dict]:
+    """Per unit shown: a subtotal row (all groups) then one row per group; the grand total last. The rates of
+    every row come from one call of the analysts' function."""
+    language = current_language()
+    counts = list(live_participation.COUNTS)
+    has_children = set(tree["parent_id"].dropna().astype(int))
+    ordered: list[dict] = []
+    blocks = sorted(rows.groupby("row_unit", sort=False), key=lambda b: (not b[1]["own"].iloc[0],
+                                                                          tree.loc[b[0], "code"]))
+    for unit_id, block in blocks:
+        info = tree.loc[unit_id]
+        name = (info["name_en"] if language == "en" and info["name_en"] else None) or info["name_vi"]
+        ordered.append({"kind": "subtotal", "code": info["code"], "name": name, "own": bool(block["own"].iloc[0]),
+                        "has_children": unit_id in has_children, **block[counts].sum().astype(int).to_dict()})
+        ordered.extend({"kind": "group", "code": info["code"], **row} for row in block.to_dict("records"))
+    if len(rows):
+        ordered.append({"kind": "total", **rows[counts].sum().astype(int).to_dict()})
+    if not ordered:
+        return []
+    table = live_participation.with_rates(pd.DataFrame(ordered))
+    return table.astype({c: int for c in counts}).to_dict("records")
+
+
+def _stops(survey, unit_ids) -> list[tuple[str, int]]:
+    questionnaire = questionnaire_for(survey)
+    language = current_language()
+    titles = {s.id: s.title.get(language) for s in questionnaire.sections}
+    found = live_participation.stopping_points(survey, unit_ids)
+    from flask_babel import gettext as _
+
+    return [(titles.get(section, section) if section else _("opened, no page saved yet"), n) for section, n in found]
+
+
+def _percent(value) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    return f"{100 * float(value):.1f}%"
+
+
+def _csv(survey, counts: pd.DataFrame, tree: pd.DataFrame) -> Response:
+    table = live_participation.with_rates(counts)
+    codes = tree["code"].to_dict()
+    table["unit"] = table["unit_id"].map(codes)
+    table["unit_name"] = table["unit_id"].map(tree["name_vi"].to_dict())
+    table["level"] = table["unit_id"].map(tree["level"].to_dict())
+    table["parent"] = table["unit_id"].map(tree["parent_id"].to_dict()).map(codes).fillna("")
+    table = table.sort_values(["unit", "group"])[CSV_COLUMNS]
+    audit.record("export", current_user._get_current_object(), survey.slug, "participation CSV")
+    db.session.commit()
+    body = table.to_csv(index=False, float_format="%.6g", lineterminator="\n")
+    return Response("\ufeff" + body, mimetype="text/csv",
+                    headers={"Content-Disposition": f"attachment; filename={survey.slug}-participation.csv"})
