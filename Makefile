@@ -42,12 +42,15 @@ $(AXE): tests/browser/node/package.json tests/browser/node/package-lock.json
 
 axe: $(AXE)
 
+# PYTEST_ARGS: extra pytest arguments (CI's PostgreSQL pass leaves out the tests that use no database).
 test: translations lint axe
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
 bench: install
 	$(BIN)/python benchmarks/analysis.py
 	$(BIN)/python benchmarks/web.py
+	$(BIN)/python benchmarks/console.py
+	$(BIN)/python benchmarks/export.py
 
 clean:
 	rm -rf $(VENV) instance/*.sqlite .pytest_cache
