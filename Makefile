@@ -23,6 +23,9 @@ install: $(VENV)/.installed
 translations: install
 	$(BIN)/pybabel compile -f -d survey_app/translations -D messages >/dev/null
 
+# The demo's links and codes file name the address actually served (make run PORT=8080), unless
+# PARSURVEY_PUBLIC_BASE_URL is set.
+run: export PARSURVEY_PUBLIC_BASE_URL ?= http://$(HOST):$(PORT)
 run: translations
 	mkdir -p instance
 	$(BIN)/parsurvey db upgrade
