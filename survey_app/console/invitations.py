@@ -90,18 +90,8 @@ def _invitation_of(survey, code: str):
 @rule("invitations.manage", load=survey_by_slug)
 def revoke_code(survey):
     code = request.form.get("code", "")
-    try:
-        invitation = _invitation_of(survey, code)
-        invitations.revoke(code)
-    except OperatorError as error:
-        db.session.rollback()
-        flash(_("Not changed: %(reason)s", reason=str(error)), "error")
-        return redirect(url_for("console.survey", slug=survey.slug))
-    audit.record("code_revoked", current_user._get_current_object(), survey.slug,
-                 f"invitation {invitation.id} of {invitation.unit.code}")
-    db.session.commit()
-    flash(_("The code was revoked."), "info")
-    return redirect(url_for("console.survey", slug=survey.slug))
+    return _change_case(survey, code, lambda: invitations.revoke(code), "code_revoked", "",
+                        _("The code was revoked."))
 
 
 @bp.post("/surveys/<slug>/mark")
@@ -109,17 +99,23 @@ def revoke_code(survey):
 def mark_case(survey):
     code = request.form.get("code", "")
     disposition = request.form.get("disposition") or None
+    return _change_case(survey, code, lambda: dispositions.mark(code, disposition), "invitation_marked",
+                        f": {disposition or 'cleared'}", _("The case was marked."))
+
+
+def _change_case(survey, code: str, change, event: str, detail: str, done: str):
+    """One case of the survey changed by code (revoked, marked): audited and committed, or refused with why."""
     try:
         invitation = _invitation_of(survey, code)
-        dispositions.mark(code, disposition)
+        change()
     except OperatorError as error:
         db.session.rollback()
         flash(_("Not changed: %(reason)s", reason=str(error)), "error")
         return redirect(url_for("console.survey", slug=survey.slug))
-    audit.record("invitation_marked", current_user._get_current_object(), survey.slug,
-                 f"invitation {invitation.id} of {invitation.unit.code}: {disposition or 'cleared'}")
+    audit.record(event, current_user._get_current_object(), survey.slug,
+                 f"invitation {invitation.id} of {invitation.unit.code}{detail}")
     db.session.commit()
-    flash(_("The case was marked."), "info")
+    flash(done, "info")
     return redirect(url_for("console.survey", slug=survey.slug))
 
 
