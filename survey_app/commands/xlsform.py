@@ -28,10 +28,7 @@ def import_xlsform_command(form: Path, out: Path, form_id: str | None, version: 
     for warning in conversion.warnings:
         click.echo(f"warning: {warning}", err=True)
     if not conversion.ok:
-        for problem in conversion.problems:
-            click.echo(str(problem), err=True)
-        click.echo(f"{form.name}: {len(conversion.problems)} problem(s); nothing written.", err=True)
-        sys.exit(1)
+        _refuse(form, conversion.problems)
     try:
         write_yaml(conversion, out)
     except OSError as error:
@@ -60,10 +57,7 @@ def export_xlsform_command(definition: Path, out: Path, force: bool) -> None:
     try:
         questionnaire = load_file(definition)
     except QuestionnaireError as error:
-        for problem in error.problems:
-            click.echo(str(problem), err=True)
-        click.echo(f"{definition.name}: {len(error.problems)} problem(s); nothing written.", err=True)
-        sys.exit(1)
+        _refuse(definition, error.problems)
     if not isinstance(questionnaire, Questionnaire):
         click.echo(f"{definition.name} is a methodology, not a questionnaire; nothing written.", err=True)
         sys.exit(1)
@@ -73,3 +67,11 @@ def export_xlsform_command(definition: Path, out: Path, force: bool) -> None:
         click.echo(f"cannot write {out}: {error.strerror or error}; nothing written.", err=True)
         sys.exit(1)
     click.echo(f"Wrote {out}: {questionnaire.key} as an XLSForm ({len(questionnaire.sections)} group(s)).")
+
+
+def _refuse(source: Path, problems) -> None:
+    """Print every problem, one a line, then the count, and stop with status 1: nothing was written."""
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    click.echo(f"{source.name}: {len(problems)} problem(s); nothing written.", err=True)
+    sys.exit(1)
