@@ -69,8 +69,10 @@ def test_poststratification_and_trimming_keep_weights_positive_and_totals(sample
     mean_w = post.weights.mean()
     try:
         trimmed = trim(post, lower=low * mean_w, upper=high * mean_w, strict=True)
-    except DesignError as error:  # R's repeated passes can cycle when most weights sit on the bounds
-        assert "did not settle" in str(error)
+    except DesignError as error:
+        # R's repeated passes can cycle, or push every weight past a bound, when most weights sit on the bounds:
+        # trim refuses by name rather than return weights outside them
+        assert "did not settle" in str(error) or "every weight lies outside" in str(error)
         return
     assert np.all(trimmed.weights > 0)
     assert trimmed.weights.sum() == pytest.approx(post.weights.sum())
