@@ -118,3 +118,14 @@ def post_page(client, url: str, data: dict, action: str = "next"):
 def location(response) -> str:
     assert response.status_code in (302, 303), response.status_code
     return response.headers["Location"]
+
+
+def submit_through_invitation(survey, unit, answers_by_section: dict, questionnaire, now) -> None:
+    """One respondent of ``unit``: a code issued, its pages saved as the pages would save them, then submitted."""
+    from survey_app.services import drafts, invitations, responses
+
+    [code] = invitations.issue(survey, unit, survey.groups[0], 1)
+    draft = drafts.open_for_invitation(invitations.find_invitation(code), now)
+    for section_id, values in answers_by_section.items():
+        drafts.save_page(draft, section_id, values, questionnaire)
+    responses.submit(draft, questionnaire, now=now)

@@ -8,8 +8,8 @@ import json
 import pytest
 
 from survey_app.extensions import db
-from survey_app.services import drafts, invitations, responses
 from tests.survey_app.conftest import DURING
+from tests.survey_app.respondent_support import submit_through_invitation
 
 LEADING = ["response_id", "survey", "questionnaire", "questionnaire_version", "unit", "unit_level", "group", "mode",
            "submitted_on"]
@@ -30,11 +30,7 @@ def answered(surveys, storage_questionnaire):
         {"S1": {"Q1": "2"}},
     ]
     for unit_code, answers in zip(("HP-HB", "HP-SNV"), pages, strict=True):
-        [code] = invitations.issue(survey, surveys[unit_code], survey.groups[0], 1)
-        draft = drafts.open_for_invitation(invitations.find_invitation(code), DURING)
-        for section_id, values in answers.items():
-            drafts.save_page(draft, section_id, values, storage_questionnaire)
-        responses.submit(draft, storage_questionnaire, now=DURING)
+        submit_through_invitation(survey, surveys[unit_code], answers, storage_questionnaire, DURING)
     db.session.commit()
     return survey
 

@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 from survey_app.extensions import db
-from survey_app.services import drafts, invitations, responses
 from tests.survey_app.conftest import DURING
+from tests.survey_app.respondent_support import submit_through_invitation
 
 COMMENT = unicodedata.normalize("NFC", "Thủ tục nhanh, cán bộ Sở Nội vụ tận tình; giấy tờ đầy đủ")
 DECOMPOSED = unicodedata.normalize("NFD", "Cần cải thiện thời gian chờ ở Quận Hồng Bàng")
@@ -28,11 +28,7 @@ def answered(surveys, storage_questionnaire):
         ("HP-SNV", {"S1": {"Q1": "1", "Q2": 0}, "S2": {"Q4_a": "B", "Q4_b": "B"}, "S3": {"Q5": DECOMPOSED}}),
     ]
     for unit_code, answers in pages:
-        [code] = invitations.issue(survey, surveys[unit_code], survey.groups[0], 1)
-        draft = drafts.open_for_invitation(invitations.find_invitation(code), DURING)
-        for section_id, values in answers.items():
-            drafts.save_page(draft, section_id, values, storage_questionnaire)
-        responses.submit(draft, storage_questionnaire, now=DURING)
+        submit_through_invitation(survey, surveys[unit_code], answers, storage_questionnaire, DURING)
     db.session.commit()
     return survey
 
