@@ -10,6 +10,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from survey_app.commands.refusal import refuse
 from survey_app.extensions import db
 from survey_app.links import personal_link
 from survey_app.services.errors import OperatorError
@@ -100,9 +101,7 @@ def revoke_command(code: str) -> None:
     try:
         revoke(code)
     except OperatorError as error:
-        db.session.rollback()
-        click.echo(f"error: {error}", err=True)
-        sys.exit(1)
+        refuse(error)
     db.session.commit()
     click.echo("Invitation revoked.")
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
@@ -10,6 +9,7 @@ import segno
 from flask import current_app
 from flask.cli import with_appcontext
 
+from survey_app.commands.refusal import refuse
 from survey_app.links import open_link
 from survey_app.services.errors import OperatorError
 from survey_app.services.surveys import get_survey
@@ -44,8 +44,7 @@ def qr_command(slug: str, unit_codes: tuple[str, ...], out_dir: Path, fmt: str) 
         if not units:
             raise OperatorError(f"survey {slug!r} has no unit quotas: name the units with --unit")
     except OperatorError as error:
-        click.echo(f"error: {error}", err=True)
-        sys.exit(1)
+        refuse(error)
     out_dir.mkdir(parents=True, exist_ok=True)
     for unit in sorted(units, key=lambda u: u.code):
         url = open_link(current_app.config["PUBLIC_BASE_URL"], slug, unit.code)

@@ -10,6 +10,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from survey_app.commands.refusal import refuse
 from survey_app.extensions import db
 from survey_app.services.errors import OperatorError
 
@@ -41,9 +42,7 @@ def send_command(slug: str, unit_codes: tuple[str, ...]) -> None:
         units = [get_unit(code) for code in unit_codes]
         entries = queue_reminders(survey, units, interval_days=current_app.config["REMINDER_INTERVAL_DAYS"])
     except OperatorError as error:
-        db.session.rollback()
-        click.echo(f"error: {error}", err=True)
-        sys.exit(1)
+        refuse(error)
     db.session.commit()
     click.echo(f"{len(entries)} reminder(s) queued for {slug}; the worker sends them "
                "(see 'parsurvey reminders log').")
@@ -61,9 +60,7 @@ def refused_command(slug: str, email: str) -> None:
     try:
         marked = record_refusal(get_survey(slug), email, datetime.now(UTC).date())
     except OperatorError as error:
-        db.session.rollback()
-        click.echo(f"error: {error}", err=True)
-        sys.exit(1)
+        refuse(error)
     db.session.commit()
     click.echo(f"{marked} invitation(s) of {slug} marked as refused; no more reminders go to {email}.")
 
@@ -81,8 +78,7 @@ def log_command(slug: str | None, unit_codes: tuple[str, ...], fmt: str) -> None
     try:
         lines = mail_log(get_survey(slug) if slug else None, [get_unit(code) for code in unit_codes])
     except OperatorError as error:
-        click.echo(f"error: {error}", err=True)
-        sys.exit(1)
+        refuse(error)
     rows = [{**vars(line), "queued_at": _time(line.queued_at), "sent_at": _time(line.sent_at),
              "error": line.error or ""} for line in lines]
     if fmt == "csv":

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import sys
 from datetime import datetime, timedelta, timezone
 
 import click
 from flask.cli import with_appcontext
 
+from survey_app.commands.refusal import refuse
 from survey_app.extensions import db
 from survey_app.services.errors import OperatorError
 
@@ -97,9 +97,7 @@ def create_command(slug, key, title, anonymous, access, groups, opens, closes, q
             opens_at=opens_at, closes_at=closes_at, quotas=quota_map, contact=contact,
         )
     except OperatorError as error:
-        db.session.rollback()
-        click.echo(f"error: {error}", err=True)
-        sys.exit(1)
+        refuse(error)
     db.session.commit()
     kind = "anonymous" if survey.anonymous else "identified"
     click.echo(f"Survey {survey.slug} created ({kind}, {survey.access}).")

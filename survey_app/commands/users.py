@@ -7,6 +7,7 @@ import sys
 import click
 from flask.cli import with_appcontext
 
+from survey_app.commands.refusal import refuse
 from survey_app.models.staff import ROLES
 from survey_app.services.errors import OperatorError
 
@@ -40,9 +41,7 @@ def create_command(email: str, role: str, unit_code: str | None, password_stdin:
         audit.record("user_created", audit.CLI_ACTOR, user.email, detail)
         db.session.commit()
     except OperatorError as error:
-        db.session.rollback()
-        click.echo(f"error: {error}", err=True)
-        sys.exit(1)
+        refuse(error)
     click.echo(f"created {user.email} ({role}{', unit ' + unit_code if unit_code else ''})")
 
 
@@ -75,7 +74,5 @@ def disable_command(email: str) -> None:
         audit.record("user_disabled", audit.CLI_ACTOR, user.email)
         db.session.commit()
     except OperatorError as error:
-        db.session.rollback()
-        click.echo(f"error: {error}", err=True)
-        sys.exit(1)
+        refuse(error)
     click.echo(f"disabled {user.email}")
