@@ -15,3 +15,7 @@ def register_blueprints(app: Flask) -> None:
     from survey_app.console import bp as console_bp
 
     app.register_blueprint(console_bp)
+
+    from survey_app.api import init_app as init_api
+
+    init_api(app)

@@ -84,6 +84,8 @@ class Config:
         self.SESSION_COOKIE_HTTPONLY = True
         # Console: failed logins allowed per address and per e-mail; minutes without a request before logout.
         self.RATELIMIT_LOGIN = _env("RATELIMIT_LOGIN", "10 per 15 minutes")
+        # Read API: requests allowed per token (or, without one, per address).
+        self.RATELIMIT_API = _env("RATELIMIT_API", "300 per minute")
         self.STAFF_IDLE_MINUTES = _int_env("STAFF_IDLE_MINUTES", 30)
         # Fewest completions a period of the console's time chart may show (see Anonymity in the README).
         self.ANONYMITY_K = _int_env("ANONYMITY_K", 5)

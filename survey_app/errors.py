@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+from collections.abc import Callable
+
+from flask import Flask, current_app, render_template, request
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, InternalServerError
 
 
 def _messages() -> dict[int, tuple[str, str]]:
@@ -28,13 +31,36 @@ def render_error(status: int, detail: str | None = None, title: str | None = Non
                            detail=detail or default_detail), status
 
 
+ErrorRenderer = Callable[[HTTPException], ResponseReturnValue]
+_RENDERERS = "parsurvey.error_renderers"
+
+
+def render_errors_under(app: Flask, prefix: str, renderer: ErrorRenderer) -> None:
+    """Errors of every URL under ``prefix`` (matched or not: an unknown URL too) are rendered by ``renderer``
+    instead of as a page: an audience that answers scripts (the API) answers its errors in its own format."""
+    app.extensions.setdefault(_RENDERERS, []).append((prefix, renderer))
+
+
+def _renderer_for_request() -> ErrorRenderer | None:
+    for prefix, renderer in current_app.extensions.get(_RENDERERS, ()):
+        if request.path.startswith(prefix):
+            return renderer
+    return None
+
+
 def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def handle_http(error: HTTPException):
+        renderer = _renderer_for_request()
+        if renderer is not None:
+            return renderer(error)
         description = getattr(error, "parsurvey_detail", None)
         return render_error(error.code or 500, description)
 
     @app.errorhandler(Exception)
     def handle_unexpected(error: Exception):
         app.logger.exception("Unhandled error")
+        renderer = _renderer_for_request()
+        if renderer is not None:
+            return renderer(InternalServerError())
         return render_error(500)

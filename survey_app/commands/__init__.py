@@ -15,6 +15,7 @@ def register(app: Flask) -> None:
     from survey_app.commands.responses import responses_cli
     from survey_app.commands.serve import serve_command
     from survey_app.commands.surveys import surveys_cli
+    from survey_app.commands.tokens import tokens_cli
     from survey_app.commands.units import units_cli
     from survey_app.commands.users import users_cli
     from survey_app.commands.worker import worker_command
@@ -34,4 +35,5 @@ def register(app: Flask) -> None:
     app.cli.add_command(reminders_cli)
     app.cli.add_command(worker_command)
     app.cli.add_command(users_cli)
+    app.cli.add_command(tokens_cli)
     app.cli.commands.pop("limiter", None)  # Flask-Limiter's own maintenance group: not an operator task

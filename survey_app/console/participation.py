@@ -21,18 +21,15 @@ from survey_app.services.access import can, scope_unit_ids, units_below
 from survey_app.services.questionnaire_versions import questionnaire_for
 from survey_app.services.small_cells import completion_periods
 
-CSV_COLUMNS = ["unit", "unit_name", "level", "parent", "group", *live_participation.COUNTS,
-               *live_participation.RATES]
-
 
 @bp.get("/surveys/<slug>/participation")
 @rule("participation.read", load=survey_by_slug)
 def participation(survey):
     scope = scope_unit_ids(current_user)
+    if request.args.get("format") == "csv":
+        return _csv(survey, scope)
     tree = live_participation.unit_tree(scope)
     counts = live_participation.cells(survey, scope)
-    if request.args.get("format") == "csv":
-        return _csv(survey, counts, tree)
     root = _root(scope)
     rows = live_participation.drill_down(counts, tree, root.id if root else None)
     shown_units = None if root is None else units_below(root.id)
@@ -107,14 +104,9 @@ def _percent(value) -> str:
     return f"{100 * float(value):.1f}%"
 
 
-def _csv(survey, counts: pd.DataFrame, tree: pd.DataFrame) -> Response:
-    table = live_participation.with_rates(counts)
-    codes = tree["code"].to_dict()
-    table["unit"] = table["unit_id"].map(codes)
-    table["unit_name"] = table["unit_id"].map(tree["name_vi"].to_dict())
-    table["level"] = table["unit_id"].map(tree["level"].to_dict())
-    table["parent"] = table["unit_id"].map(tree["parent_id"].to_dict()).map(codes).fillna("")
-    table = table.sort_values(["unit", "group"])[CSV_COLUMNS]
+def _csv(survey, scope) -> Response:
+    table = live_participation.flat_table(survey, scope)
+    table["parent"] = table["parent"].fillna("")
     audit.record("export", current_user._get_current_object(), survey.slug, "participation CSV")
     db.session.commit()
     body = table.to_csv(index=False, float_format="%.6g", lineterminator="\n")

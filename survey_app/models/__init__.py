@@ -1,5 +1,6 @@
 """SQLAlchemy models, one module per noun; importing this package registers every table."""
 
+from survey_app.models.api_token import ApiToken
 from survey_app.models.audit import AuditEntry
 from survey_app.models.contact import InvitationContact, MailLog
 from survey_app.models.draft import Draft
@@ -12,6 +13,7 @@ from survey_app.models.survey import Survey, SurveyQuota, survey_group
 from survey_app.models.unit import Unit
 
 __all__ = [
+    "ApiToken",
     "AuditEntry",
     "Draft",
     "Invitation",

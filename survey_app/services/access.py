@@ -31,6 +31,10 @@ RULES: dict[str, frozenset[str]] = {
     "participation.read": frozenset({"admin", "coordinator", "analyst"}),
     "invitations.manage": frozenset({"admin", "coordinator"}),
     "frame.import": frozenset({"admin", "coordinator"}),
+    # Everyone manages their own API tokens; a token reads the API with its owner's role and units.
+    "account.tokens": EVERYONE,
+    # Response-level data (the export's rows): analysts and admins, who see every unit.
+    "responses.read": frozenset({"admin", "analyst"}),
 }
 # Verbs that change a survey itself: only within the user's own subtree, never a survey run from above.
 OWNER_VERBS = frozenset({"survey.manage"})

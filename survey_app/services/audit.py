@@ -14,7 +14,7 @@ from survey_app.models import AuditEntry, StaffUser
 ACTIONS = (
     "login", "login_failed", "logout", "password_changed", "user_created", "user_disabled", "frame_imported",
     "survey_created", "survey_opened", "survey_closed", "survey_extended", "codes_issued", "code_revoked",
-    "invitation_marked", "export", "letters_printed",
+    "invitation_marked", "export", "letters_printed", "token_created", "token_revoked",
 )
 CLI_ACTOR = "cli"
 

@@ -21,7 +21,7 @@ from questionnaires.answers import apply_relevance
 from questionnaires.codebook import Codebook, build_codebook
 from questionnaires.expressions import ExpressionError, parse
 from questionnaires.model import Questionnaire
-from questionnaires.record import record_reader
+from questionnaires.record import LEADING_COLUMNS, record_reader
 from survey_app.extensions import db
 from survey_app.models import RespondentGroup, Response, Survey, Unit
 from survey_app.services import exports_csv, exports_stats, exports_xlsx
@@ -83,26 +83,64 @@ def response_source(survey: Survey) -> ExportSource:
     """Every submitted response of ``survey``, ordered by day and unit (never by submission order)."""
     questionnaire = questionnaire_for(survey)
     codebook = build_codebook(questionnaire)
-    total = db.session.scalar(select(func.count()).select_from(Response).where(Response.survey_id == survey.id))
+    total = _response_count(survey)
+    row_of = _row_maker(survey, questionnaire, codebook)
+
+    def chunks() -> Iterator[Chunk]:
+        query = _response_rows(survey).execution_options(yield_per=CHUNK_ROWS)
+        for partition in db.session.execute(query).partitions():
+            yield [row_of(found) for found in partition]
+
+    return ExportSource(codebook, total, chunks)
+
+
+@dataclass(frozen=True)
+class ResponsePage:
+    """One page of the export's rows (the read API pages through a survey instead of writing a file)."""
+
+    columns: tuple[str, ...]
+    rows: list[list[object]]
+    total: int
+
+
+def response_page(survey: Survey, offset: int, limit: int) -> ResponsePage:
+    """Rows ``offset`` to ``offset + limit`` of the export of ``survey``: the same columns, values and order as
+    :func:`response_source` (the order ends on the response id, so pages never overlap or skip a row)."""
+    questionnaire = questionnaire_for(survey)
+    codebook = build_codebook(questionnaire)
+    row_of = _row_maker(survey, questionnaire, codebook)
+    found = db.session.execute(_response_rows(survey).offset(offset).limit(limit)).all()
+    return ResponsePage((*LEADING_COLUMNS, *codebook.names), [row_of(row) for row in found], _response_count(survey))
+
+
+def _response_count(survey: Survey) -> int:
+    statement = select(func.count()).select_from(Response).where(Response.survey_id == survey.id)
+    return db.session.scalar(statement) or 0
+
+
+def _response_rows(survey: Survey):
+    """Every submitted response of ``survey`` with its unit and group, by day and unit (never by submission)."""
+    return (
+        select(Response.id, Unit.code, Unit.level, RespondentGroup.code, Response.mode, Response.submitted_on,
+               Response.answers)
+        .join(Unit, Response.unit_id == Unit.id)
+        .outerjoin(RespondentGroup, Response.group_id == RespondentGroup.id)
+        .where(Response.survey_id == survey.id)
+        .order_by(Response.submitted_on, Unit.code, Response.id)
+    )
+
+
+def _row_maker(survey: Survey, questionnaire: Questionnaire, codebook: Codebook):
+    """A function from one row of :func:`_response_rows` to the record: leading columns, then the variables."""
     version = survey.questionnaire_version
     fixed = [survey.slug, version.questionnaire_id, version.version]
     records = RecordMaker(questionnaire, codebook)
 
-    def chunks() -> Iterator[Chunk]:
-        query = (
-            select(Response.id, Unit.code, Unit.level, RespondentGroup.code, Response.mode, Response.submitted_on,
-                   Response.answers)
-            .join(Unit, Response.unit_id == Unit.id)
-            .outerjoin(RespondentGroup, Response.group_id == RespondentGroup.id)
-            .where(Response.survey_id == survey.id)
-            .order_by(Response.submitted_on, Unit.code, Response.id)
-            .execution_options(yield_per=CHUNK_ROWS)
-        )
-        for partition in db.session.execute(query).partitions():
-            yield [[str(rid), *fixed, unit, level, group or "", mode, day, *records.values(answers or {})]
-                   for rid, unit, level, group, mode, day, answers in partition]
+    def row_of(found) -> list[object]:
+        rid, unit, level, group, mode, day, answers = found
+        return [str(rid), *fixed, unit, level, group or "", mode, day, *records.values(answers or {})]
 
-    return ExportSource(codebook, total or 0, chunks)
+    return row_of
 
 
 class RecordMaker:

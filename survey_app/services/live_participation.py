@@ -31,6 +31,8 @@ from survey_app.services.questionnaire_versions import questionnaire_for
 COUNTS = ("issued", "opened", "started", "completed_online", "completed_paper", "completed", "not_eligible",
           "refused", "not_opened", "P", "R")
 RATES = ("RR1", "RR2", "COOP1")
+#: One row per unit and group in scope: the console's CSV and the read API's participation table.
+FLAT_COLUMNS = ("unit", "unit_name", "level", "parent", "group", *COUNTS, *RATES)
 KEYS = ("unit_id", "group")
 _KEY_TYPES = {"unit_id": "int64", "group": "object"}
 
@@ -158,6 +160,20 @@ def with_rates(table: pd.DataFrame) -> pd.DataFrame:
     for rate in RATES:
         out[rate] = rates[rate].to_numpy(dtype=float)
     return out
+
+
+def flat_table(survey: Survey, unit_ids: Collection[int] | None = None) -> pd.DataFrame:
+    """Every unit and group in scope with its counts and rates (:data:`FLAT_COLUMNS`), sorted by unit code and
+    group: what the console's CSV and the API give. ``parent`` is the parent's code, NaN when the parent is out
+    of scope or there is none; rates are fractions, NaN when undefined."""
+    tree = unit_tree(unit_ids)
+    table = with_rates(cells(survey, unit_ids))
+    codes = tree["code"].to_dict()
+    table["unit"] = table["unit_id"].map(codes)
+    table["unit_name"] = table["unit_id"].map(tree["name_vi"].to_dict())
+    table["level"] = table["unit_id"].map(tree["level"].to_dict())
+    table["parent"] = table["unit_id"].map(tree["parent_id"].to_dict()).map(codes)
+    return table.sort_values(["unit", "group"])[list(FLAT_COLUMNS)].reset_index(drop=True)
 
 
 def unit_tree(unit_ids: Collection[int] | None = None) -> pd.DataFrame:

@@ -32,6 +32,8 @@ ALLOWED = {
     "console.revoke_code": {"admin", "coordinator"},
     "console.mark_case": {"admin", "coordinator"},
     "console.poster": {"admin", "coordinator"},
+    "console.tokens": EVERYONE | {"other"},
+    "console.revoke_token": EVERYONE | {"other"},
     "preview.index": EVERYONE | {"other"},
     "preview.show": EVERYONE | {"other"},
 }
@@ -40,7 +42,8 @@ ACCOUNTS = {"admin": ("admin", None), "coordinator": ("coordinator", "HP-SNV"), 
             "data_entry": ("data_entry", "HP-SNV"), "analyst": ("analyst", None)}
 # An open survey's poster needs its unit in the query; the other routes take the closed survey.
 URLS = {"console.poster": "/console/surveys/dept-open/poster?unit=HP-SNV"}
-ARGUMENTS = {"slug": "dept-survey", "questionnaire_id": "par_f02_dept_leader", "version": "2021.1"}
+ARGUMENTS = {"slug": "dept-survey", "questionnaire_id": "par_f02_dept_leader", "version": "2021.1",
+             "token_id": "1"}
 
 
 @pytest.fixture
