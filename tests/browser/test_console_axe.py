@@ -70,7 +70,8 @@ def test_no_console_page_has_a_serious_or_critical_axe_violation(browser, base_u
                        ("/console/surveys/hp-2026", "survey"), ("/console/surveys/hp-2026/participation",
                                                                  "participation"),
                        ("/console/frame", "frame upload"), ("/console/audit", "audit log"),
-                       ("/console/users", "users"), ("/console/password", "password"), ("/preview/", "preview")]:
+                       ("/console/users", "users"), ("/console/password", "password"), ("/preview/", "preview"),
+                       ("/console/account/tokens", "API tokens")]:
         response = page.goto(f"{base_url}{path}")
         assert response.status == 200, (path, response.status)
         check(what)
@@ -82,5 +83,11 @@ def test_no_console_page_has_a_serious_or_critical_axe_violation(browser, base_u
         page.click("form:has(input[name=file]) button[type=submit]")
     assert page.locator("table.problems").count() == 1  # the preview lists the file's problems
     check("frame preview with problems")
+    page.goto(f"{base_url}/console/account/tokens")
+    page.fill("input[name=name]", "R trên máy của tôi")
+    with page.expect_navigation():
+        page.click("form:has(input[name=name]) button[type=submit]")
+    assert page.locator(".new-token code").count() == 2  # the token, and the example that uses it
+    check("API tokens with a new token shown once")
     context.close()
     assert not found, found
