@@ -386,3 +386,18 @@ def test_every_api_route_declares_its_rule(app):
     for rule in app.url_map.iter_rules():
         if rule.endpoint.startswith("api."):
             assert getattr(app.view_functions[rule.endpoint], "access_rule", None), rule.endpoint
+
+
+def test_the_readme_example_reads_every_response_page_by_page(world, base_url):
+    """The README's Read API example, run as written against a live server (its address and slug swapped)."""
+    import re
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = re.search(r"^### Read API.*?(?=^### )", readme, flags=re.S | re.M).group(0)
+    [block] = re.findall(r"^```python\n(.*?)^```", section, flags=re.S | re.M)
+    block = block.replace("http://127.0.0.1:5000", base_url).replace("par-2026-dept", "anon")
+    names: dict = {"TOKEN": world["analyst"]}
+    exec(compile(block, "README.md (read API)", "exec"), names)  # noqa: S102 - the README's own code
+    frame = names["responses"]
+    assert len(frame) == 2 + PAPER_FORMS and list(frame.columns) == LEADING + VARIABLES
