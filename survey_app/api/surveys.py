@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from datetime import date
+from http import HTTPStatus
 
 from flask_smorest import Blueprint
 from marshmallow import RAISE
@@ -40,11 +41,9 @@ ON_A_SURVEY = (401, 403, 404, 429)
 def errors(*codes: int):
     """Document the error answers ``codes`` of an operation (their body is the Error schema; flask-smorest
     registers one response per HTTP status, named as :class:`http.HTTPStatus` names it)."""
-    names = {401: "UNAUTHORIZED", 403: "FORBIDDEN", 404: "NOT_FOUND", 429: "TOO_MANY_REQUESTS"}
-
     def decorate(view):
         for code in codes:
-            view = blp.alt_response(code, response=names[code])(view)
+            view = blp.alt_response(code, response=HTTPStatus(code).name)(view)
         return view
 
     return decorate
