@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import select
@@ -27,8 +27,13 @@ class SurveyState(StrEnum):
 
 
 def survey_state(survey: Survey, now: datetime | None = None) -> SurveyState:
-    """Whether ``survey`` is open at ``now`` (default: the current time); closes_at itself is closed."""
-    now = as_utc(now or datetime.now(UTC))
+    """Whether ``survey`` is open at ``now``; closes_at itself is closed.
+
+    The default ``now`` is the database's clock as read with the survey row (:attr:`Survey.database_time`), never
+    this process's clock: every app server and the worker then agree on the moment a survey opens and closes,
+    even when one machine's clock is wrong, and a respondent's page pays no extra query for it.
+    """
+    now = as_utc(now or survey.database_time)
     if now < as_utc(survey.opens_at):
         return SurveyState.NOT_OPEN_YET
     if now >= as_utc(survey.closes_at):
