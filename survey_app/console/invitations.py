@@ -1,6 +1,6 @@
-"""Codes in the browser: issue per unit and group (as a CSV or as printable letters, in that one response only:
-codes are never stored in clear and never shown again), revoke, mark not eligible or refused; and the
-one-stop-desk poster of an open survey's unit link."""
+"""Codes in the browser: issue per unit and group (as a CSV, as letters to print or as a PDF of the letters, in
+that one response only: codes are never stored in clear and never shown again), revoke, mark not eligible or
+refused; and the one-stop-desk poster of an open survey's unit link (HTML to print, or PDF)."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from sqlalchemy import select
 from survey_app.console.access import rule
 from survey_app.console.blueprint import bp
 from survey_app.console.loaders import survey_by_slug
+from survey_app.console.printing import pdf_from_html
 from survey_app.console.timefmt import vietnam_time
 from survey_app.extensions import db
 from survey_app.links import open_link, personal_link
@@ -49,17 +50,23 @@ def issue_codes(survey):
         db.session.rollback()
         flash(_("No code issued: %(reason)s", reason=str(error)), "error")
         return redirect(url_for("console.survey", slug=survey.slug))
-    as_letters = form.get("output") == "letters"
+    output = form.get("output")
+    as_letters = output in ("letters", "letters_pdf")
     audit.record("letters_printed" if as_letters else "codes_issued", current_user._get_current_object(),
                  survey.slug, f"{len(codes)} code(s) for {unit.code} / {group.code}")
     db.session.commit()
     headers = {"Cache-Control": "no-store"}
     if as_letters:
+        pdf = output == "letters_pdf"
         base_url = current_app.config["PUBLIC_BASE_URL"]
-        letters = [{"code": c, "url": personal_link(base_url, c), "qr": _qr_svg(personal_link(base_url, c))}
-                   for c in codes]
-        return render_template("console/letters.html", survey=survey, unit=unit, group=group, letters=letters,
-                               closes=vietnam_time(survey.closes_at)), 200, headers
+        letters = [_letter(code, personal_link(base_url, code), pdf) for code in codes]
+        page = render_template("console/letters_pdf.html" if pdf else "console/letters.html", survey=survey,
+                               unit=unit, group=group, letters=letters, closes=vietnam_time(survey.closes_at),
+                               pdf=pdf)
+        if not pdf:
+            return page, 200, headers
+        headers["Content-Disposition"] = f"attachment; filename={survey.slug}-{unit.code}-{group.code}-letters.pdf"
+        return Response(pdf_from_html(page), mimetype="application/pdf", headers=headers)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["survey", "unit", "group", "code", "url"])
@@ -72,6 +79,15 @@ def issue_codes(survey):
 def _qr_svg(url: str) -> str:
     """An inline SVG QR code (segno), sized by the page's CSS."""
     return segno.make(url, error="m").svg_inline(scale=4, omitsize=True)
+
+
+def _qr_data_uri(url: str) -> str:
+    """The QR code as an SVG ``data:`` URL: the only kind of resource a PDF may load (console/printing.py)."""
+    return segno.make(url, error="m").svg_data_uri(scale=4)
+
+
+def _letter(code: str, url: str, pdf: bool) -> dict[str, str]:
+    return {"code": code, "url": url, **({"qr_uri": _qr_data_uri(url)} if pdf else {"qr": _qr_svg(url)})}
 
 
 def _invitation_of(survey, code: str):
@@ -129,4 +145,9 @@ def poster(survey):
     except OperatorError:
         abort(404)
     url = open_link(current_app.config["PUBLIC_BASE_URL"], survey.slug, unit.code)
-    return render_template("console/poster.html", survey=survey, unit=unit, url=url, qr=_qr_svg(url))
+    if request.args.get("format") != "pdf":
+        return render_template("console/poster.html", survey=survey, unit=unit, url=url, qr=_qr_svg(url))
+    page = render_template("console/poster_pdf.html", survey=survey, unit=unit, url=url, qr_uri=_qr_data_uri(url),
+                           pdf=True)
+    return Response(pdf_from_html(page), mimetype="application/pdf", headers={
+        "Content-Disposition": f"attachment; filename={survey.slug}-{unit.code}-poster.pdf"})
