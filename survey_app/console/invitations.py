@@ -16,6 +16,7 @@ from sqlalchemy import select
 from survey_app.console.access import rule
 from survey_app.console.blueprint import bp
 from survey_app.console.loaders import survey_by_slug
+from survey_app.console.messages import reason
 from survey_app.console.printing import pdf_from_html
 from survey_app.console.timefmt import vietnam_time
 from survey_app.extensions import db
@@ -23,13 +24,13 @@ from survey_app.links import open_link, personal_link
 from survey_app.models import RespondentGroup, Unit
 from survey_app.services import audit, dispositions, invitations
 from survey_app.services.access import can
-from survey_app.services.errors import CodeNotFound, OperatorError
+from survey_app.services.errors import N_, CodeNotFound, OperatorError
 
 
 def _unit_in_scope(code: str | None) -> Unit:
     unit = db.session.scalar(select(Unit).where(Unit.code == (code or "").strip()))
     if unit is None:
-        raise OperatorError(f"no unit has the code {(code or '').strip()!r}")
+        raise OperatorError(N_("no unit has the code '%(code)s'"), code=(code or "").strip())
     if not can(current_user, "invitations.manage", unit):
         abort(403)
     return unit
@@ -43,12 +44,12 @@ def issue_codes(survey):
         unit = _unit_in_scope(form.get("unit"))
         group = db.session.scalar(select(RespondentGroup).where(RespondentGroup.code == form.get("group", "")))
         if group is None:
-            raise OperatorError(f"no respondent group has the code {form.get('group', '')!r}")
+            raise OperatorError(N_("no respondent group has the code '%(code)s'"), code=form.get("group", ""))
         count = int(form.get("count", "")) if form.get("count", "").strip().isdigit() else 0
         codes = invitations.issue(survey, unit, group, count)
     except OperatorError as error:
         db.session.rollback()
-        flash(_("No code issued: %(reason)s", reason=str(error)), "error")
+        flash(_("No code issued: %(reason)s", reason=reason(error)), "error")
         return redirect(url_for("console.survey", slug=survey.slug))
     output = form.get("output")
     as_letters = output in ("letters", "letters_pdf")
@@ -94,9 +95,9 @@ def _invitation_of(survey, code: str):
     try:
         invitation = invitations.find_invitation(code)
     except CodeNotFound:
-        raise OperatorError(f"no invitation has the code {code.strip()!r}")
+        raise OperatorError(N_("no invitation has the code '%(code)s'"), code=code.strip())
     if invitation.survey_id != survey.id:
-        raise OperatorError(f"the code {code.strip()!r} belongs to another survey")
+        raise OperatorError(N_("the code '%(code)s' belongs to another survey"), code=code.strip())
     if not can(current_user, "invitations.manage", invitation.unit):
         abort(403)
     return invitation
@@ -126,7 +127,7 @@ def _change_case(survey, code: str, change, event: str, detail: str, done: str):
         change()
     except OperatorError as error:
         db.session.rollback()
-        flash(_("Not changed: %(reason)s", reason=str(error)), "error")
+        flash(_("Not changed: %(reason)s", reason=reason(error)), "error")
         return redirect(url_for("console.survey", slug=survey.slug))
     audit.record(event, current_user._get_current_object(), survey.slug,
                  f"invitation {invitation.id} of {invitation.unit.code}{detail}")

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from survey_app.clock import as_utc, database_now
 from survey_app.extensions import db
 from survey_app.models import Survey
-from survey_app.services.errors import OperatorError
+from survey_app.services.errors import N_, OperatorError
 from survey_app.services.surveys import SurveyState, survey_state
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -31,7 +31,7 @@ def open_now(survey: Survey, now: datetime | None = None) -> None:
     """Open a survey that has not opened yet (its closing time stays)."""
     now = as_utc(now or database_now())
     if survey_state(survey, now) is not SurveyState.NOT_OPEN_YET:
-        raise OperatorError(f"survey {survey.slug!r} is not waiting to open")
+        raise OperatorError(N_("survey '%(slug)s' is not waiting to open"), slug=survey.slug)
     survey.opens_at = now
     db.session.flush()
 
@@ -40,7 +40,7 @@ def close_now(survey: Survey, now: datetime | None = None) -> None:
     """Close an open survey at once: codes and links then say the survey has closed; drafts are kept."""
     now = as_utc(now or database_now())
     if survey_state(survey, now) is not SurveyState.OPEN:
-        raise OperatorError(f"survey {survey.slug!r} is not open")
+        raise OperatorError(N_("survey '%(slug)s' is not open"), slug=survey.slug)
     survey.closes_at = now
     db.session.flush()
 
@@ -50,9 +50,9 @@ def extend(survey: Survey, closes_on: date, now: datetime | None = None) -> date
     now = as_utc(now or database_now())
     closes_at = end_of_day_in_vietnam(closes_on)
     if closes_at <= now or closes_at <= as_utc(survey.opens_at):
-        raise OperatorError(f"the new closing day {closes_on.isoformat()} is already past")
+        raise OperatorError(N_("the new closing day %(day)s is already past"), day=closes_on.isoformat())
     if closes_at <= as_utc(survey.closes_at):
-        raise OperatorError("extending means a later closing day than the current one")
+        raise OperatorError(N_("extending means a later closing day than the current one"))
     survey.closes_at = closes_at
     db.session.flush()
     return closes_at

@@ -71,6 +71,7 @@ def test_create_a_survey_then_close_and_extend_it(world):
 
 def test_bad_survey_input_is_explained_and_nothing_is_saved(world):
     client = logged_in(world.test_client(), "dept@hp.vn")
+    client.get("/console/?lang=en")  # the refusals in English (test_console_messages.py: both languages)
     with world.app_context():
         version_id = str(db.session.execute(db.text("SELECT id FROM questionnaire_version")).scalar())
     for overrides, message in [({"slug": "Bad Slug!"}, "slug"), ({"closes": "31/12/2026"}, "YYYY-MM-DD"),
