@@ -52,28 +52,35 @@ def issue_codes(survey):
         flash(_("No code issued: %(reason)s", reason=reason(error)), "error")
         return redirect(url_for("console.survey", slug=survey.slug))
     output = form.get("output")
-    as_letters = output in ("letters", "letters_pdf")
-    audit.record("letters_printed" if as_letters else "codes_issued", current_user._get_current_object(),
-                 survey.slug, f"{len(codes)} code(s) for {unit.code} / {group.code}")
+    # Rendered before the commit: should rendering fail, no code is issued that nobody could ever see.
+    response = _codes_response(survey, unit, group, codes, output)
+    event = "letters_printed" if output in ("letters", "letters_pdf") else "codes_issued"
+    audit.record(event, current_user._get_current_object(), survey.slug,
+                 f"{len(codes)} code(s) for {unit.code} / {group.code}")
     db.session.commit()
+    return response
+
+
+def _codes_response(survey, unit, group, codes: list[str], output: str | None) -> Response:
+    """The one response that ever holds the codes: letters (HTML to print, or PDF), else a CSV file; never cached."""
     headers = {"Cache-Control": "no-store"}
-    if as_letters:
+    base_url = current_app.config["PUBLIC_BASE_URL"]
+    name = f"{survey.slug}-{unit.code}-{group.code}"
+    if output in ("letters", "letters_pdf"):
         pdf = output == "letters_pdf"
-        base_url = current_app.config["PUBLIC_BASE_URL"]
         letters = [_letter(code, personal_link(base_url, code), pdf) for code in codes]
         page = render_template("console/letters_pdf.html" if pdf else "console/letters.html", survey=survey,
                                unit=unit, group=group, letters=letters, closes=vietnam_time(survey.closes_at),
                                pdf=pdf)
         if not pdf:
-            return page, 200, headers
-        headers["Content-Disposition"] = f"attachment; filename={survey.slug}-{unit.code}-{group.code}-letters.pdf"
+            return Response(page, mimetype="text/html", headers=headers)
+        headers["Content-Disposition"] = f"attachment; filename={name}-letters.pdf"
         return Response(pdf_from_html(page), mimetype="application/pdf", headers=headers)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["survey", "unit", "group", "code", "url"])
-    base_url = current_app.config["PUBLIC_BASE_URL"]
     writer.writerows([survey.slug, unit.code, group.code, c, personal_link(base_url, c)] for c in codes)
-    headers["Content-Disposition"] = f"attachment; filename={survey.slug}-{unit.code}-{group.code}-codes.csv"
+    headers["Content-Disposition"] = f"attachment; filename={name}-codes.csv"
     return Response("\ufeff" + out.getvalue(), mimetype="text/csv", headers=headers)
 
 

@@ -221,3 +221,18 @@ def test_a_poster_as_pdf(world, pdf_rendering):
     assert response.mimetype == "application/pdf"
     (text,) = _pdf_pages(response.data)
     assert "Sở Nội vụ" in text and "http://localhost/o/snv-open/HP-SNV" in text.replace("\n", "")
+
+
+def test_a_pdf_that_cannot_be_rendered_issues_no_code(running, world, monkeypatch):
+    from survey_app.console import invitations as console_invitations
+
+    def broken(html: str) -> bytes:
+        raise OSError("cannot load library 'libpango-1.0-0'")
+
+    monkeypatch.setattr(console_invitations, "pdf_from_html", broken)
+    failed = post(running, "/console/surveys/snv-2026/codes", {"unit": "HP-SNV", "group": "dept_leader", "count": "2",
+                                                                 "output": "letters_pdf"})
+    assert failed.status_code == 500 and "libpango" not in failed.get_data(as_text=True)  # an error page, no trace
+    with world.app_context():
+        assert db.session.query(Invitation).count() == 0
+    assert "letters_printed" not in audit_actions(world)
