@@ -31,7 +31,7 @@ def deliver_mail(log_id: int, code: str | None = None, task=None) -> None:
     if entry is None or entry.status != "queued":
         return  # already sent or settled (e.g. a duplicate delivery after a worker crash)
     now = datetime.now(UTC)
-    if not still_wanted(entry, now):
+    if not still_wanted(entry):  # a closed survey is judged by the database's clock, not this worker's
         entry.status = "skipped"
         db.session.commit()
         return

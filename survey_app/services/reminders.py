@@ -87,8 +87,9 @@ def request_reminders(survey: Survey, units: Iterable[Unit] = ()) -> None:
     defer("send_reminders", survey.id, [u.id for u in units])
 
 
-def still_wanted(entry: MailLog, now: datetime) -> bool:
-    """Whether a queued e-mail should still go when its turn comes (checked again in the worker)."""
+def still_wanted(entry: MailLog, now: datetime | None = None) -> bool:
+    """Whether a queued e-mail should still go when its turn comes (checked again in the worker); whether the
+    survey has closed is judged at ``now``, by default the database's clock."""
     invitation = entry.invitation
     contact = db.session.get(InvitationContact, invitation.id)
     if invitation.status == "revoked" or contact is None or survey_state(invitation.survey, now) is SurveyState.CLOSED:
