@@ -7,7 +7,7 @@ indices counted from 0 as in the file's own lists) so that an operator can find 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from difflib import get_close_matches
 
 PathPart = str | int
@@ -26,6 +26,16 @@ class Problem:
     line: int | None
     path: str
     message: str
+    # The English template of ``message`` and its values, when it was made by :meth:`worded`: a page can then
+    # show the problem in its own language (the template is a translation-catalogue msgid).
+    template: str | None = field(default=None, compare=False, repr=False)
+    params: tuple[tuple[str, object], ...] = field(default=(), compare=False, repr=False)
+
+    @classmethod
+    def worded(cls, file: str | None, line: int | None, path: str | None, template: str, **params: object) -> Problem:
+        """A problem whose English message is ``template`` (``%(name)s`` placeholders) filled with ``params``."""
+        message = template % params if params else template
+        return cls(file, line, path, message, template, tuple(params.items()))
 
     def __str__(self) -> str:
         location = ""

@@ -112,3 +112,6 @@ class Config:
         # REMINDER_INTERVAL_DAYS of the last e-mail they were sent.
         self.MAIL_PER_MINUTE = _int_env("MAIL_PER_MINUTE", 30)
         self.REMINDER_INTERVAL_DAYS = _int_env("REMINDER_INTERVAL_DAYS", 7)
+        # Drafts of a survey closed more than this many days ago are deleted (daily by the worker, or by
+        # `parsurvey drafts purge`): late answers are no longer possible and they only keep answers beside a key.
+        self.DRAFT_GRACE_DAYS = _int_env("DRAFT_GRACE_DAYS", 30)

@@ -89,6 +89,29 @@ def job(func: Callable[..., Any]) -> TaskWrapper:
     return wrapper
 
 
+def periodic_job(when: Callable[[Any], bool]) -> Callable[[Callable[..., Any]], TaskWrapper]:
+    """Declare a job the worker runs by itself on a schedule (``when``: a :func:`huey.crontab`, in UTC).
+
+    Like :func:`job`, it runs inside an app context with its own database session. Every worker process runs it
+    (several machines: several times), so a periodic job must be harmless to repeat.
+    """
+
+    def declare(func: Callable[..., Any]) -> TaskWrapper:
+        @functools.wraps(func)
+        def in_app(*args: Any, **kwargs: Any) -> Any:
+            with job_app().app_context():
+                try:
+                    return func(*args, **kwargs)
+                finally:
+                    db.session.remove()
+
+        wrapper = huey.periodic_task(when)(in_app)
+        _jobs[func.__name__] = wrapper
+        return wrapper
+
+    return declare
+
+
 def defer(name: str, *args: Any, **kwargs: Any) -> None:
     """Enqueue the job ``name(*args, **kwargs)`` once the current transaction commits; drop it if it rolls back.
 

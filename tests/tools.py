@@ -33,6 +33,8 @@ TOOLS = {
                      "the accessibility audits"),
     "redis": Tool("redis", ("redis-server",), "apt-get install -y redis-server && redis-server --daemonize yes",
                   "the shared rate-limit store tests"),
+    "pango": Tool("pango", (), "apt-get install -y libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core",
+                  "the PDF invitation letters and posters (WeasyPrint)"),
 }
 
 
@@ -60,3 +62,15 @@ def require_redis(url: str) -> None:
         redis.Redis.from_url(url, socket_connect_timeout=2).ping()
     except redis.ConnectionError as error:
         pytest.skip(skip_reason(TOOLS["redis"], f"nothing answers at {url} ({error})"))
+
+
+def require_pdf_rendering() -> None:
+    """Skip unless WeasyPrint can load Pango and DejaVu Sans (the letters' Vietnamese font) is installed."""
+    from pathlib import Path
+
+    try:
+        import weasyprint  # noqa: F401  (loads Pango through cffi)
+    except OSError as error:
+        pytest.skip(skip_reason(TOOLS["pango"], str(error)))
+    if not any(Path("/usr/share/fonts").rglob("DejaVuSans.ttf")):
+        pytest.skip(skip_reason(TOOLS["pango"], "DejaVu Sans is not installed"))

@@ -5,6 +5,7 @@ from flask import Flask
 
 def register(app: Flask) -> None:
     from survey_app.commands.demo import demo_command
+    from survey_app.commands.drafts import drafts_cli
     from survey_app.commands.export import export_cli
     from survey_app.commands.invitations import invitations_cli
     from survey_app.commands.listing import groups_cli, questionnaires_list_command
@@ -36,4 +37,5 @@ def register(app: Flask) -> None:
     app.cli.add_command(worker_command)
     app.cli.add_command(users_cli)
     app.cli.add_command(tokens_cli)
+    app.cli.add_command(drafts_cli)
     app.cli.commands.pop("limiter", None)  # Flask-Limiter's own maintenance group: not an operator task

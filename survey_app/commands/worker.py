@@ -1,4 +1,4 @@
-"""``parsurvey worker``: run the background jobs (e-mails, reminder rounds) until stopped."""
+"""``parsurvey worker``: run the background jobs (e-mails, reminder rounds, the daily draft purge) until stopped."""
 
 from __future__ import annotations
 
@@ -29,5 +29,12 @@ def worker_command(workers: int) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     where = current_app.config["QUEUE_URL"] or "instance/queue.sqlite"
     click.echo(f"parsurvey worker: {workers} thread(s), queue {where}. Press Ctrl+C to stop.")
-    huey.create_consumer(workers=workers, worker_type="thread", periodic=False, initial_delay=0.1,
-                         max_delay=2.0).run()
+    consumer(workers).run()
+
+
+def consumer(workers: int):
+    """The Huey consumer the worker runs: ``workers`` threads, and the periodic jobs (the daily draft purge)."""
+    from survey_app.queue import huey
+
+    return huey.create_consumer(workers=workers, worker_type="thread", periodic=True, initial_delay=0.1,
+                                max_delay=2.0)

@@ -12,12 +12,13 @@ from sqlalchemy import select
 from survey_app.console.access import rule
 from survey_app.console.blueprint import bp
 from survey_app.console.loaders import survey_by_slug
+from survey_app.console.messages import reason
 from survey_app.console.timefmt import vietnam_time
 from survey_app.extensions import db
 from survey_app.models import QuestionnaireVersion, RespondentGroup, Unit
 from survey_app.services import audit, survey_schedule
 from survey_app.services.access import can
-from survey_app.services.errors import OperatorError
+from survey_app.services.errors import N_, OperatorError
 from survey_app.services.surveys import create_survey, survey_state
 
 
@@ -34,7 +35,7 @@ def new_survey():
         except OperatorError as error:
             db.session.rollback()
             return render_template("console/survey_new.html", versions=versions, groups=groups, form=form,
-                                   problem=str(error)), 400
+                                   problem=reason(error)), 400
         audit.record("survey_created", current_user._get_current_object(), survey.slug,
                      f"{survey.questionnaire_version.questionnaire_id}@{survey.questionnaire_version.version}")
         db.session.commit()
@@ -50,17 +51,17 @@ def _create(form):
     version = db.session.get(QuestionnaireVersion, int(form["version"])) if form.get("version", "").isdigit() \
         else None
     if version is None:
-        raise OperatorError("choose a published questionnaire version")
+        raise OperatorError(N_("choose a published questionnaire version"))
     unit = None
     if form.get("unit"):
         unit = db.session.scalar(select(Unit).where(Unit.code == form["unit"].strip()))
         if unit is None:
-            raise OperatorError(f"no unit has the code {form['unit'].strip()!r}")
+            raise OperatorError(N_("no unit has the code '%(code)s'"), code=form["unit"].strip())
     if unit is None and current_user.role != "admin":
-        raise OperatorError("give the code of the unit that runs the survey")
+        raise OperatorError(N_("give the code of the unit that runs the survey"))
     if unit is not None and not can(current_user, "survey.create", unit):
-        raise OperatorError(f"unit {unit.code!r} is outside the units you work for")
-    opens, closes = _day(form.get("opens"), "opening day"), _day(form.get("closes"), "closing day")
+        raise OperatorError(N_("unit '%(unit)s' is outside the units you work for"), unit=unit.code)
+    opens, closes = _day(form.get("opens"), NOT_AN_OPENING_DAY), _day(form.get("closes"), NOT_A_CLOSING_DAY)
     survey = create_survey(
         slug=form.get("slug", "").strip(), title=form.get("title", "").strip() or form.get("slug", ""),
         questionnaire_version=version, anonymous=form.get("anonymous") == "1", access=form.get("access", ""),
@@ -72,11 +73,16 @@ def _create(form):
     return survey
 
 
-def _day(text: str | None, what: str) -> date:
+NOT_AN_OPENING_DAY = N_("the opening day must be a date YYYY-MM-DD, got '%(text)s'")
+NOT_A_CLOSING_DAY = N_("the closing day must be a date YYYY-MM-DD, got '%(text)s'")
+
+
+def _day(text: str | None, refusal: str) -> date:
+    """The posted day, or an :class:`OperatorError` with ``refusal`` (a catalogue template naming the field)."""
     try:
         return date.fromisoformat((text or "").strip())
     except ValueError:
-        raise OperatorError(f"the {what} must be a date YYYY-MM-DD, got {text!r}")
+        raise OperatorError(refusal, text=text or "")
 
 
 @bp.get("/surveys/<slug>")
@@ -99,13 +105,13 @@ def schedule(survey):
             survey_schedule.close_now(survey)
             audit.record("survey_closed", user, survey.slug)
         elif action == "extend":
-            closes = survey_schedule.extend(survey, _day(request.form.get("closes"), "closing day"))
+            closes = survey_schedule.extend(survey, _day(request.form.get("closes"), NOT_A_CLOSING_DAY))
             audit.record("survey_extended", user, survey.slug, f"closes {vietnam_time(closes)}")
         else:
             abort(400)
     except OperatorError as error:
         db.session.rollback()
-        flash(_("Not changed: %(reason)s", reason=str(error)), "error")
+        flash(_("Not changed: %(reason)s", reason=reason(error)), "error")
         return redirect(url_for("console.survey", slug=survey.slug))
     db.session.commit()
     flash(_("The survey's period was changed."), "info")

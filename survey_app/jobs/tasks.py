@@ -1,4 +1,5 @@
-"""The jobs: deliver one e-mail (invitation or reminder), and plan a round of reminders.
+"""The jobs: deliver one e-mail (invitation or reminder), plan a round of reminders, and (daily, by itself) delete
+the drafts of surveys closed longer ago than the grace period.
 
 Each delivery is its own job so that a failure retries that message only; Huey's rate limit spreads the
 messages to ``PARSURVEY_MAIL_PER_MINUTE`` (a job over the limit waits for the next minute without spending a
@@ -11,11 +12,12 @@ import logging
 from datetime import UTC, datetime
 
 from flask import current_app
+from huey import crontab
 
 from survey_app.extensions import db
 from survey_app.jobs import emails, smtp
 from survey_app.models import InvitationContact, MailLog, Survey, Unit
-from survey_app.queue import huey, job
+from survey_app.queue import huey, job, periodic_job
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +31,7 @@ def deliver_mail(log_id: int, code: str | None = None, task=None) -> None:
     if entry is None or entry.status != "queued":
         return  # already sent or settled (e.g. a duplicate delivery after a worker crash)
     now = datetime.now(UTC)
-    if not still_wanted(entry, now):
+    if not still_wanted(entry):  # a closed survey is judged by the database's clock, not this worker's
         entry.status = "skipped"
         db.session.commit()
         return
@@ -86,3 +88,16 @@ def send_reminders(survey_id: int, unit_ids: list[int] | None = None, task=None)
         return 0
     db.session.commit()
     return len(entries)
+
+
+# 19:30 UTC is 02:30 in Vietnam: the quietest hour of a survey.
+@periodic_job(crontab(minute="30", hour="19"))
+def purge_stale_drafts() -> int:
+    """Delete the drafts of surveys closed more than ``PARSURVEY_DRAFT_GRACE_DAYS`` ago (no person needed)."""
+    from survey_app.services import draft_purge
+
+    purged = draft_purge.purge_stale_drafts(current_app.config["DRAFT_GRACE_DAYS"])
+    db.session.commit()
+    for entry in purged:
+        log.info("deleted %d draft(s) of survey %s, closed %s", entry.drafts, entry.survey, entry.closed_at)
+    return sum(entry.drafts for entry in purged)

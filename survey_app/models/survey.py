@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import Boolean, CheckConstraint, Column, DateTime, ForeignKey, Integer, String, Table
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
+from survey_app.clock import DATABASE_NOW
 from survey_app.extensions import db
 from survey_app.models.questionnaire_version import QuestionnaireVersion
 from survey_app.models.respondent_group import RespondentGroup
@@ -26,7 +27,7 @@ class Survey(db.Model):
     """``access`` is ``invitation`` (closed: personal codes) or ``open`` (a public link per unit).
 
     ``opens_at``/``closes_at`` are UTC; SQLite hands them back naive, so read them through
-    :func:`survey_app.services.surveys.survey_state`, which restores the zone.
+    :func:`survey_app.services.surveys.survey_state`, which restores the zone and judges them by the database's clock.
     """
 
     __tablename__ = "survey"
@@ -44,6 +45,9 @@ class Survey(db.Model):
     closes_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     # The unit whose coordinators run the survey (the console's scope); None: run by admins for every unit.
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"), index=True)
+    # Not stored: the database's clock, read with the row, so that whether the survey is open is judged by the one
+    # clock every app server shares at no extra query (see survey_app.clock and services.surveys.survey_state).
+    database_time: Mapped[datetime] = column_property(DATABASE_NOW)
 
     questionnaire_version: Mapped[QuestionnaireVersion] = relationship(lazy="joined")
     groups: Mapped[list[RespondentGroup]] = relationship(secondary=survey_group, order_by=RespondentGroup.code)

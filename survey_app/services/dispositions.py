@@ -10,7 +10,7 @@ from __future__ import annotations
 from survey_app.extensions import db
 from survey_app.models import Invitation
 from survey_app.models.invitation import DISPOSITIONS
-from survey_app.services.errors import CodeNotFound, OperatorError
+from survey_app.services.errors import N_, CodeNotFound, OperatorError
 from survey_app.services.invitations import find_invitation
 
 
@@ -21,9 +21,9 @@ def mark(code: str, disposition: str | None) -> Invitation:
     try:
         invitation = find_invitation(code)
     except CodeNotFound:
-        raise OperatorError(f"no invitation has the code {code!r}")
+        raise OperatorError(N_("no invitation has the code '%(code)s'"), code=code)
     if invitation.status == "completed":
-        raise OperatorError("this code was already used to submit a response; its case is complete")
+        raise OperatorError(N_("this code was already used to submit a response; its case is complete"))
     invitation.disposition = disposition
     db.session.flush()
     return invitation

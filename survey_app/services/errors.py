@@ -84,5 +84,22 @@ class FileProblemsError(ValueError):
         self.problems = problems
 
 
+def N_(message: str) -> str:
+    """Mark an English message for the translation catalogue (pybabel's default ``N_`` keyword) and return it
+    unchanged: services know no page and no language; the console translates the error's ``template``."""
+    return message
+
+
 class OperatorError(ValueError):
-    """A coordinator's or operator's mistake (unknown unit, bad option...): the message says what to fix."""
+    """A coordinator's or operator's mistake (unknown unit, bad option...): the message says what to fix.
+
+    ``str(error)`` is English (the CLI prints it). Raised as ``OperatorError(N_("survey '%(slug)s' is not open"),
+    slug=...)``, the error also keeps the ``template`` (a catalogue msgid) and its ``params``, so a console page
+    shows the message in the page's language (:func:`survey_app.console.messages.reason`); a message built
+    without a template stays English everywhere.
+    """
+
+    def __init__(self, message: str, **params: object) -> None:
+        super().__init__(message % params if params else message)
+        self.template = message
+        self.params = params

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from questionnaires.problems import Problem
 from survey_app.extensions import db
 from survey_app.models import Unit
-from survey_app.services.errors import FileProblemsError
+from survey_app.services.errors import N_, FileProblemsError
 from survey_app.services.units import COLUMNS, check_rows, save_units
 
 
@@ -39,19 +39,20 @@ def read_upload(name: str, data: bytes) -> list[dict[str, str]]:
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError:
-            raise FileProblemsError([Problem(name, None, None, "the file is not UTF-8 text: in Excel choose "
-                                                 "Save As > CSV UTF-8 (comma delimited)")])
+            raise FileProblemsError([Problem.worded(name, None, None, N_(
+                "the file is not UTF-8 text: in Excel choose Save As > CSV UTF-8 (comma delimited)"))])
         table = list(csv.reader(io.StringIO(text)))
         header = table[0] if table else []
         if len(header) == 1 and ";" in header[0]:
-            raise FileProblemsError([Problem(name, 1, None, "the columns are separated by ';': save the file "
-                                                 "as CSV with commas (CSV UTF-8)")])
+            raise FileProblemsError([Problem.worded(name, 1, None, N_(
+                "the columns are separated by ';': save the file as CSV with commas (CSV UTF-8)"))])
     if not table:
-        raise FileProblemsError([Problem(name, None, None, "the file is empty")])
+        raise FileProblemsError([Problem.worded(name, None, None, N_("the file is empty"))])
     header = [unicodedata.normalize("NFC", (h or "").strip()) for h in table[0]]
     missing = [c for c in COLUMNS if c not in header and c != "name_en"]
     if missing:
-        raise FileProblemsError([Problem(name, 1, None, f"missing column(s): {', '.join(missing)}")])
+        raise FileProblemsError([Problem.worded(name, 1, None, N_("missing column(s): %(columns)s"),
+                                                columns=", ".join(missing))])
     rows = []
     for values in table[1:]:
         if not any((v or "").strip() for v in values):
@@ -67,7 +68,7 @@ def _xlsx_rows(name: str, data: bytes) -> list[list[str]]:
     try:
         sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
     except Exception:  # openpyxl raises many kinds for a file that is not a workbook
-        raise FileProblemsError([Problem(name, None, None, "not an Excel .xlsx workbook")])
+        raise FileProblemsError([Problem.worded(name, None, None, N_("not an Excel .xlsx workbook"))])
     return [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)]
 
 
@@ -93,19 +94,21 @@ def _differs(unit: Unit, row: dict[str, str]) -> bool:
         row["name_vi"], row["name_en"], row["level"], row["parent_code"])
 
 
+OUTSIDE = N_("'%(code)s' is outside the units you work for")
+
+
 def _out_of_scope(name, rows, existing, scope) -> list[Problem]:
     in_file = {row["code"] for row in rows}
     problems = []
     for number, row in enumerate(rows, start=2):
         unit = existing.get(row["code"])
         if unit is not None and unit.id not in scope:
-            problems.append(Problem(name, number, "code", f"{row['code']!r} is outside the units you work for"))
+            problems.append(Problem.worded(name, number, "code", OUTSIDE, code=row["code"]))
         parent = existing.get(row["parent_code"])
         if row["parent_code"] and row["parent_code"] not in in_file and (parent is None or parent.id not in scope):
-            problems.append(Problem(name, number, "parent_code",
-                                        f"{row['parent_code']!r} is outside the units you work for"))
+            problems.append(Problem.worded(name, number, "parent_code", OUTSIDE, code=row["parent_code"]))
         if not row["parent_code"] and unit is None:
-            problems.append(Problem(name, number, "parent_code", "only an admin can add a province"))
+            problems.append(Problem.worded(name, number, "parent_code", N_("only an admin can add a province")))
     return problems
 
 

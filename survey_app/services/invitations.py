@@ -17,7 +17,7 @@ from sqlalchemy.orm import joinedload
 
 from survey_app.extensions import db
 from survey_app.models import Invitation, RespondentGroup, Survey, Unit
-from survey_app.services.errors import CodeNotFound, OperatorError
+from survey_app.services.errors import N_, CodeNotFound, OperatorError
 from survey_app.services.questionnaire_versions import questionnaire_for
 from survey_app.services.units import unit_level_problem
 
@@ -55,12 +55,14 @@ def hash_code(text: str) -> str:
 def issue(survey: Survey, unit: Unit, group: RespondentGroup, count: int) -> list[str]:
     """Create ``count`` invitations and return their codes; the codes are never stored, so keep the list."""
     if survey.access != "invitation":
-        raise OperatorError(f"survey {survey.slug!r} is an open-link survey; it takes no invitation codes")
+        raise OperatorError(N_("survey '%(slug)s' is an open-link survey; it takes no invitation codes"),
+                            slug=survey.slug)
     if group not in survey.groups:
         allowed = ", ".join(g.code for g in survey.groups) or "none"
-        raise OperatorError(f"group {group.code!r} is not invited to survey {survey.slug!r} (groups: {allowed})")
+        raise OperatorError(N_("group '%(group)s' is not invited to survey '%(slug)s' (groups: %(allowed)s)"),
+                            group=group.code, slug=survey.slug, allowed=allowed)
     if not 1 <= count <= MAX_BATCH:
-        raise OperatorError(f"count must be between 1 and {MAX_BATCH}, got {count}")
+        raise OperatorError(N_("count must be between 1 and %(most)s, got %(count)s"), most=MAX_BATCH, count=count)
     _check_unit_level(survey, unit, group)
     codes = [generate_code() for _ in range(count)]
     db.session.add_all(
@@ -101,9 +103,9 @@ def revoke(code: str) -> Invitation:
     try:
         invitation = find_invitation(code)
     except CodeNotFound:
-        raise OperatorError(f"no invitation has the code {code!r}")
+        raise OperatorError(N_("no invitation has the code '%(code)s'"), code=code)
     if invitation.status == "completed":
-        raise OperatorError("this code was already used to submit a response; it can no longer be revoked")
+        raise OperatorError(N_("this code was already used to submit a response; it can no longer be revoked"))
     invitation.status = "revoked"
     db.session.flush()
     return invitation

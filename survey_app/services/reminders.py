@@ -54,10 +54,10 @@ def queue_reminders(survey: Survey, units: Iterable[Unit] = (), *, now: datetime
                     interval_days: int = 7) -> list[MailLog]:
     """Log one queued reminder per invitation due and defer its delivery (sent once the caller commits)."""
 
+    state = survey_state(survey, now)  # judged by the database's clock unless a caller gives one
     now = now or datetime.now(UTC)
     if survey.access != "invitation":
         raise OperatorError(f"survey {survey.slug!r} is an open-link survey: it has no invitations to remind")
-    state = survey_state(survey, now)
     if state is not SurveyState.OPEN:
         raise OperatorError(f"survey {survey.slug!r} is {'closed' if state is SurveyState.CLOSED else 'not open yet'}"
                             ": reminders go only while it is open")
@@ -87,8 +87,9 @@ def request_reminders(survey: Survey, units: Iterable[Unit] = ()) -> None:
     defer("send_reminders", survey.id, [u.id for u in units])
 
 
-def still_wanted(entry: MailLog, now: datetime) -> bool:
-    """Whether a queued e-mail should still go when its turn comes (checked again in the worker)."""
+def still_wanted(entry: MailLog, now: datetime | None = None) -> bool:
+    """Whether a queued e-mail should still go when its turn comes (checked again in the worker); whether the
+    survey has closed is judged at ``now``, by default the database's clock."""
     invitation = entry.invitation
     contact = db.session.get(InvitationContact, invitation.id)
     if invitation.status == "revoked" or contact is None or survey_state(invitation.survey, now) is SurveyState.CLOSED:

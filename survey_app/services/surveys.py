@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import select
@@ -12,7 +12,7 @@ from sqlalchemy import select
 from survey_app.clock import as_utc
 from survey_app.extensions import db
 from survey_app.models import QuestionnaireVersion, Survey, SurveyQuota
-from survey_app.services.errors import OperatorError, SurveyClosed, SurveyNotOpenYet
+from survey_app.services.errors import N_, OperatorError, SurveyClosed, SurveyNotOpenYet
 from survey_app.services.groups import get_group
 from survey_app.services.questionnaire_versions import questionnaire_of_version
 from survey_app.services.units import get_unit
@@ -27,8 +27,13 @@ class SurveyState(StrEnum):
 
 
 def survey_state(survey: Survey, now: datetime | None = None) -> SurveyState:
-    """Whether ``survey`` is open at ``now`` (default: the current time); closes_at itself is closed."""
-    now = as_utc(now or datetime.now(UTC))
+    """Whether ``survey`` is open at ``now``; closes_at itself is closed.
+
+    The default ``now`` is the database's clock as read with the survey row (:attr:`Survey.database_time`), never
+    this process's clock: every app server and the worker then agree on the moment a survey opens and closes,
+    even when one machine's clock is wrong, and a respondent's page pays no extra query for it.
+    """
+    now = as_utc(now or survey.database_time)
     if now < as_utc(survey.opens_at):
         return SurveyState.NOT_OPEN_YET
     if now >= as_utc(survey.closes_at):
@@ -67,13 +72,12 @@ def create_survey(
     questionnaire = questionnaire_of_version(questionnaire_version)
     group_rows = [get_group(code) for code in dict.fromkeys(groups)]
     if not group_rows:
-        raise OperatorError("a survey needs at least one respondent group")
+        raise OperatorError(N_("a survey needs at least one respondent group"))
     allowed = set(questionnaire.respondent_groups)
     stray = [g.code for g in group_rows if allowed and g.code not in allowed]
     if stray:
-        raise OperatorError(
-            f"{questionnaire.key} is not meant for group(s) {', '.join(stray)} (it is for {', '.join(sorted(allowed))})"
-        )
+        raise OperatorError(N_("%(questionnaire)s is not meant for group(s) %(stray)s (it is for %(allowed)s)"),
+                            questionnaire=questionnaire.key, stray=", ".join(stray), allowed=", ".join(sorted(allowed)))
     survey = Survey(
         slug=slug,
         title=title,
@@ -93,15 +97,16 @@ def create_survey(
 
 def _check_survey_fields(slug, access, opens_at, closes_at, quotas) -> None:
     if not SLUG.fullmatch(slug or ""):
-        raise OperatorError(f"slug {slug!r} must be 2-80 characters of a-z, 0-9 and '-', starting with a letter/digit")
+        raise OperatorError(
+            N_("slug '%(slug)s' must be 2-80 characters of a-z, 0-9 and '-', starting with a letter/digit"), slug=slug)
     if db.session.scalar(select(Survey.id).where(Survey.slug == slug)) is not None:
-        raise OperatorError(f"a survey with slug {slug!r} already exists")
+        raise OperatorError(N_("a survey with slug '%(slug)s' already exists"), slug=slug)
     if access not in ("invitation", "open"):
         raise OperatorError(f"access must be 'invitation' or 'open', got {access!r}")
     if opens_at.tzinfo is None or closes_at.tzinfo is None:
         raise OperatorError("opening and closing times need a time zone (e.g. 2026-12-01T08:00+07:00)")
     if closes_at <= opens_at:
-        raise OperatorError("the survey must close after it opens")
+        raise OperatorError(N_("the survey must close after it opens"))
     if quotas and access != "open":
         raise OperatorError("quotas apply only to open-link surveys (--access open)")
     bad = [f"{code}={n}" for code, n in (quotas or {}).items() if not isinstance(n, int) or n < 0]
@@ -113,5 +118,5 @@ def get_survey(slug: str) -> Survey:
     """The survey with ``slug``, or an :class:`OperatorError` naming it."""
     survey = db.session.scalar(select(Survey).where(Survey.slug == slug))
     if survey is None:
-        raise OperatorError(f"no survey has the slug {slug!r}")
+        raise OperatorError(N_("no survey has the slug '%(slug)s'"), slug=slug)
     return survey

@@ -14,7 +14,7 @@ from questionnaires.problems import Problem
 from survey_app.extensions import db
 from survey_app.models import RespondentGroup, Unit
 from survey_app.models.unit import PARENT_LEVEL, UNIT_LEVELS
-from survey_app.services.errors import FileProblemsError, OperatorError
+from survey_app.services.errors import N_, FileProblemsError, OperatorError
 
 COLUMNS = ("code", "name_vi", "name_en", "level", "parent_code")
 CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,39}")
@@ -81,39 +81,46 @@ def check_rows(file: str, rows: list[dict[str, str]], known_levels: dict[str, st
     seen: dict[str, int] = {}
     for number, row in enumerate(rows, start=2):
         if row["code"] in seen:
-            message = f"{row['code']!r} already used on row {seen[row['code']]}"
-            problems.append(Problem(file, number, "code", message))
+            problems.append(Problem.worded(file, number, "code", N_("'%(code)s' already used on row %(row)s"),
+                                           code=row["code"], row=seen[row["code"]]))
         seen.setdefault(row["code"], number)
         levels[row["code"]] = row["level"]
     if not rows:
-        problems.append(Problem(file, None, None, "no units in the file"))
+        problems.append(Problem.worded(file, None, None, N_("no units in the file")))
     for number, row in enumerate(rows, start=2):
-        problems.extend(Problem(file, number, field, message) for field, message in _row_problems(row, levels))
+        problems.extend(Problem.worded(file, number, field, template, **params)
+                        for field, template, params in _row_problems(row, levels))
     return problems
 
 
-def _row_problems(row: dict[str, str], levels: dict[str, str]) -> list[tuple[str, str]]:
-    found = []
+def _row_problems(row: dict[str, str], levels: dict[str, str]) -> list[tuple[str, str, dict[str, object]]]:
+    """(column, message template, its values) for each problem of one row."""
+    found: list[tuple[str, str, dict[str, object]]] = []
     if not CODE.fullmatch(row["code"]):
-        found.append(("code", f"{row['code']!r} is not a code (1-40 letters, digits, '_', '.', '-')"))
+        found.append(("code", N_("'%(code)s' is not a code (1-40 letters, digits, '_', '.', '-')"),
+                      {"code": row["code"]}))
     if not row["name_vi"]:
-        found.append(("name_vi", "the Vietnamese name is required"))
+        found.append(("name_vi", N_("the Vietnamese name is required"), {}))
     for column in ("name_vi", "name_en"):
         if len(row[column]) > 200:
-            found.append((column, "longer than 200 characters"))
+            found.append((column, N_("longer than 200 characters"), {}))
     if row["level"] not in UNIT_LEVELS:
-        found.append(("level", f"{row['level']!r} is not one of {', '.join(UNIT_LEVELS)}"))
+        found.append(("level", N_("'%(level)s' is not one of %(levels)s"),
+                      {"level": row["level"], "levels": ", ".join(UNIT_LEVELS)}))
         return found
     wanted = PARENT_LEVEL[row["level"]]
     parent = row["parent_code"]
     if wanted is None and parent:
-        found.append(("parent_code", "a province has no parent; leave it empty"))
+        found.append(("parent_code", N_("a province has no parent; leave it empty"), {}))
     elif wanted is not None and not parent:
-        found.append(("parent_code", f"a {row['level']} needs the code of its {wanted}"))
+        found.append(("parent_code", N_("a %(level)s needs the code of its %(parent)s"),
+                      {"level": row["level"], "parent": wanted}))
     elif parent and parent not in levels:
-        found.append(("parent_code", f"unknown unit {parent!r} (neither in this file nor already loaded)"))
+        found.append(("parent_code", N_("unknown unit '%(code)s' (neither in this file nor already loaded)"),
+                      {"code": parent}))
     elif parent and levels[parent] != wanted:
-        found.append(("parent_code", f"{parent!r} is a {levels[parent]}; the parent of a {row['level']} is a {wanted}"))
+        found.append(("parent_code", N_("'%(code)s' is a %(actual)s; the parent of a %(level)s is a %(wanted)s"),
+                      {"code": parent, "actual": levels[parent], "level": row["level"], "wanted": wanted}))
     return found
 
 

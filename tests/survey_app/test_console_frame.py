@@ -70,6 +70,7 @@ def test_every_problem_of_every_row_is_listed_by_row_and_column(admin, app):
            "HP,Trùng,,province,\n"
            "X1,,,village,HP\n"
            "X2,Xã,,commune,NOPE\n")
+    admin.get("/console/?lang=en")  # the same problems in Vietnamese: the next test
     response = upload(admin, bad.encode())
     page = response.get_data(as_text=True)
     assert response.status_code == 400 and "Xác nhận" not in page and 'name="rows"' not in page
@@ -79,11 +80,21 @@ def test_every_problem_of_every_row_is_listed_by_row_and_column(admin, app):
     assert units(app) == {}
 
 
+def test_problems_are_listed_in_the_pages_language(admin):
+    bad = "code,name_vi,name_en,level,parent_code\nHP,Hải Phòng,,province,\nHP,Trùng,,province,\nX2,Xã,,commune,NOPE\n"
+    page = upload(admin, bad.encode()).get_data(as_text=True)
+    assert "<td>3</td><td>code</td><td>&#39;HP&#39; đã được dùng ở dòng 2</td>" in page
+    assert "<td>4</td><td>parent_code</td><td>không có đơn vị &#39;NOPE&#39; (không có trong tệp này" in page
+
+
 def test_a_semicolon_file_and_a_non_utf8_file_are_named_as_such(admin):
     semicolons = upload(admin, GOOD.replace(",", ";").encode()).get_data(as_text=True)
-    assert "separated by &#39;;&#39;" in semicolons
+    assert "các cột được phân tách bằng &#39;;&#39;" in semicolons
     latin = upload(admin, GOOD.encode("cp1258", errors="replace")).get_data(as_text=True)
-    assert "not UTF-8" in latin
+    assert "tệp không phải văn bản UTF-8" in latin
+    admin.get("/console/?lang=en")
+    assert "separated by &#39;;&#39;" in upload(admin, GOOD.replace(",", ";").encode()).get_data(as_text=True)
+    assert "not UTF-8" in upload(admin, GOOD.encode("cp1258", errors="replace")).get_data(as_text=True)
 
 
 def test_an_xlsx_frame_is_read_from_its_first_sheet(admin, app):
@@ -108,4 +119,4 @@ def test_a_coordinator_only_changes_units_within_its_own(app):
     assert upload(client, mine.encode()).status_code == 200
     theirs = "code,name_vi,name_en,level,parent_code\nHP-SNV,Sở Nội vụ mới,,department,HP\n"
     page = upload(client, theirs.encode()).get_data(as_text=True)
-    assert "outside the units you work for" in page
+    assert "&#39;HP-SNV&#39; nằm ngoài các đơn vị bạn phụ trách" in page

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -70,6 +71,7 @@ def test_create_a_survey_then_close_and_extend_it(world):
 
 def test_bad_survey_input_is_explained_and_nothing_is_saved(world):
     client = logged_in(world.test_client(), "dept@hp.vn")
+    client.get("/console/?lang=en")  # the refusals in English (test_console_messages.py: both languages)
     with world.app_context():
         version_id = str(db.session.execute(db.text("SELECT id FROM questionnaire_version")).scalar())
     for overrides, message in [({"slug": "Bad Slug!"}, "slug"), ({"closes": "31/12/2026"}, "YYYY-MM-DD"),
@@ -149,3 +151,88 @@ def test_a_poster_for_an_open_survey_unit(world):
     poster = client.get("/console/surveys/snv-open/poster?unit=HP-SNV").get_data(as_text=True)
     assert "http://localhost/o/snv-open/HP-SNV" in poster and "<svg" in poster and "Sở Nội vụ" in poster
     assert client.get("/console/surveys/snv-open/poster?unit=NOPE").status_code == 404
+
+
+@pytest.fixture
+def pdf_rendering():
+    from tests.tools import require_pdf_rendering
+
+    require_pdf_rendering()
+
+
+def _pdf_pages(data: bytes) -> list[str]:
+    """Each page's text, NFC (the PDF's text layer may spell a Vietnamese letter as base + marks)."""
+    import unicodedata
+
+    from pypdf import PdfReader
+
+    return [unicodedata.normalize("NFC", page.extract_text()) for page in PdfReader(io.BytesIO(data)).pages]
+
+
+def test_letters_as_pdf_one_page_per_letter_with_the_code_and_the_unit_in_vietnamese(running, world, pdf_rendering):
+    response = post(running, "/console/surveys/snv-2026/codes", {"unit": "HP-SNV", "group": "dept_leader",
+                                                                   "count": "3", "output": "letters_pdf"})
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert response.headers["Cache-Control"] == "no-store"
+    assert "attachment" in response.headers["Content-Disposition"]
+    pages = _pdf_pages(response.data)
+    assert len(pages) == 3
+    codes = set()
+    for text in pages:
+        assert "Sở Nội vụ" in text and "PAR SNV" in text and "Mã cá nhân" in text.replace("\n", " ")
+        found = {c for c in re.findall(r"[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}", text)}
+        assert len(found) == 1, text
+        codes |= found
+    assert len(codes) == 3, "each page carries its own code"
+    with world.app_context():
+        assert all(invitations.find_invitation(code).survey.slug == "snv-2026" for code in codes)
+        stored = " ".join(i.code_hash for i in db.session.query(Invitation))
+        assert not any(code in stored or code.replace("-", "") in stored for code in codes)
+    assert audit_actions(world)[-1] == "letters_printed"
+
+
+def test_letters_pdf_in_english_follows_the_page_language(running, pdf_rendering):
+    response = post(running, "/console/surveys/snv-2026/codes?lang=en", {
+        "unit": "HP-SNV", "group": "dept_leader", "count": "1", "output": "letters_pdf"})
+    (text,) = _pdf_pages(response.data)
+    assert "Your personal code" in text and "Department of Home Affairs" in text
+
+
+def test_the_pdf_renderer_fetches_nothing_but_data_urls(app, monkeypatch, pdf_rendering):
+    from survey_app.console import printing
+
+    seen = []
+    original = printing.only_data_urls().fetch
+    monkeypatch.setattr(printing.only_data_urls(), "fetch", lambda url, *a, **k: seen.append(url) or original(url))
+    printing.pdf_from_html('<img src="http://127.0.0.1:9/x.png"><img src="file:///etc/passwd">'
+                           '<link rel="stylesheet" href="https://example.org/a.css"><p>ở</p>')
+    assert {url.split(":")[0] for url in seen} == {"http", "file", "https"}, "every resource goes to the fetcher"
+    for url in seen:
+        with pytest.raises(ValueError, match="disallowed protocol"):
+            original(url)
+
+
+def test_a_poster_as_pdf(world, pdf_rendering):
+    client = logged_in(world.test_client(), "dept@hp.vn")
+    with world.app_context():
+        version_id = str(db.session.execute(db.text("SELECT id FROM questionnaire_version")).scalar())
+    assert create(client, world, version_id, slug="snv-open", access="open", groups="citizen").status_code == 302
+    response = client.get("/console/surveys/snv-open/poster?unit=HP-SNV&format=pdf")
+    assert response.mimetype == "application/pdf"
+    (text,) = _pdf_pages(response.data)
+    assert "Sở Nội vụ" in text and "http://localhost/o/snv-open/HP-SNV" in text.replace("\n", "")
+
+
+def test_a_pdf_that_cannot_be_rendered_issues_no_code(running, world, monkeypatch):
+    from survey_app.console import invitations as console_invitations
+
+    def broken(html: str) -> bytes:
+        raise OSError("cannot load library 'libpango-1.0-0'")
+
+    monkeypatch.setattr(console_invitations, "pdf_from_html", broken)
+    failed = post(running, "/console/surveys/snv-2026/codes", {"unit": "HP-SNV", "group": "dept_leader", "count": "2",
+                                                                 "output": "letters_pdf"})
+    assert failed.status_code == 500 and "libpango" not in failed.get_data(as_text=True)  # an error page, no trace
+    with world.app_context():
+        assert db.session.query(Invitation).count() == 0
+    assert "letters_printed" not in audit_actions(world)
