@@ -37,7 +37,8 @@ class Response(db.Model):
     mode: Mapped[str] = mapped_column(String(10))
     answers: Mapped[dict[str, Any]] = mapped_column(JSON)
     submitted_on: Mapped[date] = mapped_column(Date)
-    # Random, drawn when the draft was created; unique so that the database enforces submit-once.
+    # Online: random, drawn at submit (nothing the draft held); paper: derived from the form's entry number, so a
+    # file imported twice stores each form once. Unique: the database refuses a second insert of one form.
     submission_id: Mapped[uuid.UUID] = mapped_column(Uuid, unique=True)
 
     survey: Mapped[Survey] = relationship()
@@ -70,3 +71,20 @@ class SpentSession(db.Model):
 
     token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id"), index=True)
+
+
+class SpentInvitation(db.Model):
+    """Closed surveys: an invitation that has been completed (online or on paper), so it cannot submit again.
+
+    Keyed by :func:`survey_app.pseudonyms.spent_key` of the invitation's code hash: the application can tell which
+    invitations completed (participation, reminders, revocation), the database alone cannot. It is written in the
+    submit transaction (its primary key makes a racing second submit fail) and carries only what the response
+    itself carries: survey, unit and group, so completions can be counted per unit and group.
+    """
+
+    __tablename__ = "spent_invitation"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    group_id: Mapped[int] = mapped_column(ForeignKey("respondent_group.id"))
