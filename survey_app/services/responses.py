@@ -53,7 +53,8 @@ def submit(
 
 def submit_for_invitation(
     invitation: Invitation, answers: Mapping[str, object], questionnaire: Questionnaire, mode: str = "online",
-    now: datetime | None = None, day: date | None = None,
+    now: datetime | None = None, day: date | None = None, submission_id: uuid.UUID | None = None,
+    checked: bool = False,
 ) -> Response:
     """Complete ``invitation`` with ``answers``: the one way an invitation becomes a response, online or on paper.
 
@@ -63,10 +64,13 @@ def submit_for_invitation(
     nothing to the invitation row): the response (its own random keys), the invitation's spent marker (whose
     primary key refuses a second completion: :class:`AlreadySubmitted`), the identity link for identified surveys,
     and the deletion of the invitation's draft. A revoked code raises :class:`InvitationRevoked`.
+    ``submission_id`` (paper: derived from the form's entry number) defaults to a random one; ``checked`` says the
+    paper answers were already checked as :func:`enter_paper` checks them (the paper import checks every row
+    before storing any).
     """
     survey = invitation.survey
     if mode == "paper":
-        kept = _checked_paper(survey, invitation.group, answers, questionnaire)
+        kept = dict(answers) if checked else _checked_paper(survey, invitation.group, answers, questionnaire)
     else:
         ensure_open(survey, now)
         kept = _complete_online(questionnaire, answers)
@@ -84,7 +88,8 @@ def submit_for_invitation(
     day = day or (as_utc(now).date() if now else None)
     # the draft goes first: a DELETE statement flushes whatever is pending, outside _flush_once's care
     db.session.execute(delete(Draft).where(Draft.invitation_key == draft_key(code_hash)))
-    response = _insert_response(survey, unit_id, group_id, kept, mode, uuid.uuid4(), day, flush=False)
+    response = _insert_response(survey, unit_id, group_id, kept, mode, submission_id or uuid.uuid4(), day,
+                                flush=False)
     db.session.add(SpentInvitation(key=spent, survey_id=survey.id, unit_id=unit_id, group_id=group_id))
     if not anonymous:
         db.session.add(ResponseIdentity(response_id=response.id, invitation_id=invitation_id))
