@@ -10,7 +10,7 @@ import uuid
 from datetime import date
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, String, Uuid
+from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Index, String, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from survey_app.extensions import db
@@ -27,7 +27,10 @@ class Response(db.Model):
 
     __tablename__ = "response"
     # WITHOUT ROWID: SQLite then stores rows in (random) key order, not in the order they were submitted.
-    __table_args__ = (CheckConstraint("mode IN ('online', 'paper')", name="mode"), {"sqlite_with_rowid": False})
+    # The participation page counts responses per unit, group and mode from this index alone.
+    __table_args__ = (CheckConstraint("mode IN ('online', 'paper')", name="mode"),
+                      Index("ix_response_participation", "survey_id", "unit_id", "group_id", "mode"),
+                      {"sqlite_with_rowid": False})
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id"), index=True)
@@ -83,8 +86,10 @@ class SpentInvitation(db.Model):
     """
 
     __tablename__ = "spent_invitation"
+    # The participation page counts completions per unit and group from this index alone.
+    __table_args__ = (Index("ix_spent_invitation_participation", "survey_id", "unit_id", "group_id"),)
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
-    survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id"), index=True)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id"))
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
     group_id: Mapped[int] = mapped_column(ForeignKey("respondent_group.id"))

@@ -33,9 +33,12 @@ def open_for_invitation(invitation: Invitation, now: datetime | None = None) -> 
         invitation_status.load([invitation])
     check_invitation_usable(invitation)
     ensure_open(invitation.survey, now)
+    key = draft_key(invitation.code_hash)
+    if invitation.draft is None and invitation.progress == "started":
+        invitation.draft = db.session.scalar(select(Draft).where(Draft.invitation_key == key))
     draft = invitation.draft or Draft(
         survey=invitation.survey, unit=invitation.unit, group=invitation.group,
-        invitation_key=draft_key(invitation.code_hash), answers={},
+        invitation_key=key, answers={},
     )
     draft.invitation = invitation
     return draft

@@ -9,7 +9,7 @@ reminder round costs two statements, not 100,000).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 
 from sqlalchemy import select
 
@@ -17,34 +17,37 @@ from survey_app.extensions import db
 from survey_app.models import Draft, Invitation, SpentInvitation
 from survey_app.pseudonyms import draft_key, spent_key
 
-# Up to this many invitations are looked up by their keys; more read every key of their surveys.
-BY_KEY_LIMIT = 500
+# Up to this many invitations are looked up by their keys; more read every key of their surveys (keys only).
+BY_KEY_LIMIT = 5000
 _CHUNK = 1000
 
 
 def load(invitations: Iterable[Invitation]) -> list[Invitation]:
-    """Set ``progress`` (issued | started | completed) and ``draft`` of every invitation; returns them."""
+    """Set ``progress`` (issued | started | completed) of every invitation; returns them. Only keys are read: the
+    draft itself is read by whoever needs it (:func:`survey_app.services.drafts.open_for_invitation`)."""
     found = list(invitations)
-    if not found:
-        return found
-    spent_keys = {spent_key(i.code_hash): i for i in found}
-    draft_keys = {draft_key(i.code_hash): i for i in found}
-    if len(found) <= BY_KEY_LIMIT:
-        spent = _existing(SpentInvitation.key, select(SpentInvitation.key), list(spent_keys))
-        drafts = {d.invitation_key: d for chunk in _chunks(list(draft_keys))
-                  for d in db.session.scalars(select(Draft).where(Draft.invitation_key.in_(chunk)))}
-    else:
-        survey_ids = sorted({i.survey_id for i in found})
-        spent = set(db.session.scalars(select(SpentInvitation.key).where(SpentInvitation.survey_id.in_(survey_ids))))
-        drafts = {d.invitation_key: d for d in db.session.scalars(
-            select(Draft).where(Draft.survey_id.in_(survey_ids), Draft.invitation_key.is_not(None)))}
-    for key, invitation in spent_keys.items():
-        invitation.progress = "completed" if key in spent else "issued"
-    for key, invitation in draft_keys.items():
-        invitation.draft = drafts.get(key)
-        if invitation.draft is not None and invitation.progress != "completed":
-            invitation.progress = "started"
+    progress = progress_by_code_hash([i.code_hash for i in found], {i.survey_id for i in found})
+    for invitation in found:
+        invitation.progress = progress[invitation.code_hash]
     return found
+
+
+def progress_by_code_hash(code_hashes: Collection[str], survey_ids: Collection[int]) -> dict[str, str]:
+    """issued | started | completed for each code hash (of invitations of ``survey_ids``), from keys alone."""
+    spent_keys = {spent_key(h): h for h in code_hashes}
+    draft_keys = {draft_key(h): h for h in code_hashes}
+    if len(spent_keys) <= BY_KEY_LIMIT:
+        spent = _existing(SpentInvitation.key, list(spent_keys))
+        drafted = _existing(Draft.invitation_key, list(draft_keys))
+    else:
+        surveys = sorted(survey_ids)
+        spent = set(db.session.scalars(select(SpentInvitation.key).where(SpentInvitation.survey_id.in_(surveys))))
+        drafted = set(db.session.scalars(select(Draft.invitation_key).where(
+            Draft.survey_id.in_(surveys), Draft.invitation_key.is_not(None))))
+    progress = dict.fromkeys(code_hashes, "issued")
+    progress.update({draft_keys[k]: "started" for k in drafted & draft_keys.keys()})
+    progress.update({spent_keys[k]: "completed" for k in spent & spent_keys.keys()})
+    return progress
 
 
 def status(invitation: Invitation) -> str:
@@ -64,8 +67,8 @@ def is_spent(invitation: Invitation) -> bool:
     return db.session.scalar(select(SpentInvitation.key).where(SpentInvitation.key == key)) is not None
 
 
-def _existing(column, statement, keys: list[str]) -> set[str]:
-    return {k for chunk in _chunks(keys) for k in db.session.scalars(statement.where(column.in_(chunk)))}
+def _existing(column, keys: list[str]) -> set[str]:
+    return {k for chunk in _chunks(keys) for k in db.session.scalars(select(column).where(column.in_(chunk)))}
 
 
 def _chunks(keys: list[str]) -> Iterable[list[str]]:

@@ -20,7 +20,7 @@ A case marked refused or not eligible keeps that disposition unless it completes
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Collection
 
 import pandas as pd
@@ -30,6 +30,7 @@ from analysis.rates import response_rates
 from questionnaires.route import is_partial
 from survey_app.extensions import db
 from survey_app.models import Draft, Invitation, RespondentGroup, Response, SpentInvitation, Survey, Unit
+from survey_app.pseudonyms import draft_key
 from survey_app.services import invitation_status
 from survey_app.services.questionnaire_versions import questionnaire_for
 
@@ -50,10 +51,10 @@ def raw_counts(survey: Survey, unit_ids: Collection[int] | None = None) -> tuple
     def scoped(statement, unit_column):
         return statement if units is None else statement.where(unit_column.in_(units))
 
-    cells: dict[tuple[int, int], Counter] = {}
+    cells: defaultdict[tuple[int, int], Counter] = defaultdict(Counter)
 
     def cell(unit_id: int, group_id: int) -> Counter:
-        return cells.setdefault((unit_id, group_id), Counter())
+        return cells[(unit_id, group_id)]
 
     by_status = scoped(
         select(Invitation.unit_id, Invitation.group_id, Invitation.recorded_status, Invitation.disposition,
@@ -89,17 +90,19 @@ def raw_counts(survey: Survey, unit_ids: Collection[int] | None = None) -> tuple
         counts = cell(unit_id, group_id)
         counts["drafts"] += n
         counts["saved_drafts"] += n if saved else 0
-    marked = db.session.scalars(scoped(
-        select(Invitation).where(Invitation.survey_id == survey.id, Invitation.disposition.is_not(None),
-                                 Invitation.recorded_status != "revoked"), Invitation.unit_id)).all()
+    marked = db.session.execute(scoped(
+        select(Invitation.unit_id, Invitation.group_id, Invitation.disposition, Invitation.code_hash)
+        .where(Invitation.survey_id == survey.id, Invitation.disposition.is_not(None),
+               Invitation.recorded_status != "revoked"), Invitation.unit_id)).all()
+    progress = invitation_status.progress_by_code_hash([row[3] for row in marked], [survey.id])
     marked_draft_keys = set()
-    for invitation in invitation_status.load(marked):
-        counts = cell(invitation.unit_id, invitation.group_id)
-        if invitation.status == "completed":  # a complete is a complete: the mark no longer counts
-            counts[f"marked_{invitation.disposition}"] -= 1
-        elif invitation.draft is not None:
+    for unit_id, group_id, mark, code_hash in marked:
+        counts = cell(unit_id, group_id)
+        if progress[code_hash] == "completed":  # a complete is a complete: the mark no longer counts
+            counts[f"marked_{mark}"] -= 1
+        elif progress[code_hash] == "started":
             counts["marked_drafts"] += 1
-            marked_draft_keys.add(invitation.draft.invitation_key)
+            marked_draft_keys.add(draft_key(code_hash))
     groups = dict(db.session.execute(select(RespondentGroup.id, RespondentGroup.code)).all())
     keys = list(cells)
     frame = pd.DataFrame({"unit_id": [u for u, _ in keys], "group": [groups[g] for _, g in keys],

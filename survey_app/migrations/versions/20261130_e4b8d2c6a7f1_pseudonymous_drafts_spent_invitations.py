@@ -48,7 +48,9 @@ def upgrade():
     sa.PrimaryKeyConstraint('key', name=op.f('pk_spent_invitation'))
     )
     with op.batch_alter_table('spent_invitation', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_spent_invitation_survey_id'), ['survey_id'], unique=False)
+        batch_op.create_index('ix_spent_invitation_participation', ['survey_id', 'unit_id', 'group_id'], unique=False)
+    with op.batch_alter_table('response', schema=None) as batch_op:
+        batch_op.create_index('ix_response_participation', ['survey_id', 'unit_id', 'group_id', 'mode'], unique=False)
     with op.batch_alter_table('draft', schema=None) as batch_op:
         batch_op.add_column(sa.Column('invitation_key', sa.String(length=64), nullable=True))
 
@@ -116,6 +118,8 @@ def downgrade():
         batch_op.create_unique_constraint(batch_op.f('uq_draft_submission_id'), ['submission_id'])
         batch_op.create_foreign_key(batch_op.f('fk_draft_invitation_id_invitation'), 'invitation',
                                     ['invitation_id'], ['id'])
+    with op.batch_alter_table('response', schema=None) as batch_op:
+        batch_op.drop_index('ix_response_participation')
     with op.batch_alter_table('spent_invitation', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_spent_invitation_survey_id'))
+        batch_op.drop_index('ix_spent_invitation_participation')
     op.drop_table('spent_invitation')
