@@ -68,7 +68,8 @@ def seed(n_invitations: int, n_units: int) -> str:
             drafts.append({"survey_id": survey.id, "unit_id": unit, "group_id": group.id,
                            "invitation_key": draft_key(code_hash), "answers": {"A1": "1"}, "current_section": "s1"})
         elif status == "started":
-            spent.append({"key": spent_key(code_hash), "survey_id": survey.id, "unit_id": unit, "group_id": group.id})
+            spent.append({"key": spent_key(code_hash), "survey_id": survey.id, "unit_id": unit, "group_id": group.id,
+                          "mode": "online"})
             responses.append({"id": uuid.uuid4(), "survey_id": survey.id, "questionnaire_version_id": version.id,
                               "unit_id": unit, "group_id": group.id, "mode": "online", "answers": {},
                               "submitted_on": start + timedelta(days=rng.randint(0, 27)),

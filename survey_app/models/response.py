@@ -27,9 +27,9 @@ class Response(db.Model):
 
     __tablename__ = "response"
     # WITHOUT ROWID: SQLite then stores rows in (random) key order, not in the order they were submitted.
-    # The participation page counts responses per unit, group and mode from this index alone.
+    # The participation page counts responses per unit, group and mode, and per day, from this index alone.
     __table_args__ = (CheckConstraint("mode IN ('online', 'paper')", name="mode"),
-                      Index("ix_response_participation", "survey_id", "unit_id", "group_id", "mode"),
+                      Index("ix_response_participation", "survey_id", "mode", "unit_id", "group_id", "submitted_on"),
                       {"sqlite_with_rowid": False})
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
@@ -82,14 +82,15 @@ class SpentInvitation(db.Model):
     Keyed by :func:`survey_app.pseudonyms.spent_key` of the invitation's code hash: the application can tell which
     invitations completed (participation, reminders, revocation), the database alone cannot. It is written in the
     submit transaction (its primary key makes a racing second submit fail) and carries only what the response
-    itself carries: survey, unit and group, so completions can be counted per unit and group.
+    itself carries: survey, unit, group and mode, so completions can be counted per unit and group.
     """
 
     __tablename__ = "spent_invitation"
-    # The participation page counts completions per unit and group from this index alone.
-    __table_args__ = (Index("ix_spent_invitation_participation", "survey_id", "unit_id", "group_id"),)
+    # The participation page counts completions per unit, group and mode from this index alone.
+    __table_args__ = (Index("ix_spent_invitation_participation", "survey_id", "unit_id", "group_id", "mode"),)
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id"))
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
     group_id: Mapped[int] = mapped_column(ForeignKey("respondent_group.id"))
+    mode: Mapped[str] = mapped_column(String(10))  # online | paper, as the response says

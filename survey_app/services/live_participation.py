@@ -3,7 +3,7 @@
 A respondent never writes the invitation row, and drafts and completions are keyed by pseudonyms only the
 application can compute (see :mod:`survey_app.pseudonyms`), so the counts come from bare ``GROUP BY`` statements
 over the rows that carry a unit and a group: invitations (issued, revoked, marked), spent markers (invitations
-completed, online or on paper), responses (online, paper) and drafts (in progress). Only the few invitations a
+completed, online or on paper), paper responses and drafts (in progress). Only the few invitations a
 coordinator marked are looked up one by one (a marked case that completes counts as complete, a marked case
 in progress counts as marked), and only the drafts' answers, which the questionnaire's relevance rules must
 judge (partial or break-off, as in ``parsurvey report rates``), are read in Python. Columns per (unit, group):
@@ -69,18 +69,23 @@ def raw_counts(survey: Survey, unit_ids: Collection[int] | None = None) -> tuple
             counts["revoked"] += n
         elif mark is not None:
             counts[f"marked_{mark}"] += n
+    # completed online = the invitations completed online (a closed survey's only online responses); paper forms
+    # are counted from the responses, with or without a code, from the index's mode = 'paper' range
     spent = scoped(
-        select(SpentInvitation.unit_id, SpentInvitation.group_id, func.count())
+        select(SpentInvitation.unit_id, SpentInvitation.group_id, SpentInvitation.mode, func.count())
         .where(SpentInvitation.survey_id == survey.id)
-        .group_by(SpentInvitation.unit_id, SpentInvitation.group_id), SpentInvitation.unit_id)
-    for unit_id, group_id, n in db.session.execute(spent):
-        cell(unit_id, group_id)["spent"] += n
-    by_mode = scoped(
-        select(Response.unit_id, Response.group_id, Response.mode, func.count())
-        .where(Response.survey_id == survey.id, Response.group_id.is_not(None))
-        .group_by(Response.unit_id, Response.group_id, Response.mode), Response.unit_id)
-    for unit_id, group_id, mode, n in db.session.execute(by_mode):
-        cell(unit_id, group_id)[f"completed_{mode}"] += n
+        .group_by(SpentInvitation.unit_id, SpentInvitation.group_id, SpentInvitation.mode), SpentInvitation.unit_id)
+    for unit_id, group_id, mode, n in db.session.execute(spent):
+        counts = cell(unit_id, group_id)
+        counts["spent"] += n
+        if mode == "online":
+            counts["completed_online"] += n
+    paper = scoped(
+        select(Response.unit_id, Response.group_id, func.count())
+        .where(Response.survey_id == survey.id, Response.mode == "paper", Response.group_id.is_not(None))
+        .group_by(Response.unit_id, Response.group_id), Response.unit_id)
+    for unit_id, group_id, n in db.session.execute(paper):
+        cell(unit_id, group_id)["completed_paper"] += n
     page_saved = Draft.current_section.is_not(None)
     drafts = scoped(
         select(Draft.unit_id, Draft.group_id, page_saved, func.count())

@@ -90,7 +90,7 @@ def submit_for_invitation(
     db.session.execute(delete(Draft).where(Draft.invitation_key == draft_key(code_hash)))
     response = _insert_response(survey, unit_id, group_id, kept, mode, submission_id or uuid.uuid4(), day,
                                 flush=False)
-    db.session.add(SpentInvitation(key=spent, survey_id=survey.id, unit_id=unit_id, group_id=group_id))
+    db.session.add(SpentInvitation(key=spent, survey_id=survey.id, unit_id=unit_id, group_id=group_id, mode=mode))
     if not anonymous:
         db.session.add(ResponseIdentity(response_id=response.id, invitation_id=invitation_id))
     _flush_once()

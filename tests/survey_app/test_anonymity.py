@@ -102,7 +102,7 @@ def test_after_an_anonymous_submit_nothing_joins_the_response_to_the_invitation(
     assert rows("invitation") == invitation_before, "submitting writes nothing to the invitation row"
     assert invitations.find_invitation(code).status == "completed", "the application still knows it completed"
     [spent] = rows("spent_invitation")
-    assert set(spent) == {"key", "survey_id", "unit_id", "group_id"}
+    assert set(spent) == {"key", "survey_id", "unit_id", "group_id", "mode"}
     assert spent["key"] != stored_draft["invitation_key"], "the draft's key and the marker's are unrelated"
 
     [stored] = rows("response")

@@ -41,6 +41,7 @@ def upgrade():
     sa.Column('survey_id', sa.Integer(), nullable=False),
     sa.Column('unit_id', sa.Integer(), nullable=False),
     sa.Column('group_id', sa.Integer(), nullable=False),
+    sa.Column('mode', sa.String(length=10), nullable=False),
     sa.ForeignKeyConstraint(['group_id'], ['respondent_group.id'],
                             name=op.f('fk_spent_invitation_group_id_respondent_group')),
     sa.ForeignKeyConstraint(['survey_id'], ['survey.id'], name=op.f('fk_spent_invitation_survey_id_survey')),
@@ -48,9 +49,11 @@ def upgrade():
     sa.PrimaryKeyConstraint('key', name=op.f('pk_spent_invitation'))
     )
     with op.batch_alter_table('spent_invitation', schema=None) as batch_op:
-        batch_op.create_index('ix_spent_invitation_participation', ['survey_id', 'unit_id', 'group_id'], unique=False)
+        batch_op.create_index('ix_spent_invitation_participation', ['survey_id', 'unit_id', 'group_id', 'mode'],
+                                unique=False)
     with op.batch_alter_table('response', schema=None) as batch_op:
-        batch_op.create_index('ix_response_participation', ['survey_id', 'unit_id', 'group_id', 'mode'], unique=False)
+        batch_op.create_index('ix_response_participation', ['survey_id', 'mode', 'unit_id', 'group_id', 'submitted_on'],
+                                unique=False)
     with op.batch_alter_table('draft', schema=None) as batch_op:
         batch_op.add_column(sa.Column('invitation_key', sa.String(length=64), nullable=True))
 
@@ -67,8 +70,8 @@ def upgrade():
         "(status = 'started' AND NOT EXISTS (SELECT 1 FROM draft WHERE draft.invitation_id = invitation.id))"
     )).all()
     if completed:
-        conn.execute(sa.text("INSERT INTO spent_invitation (key, survey_id, unit_id, group_id) "
-                             "VALUES (:key, :survey_id, :unit_id, :group_id)"),
+        conn.execute(sa.text("INSERT INTO spent_invitation (key, survey_id, unit_id, group_id, mode) "
+                             "VALUES (:key, :survey_id, :unit_id, :group_id, 'online')"),
                      [{"key": _pseudonym("spent", code_hash), "survey_id": survey_id, "unit_id": unit_id,
                        "group_id": group_id} for code_hash, survey_id, unit_id, group_id in completed])
     conn.execute(sa.text("UPDATE invitation SET status = 'issued' WHERE status IN ('started', 'completed')"))
