@@ -56,19 +56,15 @@ def raw_counts(survey: Survey, unit_ids: Collection[int] | None = None) -> tuple
     def cell(unit_id: int, group_id: int) -> Counter:
         return cells[(unit_id, group_id)]
 
-    by_status = scoped(
-        select(Invitation.unit_id, Invitation.group_id, Invitation.recorded_status, Invitation.disposition,
-               func.count())
+    by_status = scoped(  # as bare as a GROUP BY gets; the few marked cases are read one by one below
+        select(Invitation.unit_id, Invitation.group_id, Invitation.recorded_status, func.count())
         .where(Invitation.survey_id == survey.id)
-        .group_by(Invitation.unit_id, Invitation.group_id, Invitation.recorded_status, Invitation.disposition),
-        Invitation.unit_id)
-    for unit_id, group_id, status, mark, n in db.session.execute(by_status):
+        .group_by(Invitation.unit_id, Invitation.group_id, Invitation.recorded_status), Invitation.unit_id)
+    for unit_id, group_id, status, n in db.session.execute(by_status):
         counts = cell(unit_id, group_id)
         counts["issued"] += n
         if status == "revoked":
             counts["revoked"] += n
-        elif mark is not None:
-            counts[f"marked_{mark}"] += n
     # completed online = the invitations completed online (a closed survey's only online responses); paper forms
     # are counted from the responses, with or without a code, from the index's mode = 'paper' range
     spent = scoped(
@@ -104,8 +100,9 @@ def raw_counts(survey: Survey, unit_ids: Collection[int] | None = None) -> tuple
     for unit_id, group_id, mark, code_hash in marked:
         counts = cell(unit_id, group_id)
         if progress[code_hash] == "completed":  # a complete is a complete: the mark no longer counts
-            counts[f"marked_{mark}"] -= 1
-        elif progress[code_hash] == "started":
+            continue
+        counts[f"marked_{mark}"] += 1
+        if progress[code_hash] == "started":
             counts["marked_drafts"] += 1
             marked_draft_keys.add(draft_key(code_hash))
     groups = dict(db.session.execute(select(RespondentGroup.id, RespondentGroup.code)).all())
