@@ -67,4 +67,4 @@ class Invitation(db.Model):
         return self.progress
 
     def __repr__(self) -> str:
-        return f"<Invitation {self.id} {self.status}>"
+        return f"<Invitation {self.id} {self.recorded_status} {self.progress or 'progress not loaded'}>"

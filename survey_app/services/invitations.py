@@ -117,7 +117,7 @@ def revoke(code: str) -> Invitation:
         invitation = find_invitation(code)
     except CodeNotFound:
         raise OperatorError(f"no invitation has the code {code!r}")
-    serialise("invitation", invitation.id)
+    serialise("invitation", spent_key(invitation.code_hash))
     if invitation_status.is_spent(invitation):
         invitation.progress = "completed"
         raise OperatorError("this code was already used to submit a response; it can no longer be revoked")

@@ -10,7 +10,8 @@ submit transaction, that stamp would join the invitation to the response. So:
 - SQLite: the database's single write lock, taken first (``BEGIN IMMEDIATE``), so that the checks that follow read
   the latest committed state and no other writer can commit until this transaction ends (WAL readers go on).
 
-Call :func:`serialise` before the checks it protects.
+Call :func:`serialise` before the checks it protects. An invitation is locked by its pseudonym (its spent key),
+not its id, so that even a live look at ``pg_locks`` during a submit does not name the invitation.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from sqlalchemy import text
 from survey_app.extensions import db
 
 
-def serialise(subject: str, *ids: int) -> None:
+def serialise(subject: str, *ids: int | str) -> None:
     """Wait until no other transaction holds the lock for ``subject`` and ``ids``, then hold it until this one ends."""
     connection = db.session.connection()
     dialect = connection.dialect.name
@@ -34,7 +35,7 @@ def serialise(subject: str, *ids: int) -> None:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def lock_number(subject: str, *ids: int) -> int:
+def lock_number(subject: str, *ids: int | str) -> int:
     """A signed 64-bit number for ``subject`` and ``ids`` (PostgreSQL's advisory locks take one bigint)."""
     digest = hashlib.sha256(":".join([subject, *map(str, ids)]).encode()).digest()
     return int.from_bytes(digest[:8], "big", signed=True)

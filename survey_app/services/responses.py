@@ -76,12 +76,12 @@ def submit_for_invitation(
         kept = _complete_online(questionnaire, answers)
     invitation_id, code_hash = invitation.id, invitation.code_hash
     unit_id, group_id, anonymous = invitation.unit_id, invitation.group_id, survey.anonymous
-    serialise("invitation", invitation_id)
+    spent = spent_key(code_hash)
+    serialise("invitation", spent)
     recorded = db.session.scalar(select(Invitation.recorded_status).where(Invitation.id == invitation_id))
     if recorded == "revoked":
         db.session.rollback()
         raise InvitationRevoked()
-    spent = spent_key(code_hash)
     if db.session.scalar(select(SpentInvitation.key).where(SpentInvitation.key == spent)) is not None:
         db.session.rollback()
         raise AlreadySubmitted()
