@@ -14,10 +14,11 @@ from sqlalchemy.orm.exc import StaleDataError
 from questionnaires.answers import apply_relevance, is_missing
 from questionnaires.model import Questionnaire
 from survey_app.extensions import db
-from survey_app.models import Draft, Invitation, RespondentGroup, Response, SpentSession, Survey, Unit
-from survey_app.pseudonyms import draft_key
+from survey_app.models import Draft, Invitation, RespondentGroup, Response, SpentInvitation, SpentSession, Survey, Unit
+from survey_app.pseudonyms import draft_key, spent_key
 from survey_app.services import invitation_status
 from survey_app.services.errors import AlreadySubmitted, CodeNotFound, InvitationRevoked, SurveyFull
+from survey_app.services.locks import serialise
 from survey_app.services.surveys import ensure_open
 
 
@@ -36,8 +37,8 @@ def open_for_invitation(invitation: Invitation, now: datetime | None = None) -> 
     key = draft_key(invitation.code_hash)
     if invitation.draft is None and invitation.progress == "started":
         invitation.draft = db.session.scalar(select(Draft).where(Draft.invitation_key == key))
-    draft = invitation.draft or Draft(
-        survey=invitation.survey, unit=invitation.unit, group=invitation.group,
+    draft = invitation.draft or Draft(  # ids, not the unit and group themselves: no query to load them
+        survey=invitation.survey, unit_id=invitation.unit_id, group_id=invitation.group_id,
         invitation_key=key, answers={},
     )
     draft.invitation = invitation
@@ -139,6 +140,8 @@ def store(draft: Draft) -> Draft:
     if not inspect(draft).transient:
         return draft
     invitation = draft.invitation
+    if invitation is not None:
+        _check_still_usable(invitation)
     key = (Draft.invitation_key == draft.invitation_key if draft.invitation_key is not None
            else Draft.session_token_hash == draft.session_token_hash)
     db.session.add(draft)
@@ -154,6 +157,20 @@ def store(draft: Draft) -> Draft:
     if invitation is not None:
         invitation.draft, invitation.progress = draft, "started"
     return draft
+
+
+def _check_still_usable(invitation: Invitation) -> None:
+    """Under the invitation's lock (as revoking and submitting take it), read whether it was revoked or completed
+    since the page was shown: a draft stored after a revocation would outlive the revocation's deletion."""
+    spent_marker = spent_key(invitation.code_hash)
+    serialise("invitation", spent_marker)
+    spent_now = select(SpentInvitation.key).where(SpentInvitation.key == spent_marker).scalar_subquery()
+    recorded, spent = db.session.execute(
+        select(Invitation.recorded_status, spent_now).where(Invitation.id == invitation.id)
+    ).one()
+    if recorded == "revoked" or spent is not None:
+        db.session.rollback()
+        raise InvitationRevoked() if recorded == "revoked" else AlreadySubmitted()
 
 
 def _merge_page(draft: Draft, section_vars: set[str], values: Mapping[str, object], section_id: str,

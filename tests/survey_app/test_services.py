@@ -295,3 +295,13 @@ def test_saving_a_page_of_a_draft_submitted_meanwhile_says_already_submitted(sur
         other_tab.execute(sa.delete(Draft).where(Draft.id == draft.id))
     with pytest.raises(AlreadySubmitted):
         drafts.save_page(draft, "S3", {"Q5": "late"}, storage_questionnaire)
+
+
+def test_a_page_saved_after_its_code_was_revoked_is_refused_and_stores_no_draft(surveys, storage_questionnaire):
+    """The page was shown before the revocation; its first save must not leave a draft the revocation missed."""
+    code, draft = start(surveys)
+    invitations.revoke(code)
+    db.session.commit()
+    with pytest.raises(InvitationRevoked):
+        drafts.save_page(draft, "S1", {"Q1": "2"}, storage_questionnaire)
+    assert count(Draft) == 0
