@@ -32,12 +32,13 @@ def _bool_env(name: str, default: bool) -> bool:
     raise SystemExit(f"PARSURVEY_{name} must be true or false, got {raw!r}")
 
 
-def instance_secret_key(instance_path: Path) -> str:
+def instance_secret_key(instance_path: Path, name: str = "secret_key") -> str:
     """A random key made once and kept in the instance folder, so no deployment ever signs with a known default.
 
-    Several machines behind one load balancer must share a key: set ``PARSURVEY_SECRET_KEY`` there.
+    Several machines behind one load balancer must share a key: set ``PARSURVEY_SECRET_KEY`` there. ``name`` picks
+    the file (``pseudonym_key`` keeps the pseudonym key, see :mod:`survey_app.pseudonyms`).
     """
-    path = instance_path / "secret_key"
+    path = instance_path / name
     try:
         return path.read_text(encoding="ascii").strip()
     except FileNotFoundError:
@@ -60,6 +61,8 @@ class Config:
         default_db = "sqlite:///" + str(Path(instance_path) / "parsurvey.sqlite")
         self.SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL", default_db)
         self.SECRET_KEY = _env("SECRET_KEY") or instance_secret_key(Path(instance_path))
+        # Keys drafts and spent markers to invitations (survey_app/pseudonyms.py); never stored in the database.
+        self.PSEUDONYM_KEY = _env("PSEUDONYM_KEY") or instance_secret_key(Path(instance_path), "pseudonym_key")
         # Public base URL used in printed links (letters, QR codes); requests use their own host.
         self.PUBLIC_BASE_URL = _env("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
         self.RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", "memory://")

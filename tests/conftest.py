@@ -25,6 +25,8 @@ settings.register_profile("parsurvey", deadline=None, derandomize=os.environ.get
 settings.load_profile("parsurvey")
 
 TEST_DATA = Path(__file__).resolve().parent / "data"
+# Fixed, so that every app of a test run (and a gunicorn it starts) finds the same drafts and spent markers.
+TEST_PSEUDONYM_KEY = "test-pseudonym-key"
 
 
 @contextmanager
@@ -55,7 +57,7 @@ def database_url(tmp_path_factory) -> Iterator[str]:
         else:
             url = "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite")
         app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True, "SECRET_KEY": "test-secret",
-                          "QUEUE_IMMEDIATE": True})
+                          "PSEUDONYM_KEY": TEST_PSEUDONYM_KEY, "QUEUE_IMMEDIATE": True})
         with app.app_context():
             upgrade()
             db.engine.dispose()
@@ -69,6 +71,7 @@ def app(database_url, tmp_path):
             "SQLALCHEMY_DATABASE_URI": database_url,
             "TESTING": True,
             "SECRET_KEY": "test-secret",
+            "PSEUDONYM_KEY": TEST_PSEUDONYM_KEY,
             "RATELIMIT_STORAGE_URI": "memory://",
             "PUBLIC_BASE_URL": "http://localhost",
             "QUEUE_IMMEDIATE": True,  # background jobs run at once, inside the test

@@ -1,4 +1,4 @@
-"""``parsurvey drafts purge``: delete unfinished answers of surveys closed longer ago than the grace period."""
+"""``parsurvey drafts purge``: clear unfinished answers of surveys closed longer ago than the grace period."""
 
 from __future__ import annotations
 
@@ -24,10 +24,10 @@ def drafts_cli() -> None:
 @click.option("--dry-run", is_flag=True, help="Only count what would be deleted.")
 @with_appcontext
 def purge_command(grace_days: int | None, dry_run: bool) -> None:
-    """Delete the drafts of surveys closed more than the grace period ago (by the database's clock).
+    """Clear the drafts of surveys closed more than the grace period ago (by the database's clock).
 
-    The worker does the same every day; drafts of started invitations are kept (deleting them would count
-    those cases as completed).
+    Open-link drafts are deleted; an invitation's draft loses its answers and keeps only whether it was partial or
+    a break-off, so the survey's response rates stay as they were. The worker does the same every day.
     """
     from survey_app.services.draft_purge import purge_stale_drafts
 
@@ -37,7 +37,7 @@ def purge_command(grace_days: int | None, dry_run: bool) -> None:
     except OperatorError as error:
         refuse(error)
     db.session.commit()
-    verb = "would delete" if dry_run else "deleted"
+    verb = "would clear" if dry_run else "cleared"
     for entry in purged:
         closed = as_utc(entry.closed_at).astimezone(VIETNAM)
         click.echo(f"{entry.survey}: {verb} {entry.drafts} draft(s) (closed {closed:%Y-%m-%d %H:%M} UTC+07:00)")

@@ -43,7 +43,7 @@ def rates_command(slug: str, by: str, fmt: str, out: Path | None) -> None:
       started, not submitted  -> P   partial: at least half of the relevant answerable
                                      questions have an answer in the draft
                               -> R   break-off otherwise
-      issued, never opened    -> NC  no contact could be confirmed (a letter may not arrive)
+      issued, no page saved   -> NC  no contact could be confirmed (a letter may not arrive)
       revoked                 -> NE  not eligible (e.g. left the post): in no denominator
 
     \b

@@ -26,7 +26,8 @@ def import_paper_command(slug: str, file: Path, dry_run: bool) -> None:
     """Store the paper questionnaires typed into FILE (.csv in UTF-8, or .xlsx: its first sheet).
 
     One row per questionnaire. Columns: unit, group, entry_id (the number written on the paper form), day
-    (optional, YYYY-MM-DD, default today), then the codebook's variables as the export names them. Multiple
+    (optional, YYYY-MM-DD, default today), code (optional: the invitation code of a form sent with a letter,
+    which then counts as that invitation's completion), then the codebook's variables as the export names them. Multiple
     choice is one 0/1 column per option, {item}__{code} (1 = ticked); one column of codes is refused. An
     empty cell, -97 or -99 is no answer; answers the form's own answers skip are dropped, as on the web.
 

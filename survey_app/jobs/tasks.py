@@ -99,5 +99,5 @@ def purge_stale_drafts() -> int:
     purged = draft_purge.purge_stale_drafts(current_app.config["DRAFT_GRACE_DAYS"])
     db.session.commit()
     for entry in purged:
-        log.info("deleted %d draft(s) of survey %s, closed %s", entry.drafts, entry.survey, entry.closed_at)
+        log.info("cleared %d draft(s) of survey %s, closed %s", entry.drafts, entry.survey, entry.closed_at)
     return sum(entry.drafts for entry in purged)

@@ -7,7 +7,7 @@ from survey_app.models.draft import Draft
 from survey_app.models.invitation import Invitation
 from survey_app.models.questionnaire_version import QuestionnaireVersion
 from survey_app.models.respondent_group import RespondentGroup
-from survey_app.models.response import Response, ResponseIdentity, SpentSession
+from survey_app.models.response import Response, ResponseIdentity, SpentInvitation, SpentSession
 from survey_app.models.staff import StaffUser
 from survey_app.models.survey import Survey, SurveyQuota, survey_group
 from survey_app.models.unit import Unit
@@ -23,6 +23,7 @@ __all__ = [
     "RespondentGroup",
     "Response",
     "ResponseIdentity",
+    "SpentInvitation",
     "SpentSession",
     "StaffUser",
     "Survey",

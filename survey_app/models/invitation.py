@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, ColumnElement, Date, ForeignKey, String, and_, case
-from sqlalchemy.ext.hybrid import hybrid_property
+from sqlalchemy import CheckConstraint, Date, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from survey_app.clock import utc_today
@@ -15,10 +13,9 @@ from survey_app.models.respondent_group import RespondentGroup
 from survey_app.models.survey import Survey
 from survey_app.models.unit import Unit
 
-if TYPE_CHECKING:
-    from survey_app.models.draft import Draft
-
 INVITATION_STATUSES = ("issued", "started", "completed", "revoked")
+# What the row itself records; started and completed are derived (see Invitation).
+RECORDED_STATUSES = ("issued", "revoked")
 # What a coordinator learnt about a case that never completed (AAPOR): left the post, or said no.
 DISPOSITIONS = ("not_eligible", "refused")
 
@@ -29,15 +26,16 @@ class Invitation(db.Model):
     There is deliberately no timestamp beyond the issue date: a completion time could be matched with a
     response. ``status`` moves issued -> started -> completed (or -> revoked).
 
-    Submitting does not write to this row at all: PostgreSQL stamps every row version with the id of the
-    transaction that wrote it (``xmin``), so an update made with the response's insert would join the two
-    exactly. The row records ``started`` (with a draft) at the first visit; submitting deletes the draft, and
-    "started without a draft" *is* completed. :attr:`status` gives that effective status.
+    A respondent never writes this row: PostgreSQL stamps every row version with the id of the transaction that
+    wrote it (``xmin``), so an update made with a draft or a response would join them. The row records only
+    ``issued`` or ``revoked`` (a coordinator's act); *started* (a draft exists) and *completed* (a spent marker
+    exists) are found through pseudonyms only the application can compute (:mod:`survey_app.pseudonyms`), by
+    :mod:`survey_app.services.invitation_status`, which sets :attr:`progress` (and :attr:`draft`).
     """
 
     __tablename__ = "invitation"
     __table_args__ = (
-        CheckConstraint("status IN ('issued', 'started', 'completed', 'revoked')", name="status"),
+        CheckConstraint("status IN ('issued', 'revoked')", name="status"),
         CheckConstraint("disposition IN ('not_eligible', 'refused')", name="disposition"),
     )
 
@@ -54,25 +52,19 @@ class Invitation(db.Model):
     survey: Mapped[Survey] = relationship()
     unit: Mapped[Unit] = relationship()
     group: Mapped[RespondentGroup] = relationship()
-    draft: Mapped[Draft | None] = relationship(back_populates="invitation", uselist=False)
+    # Not stored: issued | started | completed as last looked up by services.invitation_status, and the draft
+    # found then (None: no page saved yet). Plain attributes: the mapper ignores them.
+    progress = None
+    draft = None
 
-    @hybrid_property
+    @property
     def status(self) -> str:
-        """issued | started | completed | revoked; completed = started and its draft submitted (deleted)."""
-        if self.recorded_status == "started" and self.draft is None:
-            return "completed"
-        return self.recorded_status
-
-    @status.inplace.setter
-    def _status_setter(self, value: str) -> None:
-        self.recorded_status = value
-
-    @status.inplace.expression
-    @classmethod
-    def _status_expression(cls) -> ColumnElement[str]:
-        # through the relationship, so this module needs Draft only for type checking (draft.py imports this one)
-        submitted = and_(cls.recorded_status == "started", ~cls.draft.has())
-        return case((submitted, "completed"), else_=cls.recorded_status)
+        """issued | started | completed | revoked (a revoked code cannot complete: revoking refuses a completed one)."""
+        if self.recorded_status == "revoked":
+            return "revoked"
+        if self.progress is None:
+            raise LookupError("an invitation's progress is looked up by survey_app.services.invitation_status")
+        return self.progress
 
     def __repr__(self) -> str:
-        return f"<Invitation {self.id} {self.status}>"
+        return f"<Invitation {self.id} {self.recorded_status} {self.progress or 'progress not loaded'}>"

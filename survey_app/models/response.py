@@ -10,7 +10,7 @@ import uuid
 from datetime import date
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, String, Uuid
+from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Index, String, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from survey_app.extensions import db
@@ -27,7 +27,10 @@ class Response(db.Model):
 
     __tablename__ = "response"
     # WITHOUT ROWID: SQLite then stores rows in (random) key order, not in the order they were submitted.
-    __table_args__ = (CheckConstraint("mode IN ('online', 'paper')", name="mode"), {"sqlite_with_rowid": False})
+    # The participation page counts responses per unit, group and mode, and per day, from this index alone.
+    __table_args__ = (CheckConstraint("mode IN ('online', 'paper')", name="mode"),
+                      Index("ix_response_participation", "survey_id", "mode", "unit_id", "group_id", "submitted_on"),
+                      {"sqlite_with_rowid": False})
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id"), index=True)
@@ -37,7 +40,8 @@ class Response(db.Model):
     mode: Mapped[str] = mapped_column(String(10))
     answers: Mapped[dict[str, Any]] = mapped_column(JSON)
     submitted_on: Mapped[date] = mapped_column(Date)
-    # Random, drawn when the draft was created; unique so that the database enforces submit-once.
+    # Online: random, drawn at submit (nothing the draft held); paper: derived from the form's entry number, so a
+    # file imported twice stores each form once. Unique: the database refuses a second insert of one form.
     submission_id: Mapped[uuid.UUID] = mapped_column(Uuid, unique=True)
 
     survey: Mapped[Survey] = relationship()
@@ -70,3 +74,23 @@ class SpentSession(db.Model):
 
     token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id"), index=True)
+
+
+class SpentInvitation(db.Model):
+    """Closed surveys: an invitation that has been completed (online or on paper), so it cannot submit again.
+
+    Keyed by :func:`survey_app.pseudonyms.spent_key` of the invitation's code hash: the application can tell which
+    invitations completed (participation, reminders, revocation), the database alone cannot. It is written in the
+    submit transaction (its primary key makes a racing second submit fail) and carries only what the response
+    itself carries: survey, unit, group and mode, so completions can be counted per unit and group.
+    """
+
+    __tablename__ = "spent_invitation"
+    # The participation page counts completions per unit, group and mode from this index alone.
+    __table_args__ = (Index("ix_spent_invitation_participation", "survey_id", "unit_id", "group_id", "mode"),)
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    group_id: Mapped[int] = mapped_column(ForeignKey("respondent_group.id"))
+    mode: Mapped[str] = mapped_column(String(10))  # online | paper, as the response says

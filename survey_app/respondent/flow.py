@@ -75,11 +75,15 @@ def _closed_flow(where: dict[str, str]) -> Flow:
 
 def _open_flow(where: dict[str, str]) -> Flow:
     """Survey, unit and this browser's draft come in one query; a submitted survey is told from the cookie alone."""
-    survey, unit, found = drafts.find_for_link(where["slug"], where["unit_code"], session.get(SESSION_TOKENS) or {})
+    tokens = session.get(SESSION_TOKENS) or {}
+    survey, unit, found, spent = drafts.find_for_link(where["slug"], where["unit_code"], tokens)
     if str(survey.id) in (session.get(SESSION_SUBMITTED) or ()):
         raise AlreadySubmitted()
     try:
-        draft = drafts.open_for_session(survey, unit, session_token(survey), found=found)
+        if spent:
+            raise AlreadySubmitted()
+        draft = drafts.open_for_session(survey, unit, session_token(survey), found=found,
+                                        searched=str(survey.id) in tokens)
     except AlreadySubmitted:  # a token kept by a request that raced the submit, or a cookie restored from before
         forget_token(str(survey.id))
         raise

@@ -116,7 +116,7 @@ def page(n: int, **where):
 
 
 def committed(response):
-    """Commit (a first visit creates the draft) once the response is ready: committing before rendering would
+    """Commit (a first saved page stores the draft) once the response is ready: committing before rendering would
     expire the rows just loaded and read them all again."""
     db.session.commit()
     return response
@@ -139,7 +139,7 @@ def _take_page(flow: Flow, n: int, section):
                            status=400 if errors else 200)
     if result.warnings:
         return render_page(flow, n, request.form, page_answers=result.values, warnings=result.warnings)
-    drafts.save_page(flow.draft, section.id, result.values, flow.questionnaire)
+    flow.draft = drafts.save_page(flow.draft, section.id, result.values, flow.questionnaire)
     return redirect(_after_saving(flow, n, action))
 
 

@@ -18,7 +18,7 @@ from questionnaires.model import Questionnaire
 from survey_app.extensions import db
 from survey_app.links import open_link, personal_link
 from survey_app.models import Invitation, Survey, Unit
-from survey_app.services import invitations
+from survey_app.services import invitation_status, invitations
 from survey_app.services.questionnaire_versions import publish_questionnaire
 from survey_app.services.surveys import create_survey
 from survey_app.services.units import save_units
@@ -117,8 +117,8 @@ def _still_usable(previous: list[dict[str, str]], slug: str, unit: str, group: s
     if not codes:
         return []
     hashes = {invitations.hash_code(c): c for c in codes}
-    found = db.session.scalars(select(Invitation).where(Invitation.code_hash.in_(hashes)))
-    usable = {i.code_hash for i in found if i.status in ("issued", "started")}
+    found = db.session.scalars(select(Invitation).where(Invitation.code_hash.in_(hashes))).all()
+    usable = {i.code_hash for i in invitation_status.not_completed(found)}
     return [c for h, c in hashes.items() if h in usable][:CODES_PER_UNIT_AND_GROUP]
 
 

@@ -12,12 +12,15 @@ import hashlib
 import re
 import secrets
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import joinedload
 
 from survey_app.extensions import db
-from survey_app.models import Invitation, RespondentGroup, Survey, Unit
+from survey_app.models import Draft, Invitation, RespondentGroup, SpentInvitation, Survey, Unit
+from survey_app.pseudonyms import draft_key, spent_key
+from survey_app.services import invitation_status
 from survey_app.services.errors import N_, CodeNotFound, OperatorError
+from survey_app.services.locks import serialise
 from survey_app.services.questionnaire_versions import questionnaire_for
 from survey_app.services.units import unit_level_problem
 
@@ -66,7 +69,7 @@ def issue(survey: Survey, unit: Unit, group: RespondentGroup, count: int) -> lis
     _check_unit_level(survey, unit, group)
     codes = [generate_code() for _ in range(count)]
     db.session.add_all(
-        Invitation(survey=survey, unit=unit, group=group, code_hash=hash_code(code), status="issued")
+        Invitation(survey=survey, unit=unit, group=group, code_hash=hash_code(code), recorded_status="issued")
         for code in codes
     )
     db.session.flush()
@@ -81,32 +84,47 @@ def _check_unit_level(survey: Survey, unit: Unit, group: RespondentGroup) -> Non
 
 
 def find_invitation(code: str) -> Invitation:
-    """The invitation for a typed code, whatever its status; :class:`CodeNotFound` when there is none.
+    """The invitation for a typed code, whatever its status, with its progress; :class:`CodeNotFound` when none.
 
-    Its survey (with the questionnaire version) and draft come in the same statement: every respondent page
-    needs them (the status itself reads the draft), so a page costs one query instead of three.
+    Its survey (with the questionnaire version), its draft and its spent marker come in the same statement
+    (found by their pseudonyms, :mod:`survey_app.pseudonyms`): every respondent page needs them, so a page costs
+    one query.
     """
     if not is_well_formed(code):
         raise CodeNotFound()
-    invitation = db.session.scalar(
-        select(Invitation)
-        .options(joinedload(Invitation.survey), joinedload(Invitation.draft))
-        .where(Invitation.code_hash == hash_code(code))
-    )
-    if invitation is None:
+    code_hash = hash_code(code)
+    found = db.session.execute(
+        select(Invitation, Draft, SpentInvitation.key)
+        .options(joinedload(Invitation.survey))
+        .outerjoin_from(Invitation, Draft, Draft.invitation_key == draft_key(code_hash))
+        .outerjoin_from(Invitation, SpentInvitation, SpentInvitation.key == spent_key(code_hash))
+        .where(Invitation.code_hash == code_hash)
+    ).first()
+    if found is None:
         raise CodeNotFound()
+    invitation, draft, spent = found
+    invitation.draft = draft
+    invitation.progress = "completed" if spent is not None else "started" if draft is not None else "issued"
     return invitation
 
 
 def revoke(code: str) -> Invitation:
-    """Withdraw an unused code (e.g. a letter sent to the wrong person); a completed one cannot be withdrawn."""
+    """Withdraw an unused code (e.g. a letter sent to the wrong person); a completed one cannot be withdrawn.
+
+    Serialised with a submit of the same code (:mod:`survey_app.services.locks`): either the submit wins and this
+    says the code is completed, or this wins and the respondent is told the code was withdrawn. Its draft, if
+    any, is deleted in the same transaction.
+    """
     try:
         invitation = find_invitation(code)
     except CodeNotFound:
         raise OperatorError(N_("no invitation has the code '%(code)s'"), code=code)
-    if invitation.status == "completed":
+    serialise("invitation", spent_key(invitation.code_hash))
+    if invitation_status.is_spent(invitation):
+        invitation.progress = "completed"
         raise OperatorError(N_("this code was already used to submit a response; it can no longer be revoked"))
-    invitation.status = "revoked"
+    invitation.recorded_status = "revoked"
+    db.session.execute(delete(Draft).where(Draft.invitation_key == draft_key(invitation.code_hash)))
+    invitation.draft = None
     db.session.flush()
     return invitation
-

@@ -1,13 +1,17 @@
 """Live participation of a closed survey per unit and respondent group, for the console (and its CSV).
 
-Counted in SQL with one ``GROUP BY`` over the invitations (and their drafts) and one over the paper responses;
-only the drafts' answers, which the questionnaire's relevance rules must judge (partial or break-off, as in
-``parsurvey report rates``), are read in Python. Columns per (unit, group):
+A respondent never writes the invitation row, and drafts and completions are keyed by pseudonyms only the
+application can compute (see :mod:`survey_app.pseudonyms`), so the counts come from bare ``GROUP BY`` statements
+over the rows that carry a unit and a group: invitations (issued, revoked, marked), spent markers (invitations
+completed, online or on paper), paper responses and drafts (in progress). Only the few invitations a
+coordinator marked are looked up one by one (a marked case that completes counts as complete, a marked case
+in progress counts as marked), and only the drafts' answers, which the questionnaire's relevance rules must
+judge (partial or break-off, as in ``parsurvey report rates``), are read in Python. Columns per (unit, group):
 
-- ``issued`` invitations; ``opened`` (the link or code was used at least once); ``started`` (at least one page
-  saved, or completed); ``completed_online``; ``completed_paper`` (paper forms typed in: they carry a unit and a
-  group but no invitation); ``completed`` (both); ``not_eligible`` (revoked, or marked as having left the post);
-  ``refused`` (marked by the coordinator); ``not_opened`` (never used, not marked).
+- ``issued`` invitations; ``started`` (at least one page saved, or completed); ``completed_online``;
+  ``completed_paper`` (paper forms typed in, for a code or without one); ``completed`` (both); ``not_eligible``
+  (revoked, or marked as having left the post); ``refused`` (marked by the coordinator); ``not_opened`` (no page
+  saved, not completed, not marked: a visit that saved nothing leaves no trace, by design).
 - AAPOR: I = completed; P = partial drafts; R = break-offs + refused; NC = not_opened; NE = not_eligible; and
   RR1, RR2, COOP1 from :func:`analysis.rates.response_rates` (fractions, NaN when undefined).
 
@@ -16,7 +20,7 @@ A case marked refused or not eligible keeps that disposition unless it completes
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Collection
 
 import pandas as pd
@@ -25,80 +29,90 @@ from sqlalchemy import func, select
 from analysis.rates import response_rates
 from questionnaires.route import is_partial
 from survey_app.extensions import db
-from survey_app.models import Draft, Invitation, RespondentGroup, Response, Survey, Unit
+from survey_app.models import Draft, Invitation, RespondentGroup, Response, SpentInvitation, Survey, Unit
+from survey_app.pseudonyms import draft_key
+from survey_app.services import invitation_status
 from survey_app.services.questionnaire_versions import questionnaire_for
 
-COUNTS = ("issued", "opened", "started", "completed_online", "completed_paper", "completed", "not_eligible",
-          "refused", "not_opened", "P", "R")
+COUNTS = ("issued", "started", "completed_online", "completed_paper", "completed", "not_eligible", "refused",
+          "not_opened", "P", "R")
 RATES = ("RR1", "RR2", "COOP1")
 #: One row per unit and group in scope: the console's CSV and the read API's participation table.
 FLAT_COLUMNS = ("unit", "unit_name", "level", "parent", "group", *COUNTS, *RATES)
 KEYS = ("unit_id", "group")
 _KEY_TYPES = {"unit_id": "int64", "group": "object"}
+_RAW = ("issued", "revoked", "marked_not_eligible", "marked_refused", "spent", "completed_online",
+        "completed_paper", "drafts", "saved_drafts", "marked_drafts")
 
 
-def invitation_counts(survey: Survey, unit_ids: Collection[int] | None = None) -> pd.DataFrame:
-    """Two aggregate statements: invitations per (unit, group, status, mark), as bare as a ``GROUP BY`` gets,
-    and the few drafts per (unit, group, mark, page saved); the states follow by subtraction (a started
-    invitation without a draft is completed)."""
-    by_status = (
-        select(Invitation.unit_id, Invitation.group_id, Invitation.recorded_status, Invitation.disposition,
-               func.count())
+def raw_counts(survey: Survey, unit_ids: Collection[int] | None = None) -> tuple[pd.DataFrame, set[str]]:
+    """Per (unit id, group id): every column of ``_RAW``; and the draft keys of marked invitations (not judged
+    as partial: their case is the coordinator's mark)."""
+    units = list(unit_ids) if unit_ids is not None else None
+
+    def scoped(statement, unit_column):
+        return statement if units is None else statement.where(unit_column.in_(units))
+
+    cells: defaultdict[tuple[int, int], Counter] = defaultdict(Counter)
+
+    def cell(unit_id: int, group_id: int) -> Counter:
+        return cells[(unit_id, group_id)]
+
+    by_status = scoped(  # as bare as a GROUP BY gets; the few marked cases are read one by one below
+        select(Invitation.unit_id, Invitation.group_id, Invitation.recorded_status, func.count())
         .where(Invitation.survey_id == survey.id)
-        .group_by(Invitation.unit_id, Invitation.group_id, Invitation.recorded_status, Invitation.disposition)
-    )
-    page_saved = Draft.current_section.is_not(None)
-    by_draft = (
-        select(Invitation.unit_id, Invitation.group_id, Invitation.disposition, page_saved, func.count())
-        .join(Draft, Draft.invitation_id == Invitation.id)
-        .where(Invitation.survey_id == survey.id, Invitation.recorded_status == "started")
-        .group_by(Invitation.unit_id, Invitation.group_id, Invitation.disposition, page_saved)
-    )
-    if unit_ids is not None:
-        by_status = by_status.where(Invitation.unit_id.in_(list(unit_ids)))
-        by_draft = by_draft.where(Invitation.unit_id.in_(list(unit_ids)))
-    cells: dict[tuple[int, int], dict[str, int]] = {}
-
-    def cell(unit_id: int, group_id: int) -> dict[str, int]:
-        return cells.setdefault((unit_id, group_id), dict.fromkeys(_RAW, 0))
-
-    for unit_id, group_id, status, mark, n in db.session.execute(by_status):
+        .group_by(Invitation.unit_id, Invitation.group_id, Invitation.recorded_status), Invitation.unit_id)
+    for unit_id, group_id, status, n in db.session.execute(by_status):
         counts = cell(unit_id, group_id)
         counts["issued"] += n
-        if status == "revoked" or (status == "issued" and mark == "not_eligible"):
-            counts["not_eligible"] += n
-        elif status == "issued":
-            counts["refused" if mark == "refused" else "not_opened"] += n
-        elif status == "started":
-            counts["opened"] += n
-            counts["completed_online"] += n  # drafts still open are taken back below
-    for unit_id, group_id, mark, saved, n in db.session.execute(by_draft):
+        if status == "revoked":
+            counts["revoked"] += n
+    # completed online = the invitations completed online (a closed survey's only online responses); paper forms
+    # are counted from the responses, with or without a code, from the index's mode = 'paper' range
+    spent = scoped(
+        select(SpentInvitation.unit_id, SpentInvitation.group_id, SpentInvitation.mode, func.count())
+        .where(SpentInvitation.survey_id == survey.id)
+        .group_by(SpentInvitation.unit_id, SpentInvitation.group_id, SpentInvitation.mode), SpentInvitation.unit_id)
+    for unit_id, group_id, mode, n in db.session.execute(spent):
         counts = cell(unit_id, group_id)
-        counts["completed_online"] -= n
-        counts["started"] += n if saved else 0
-        counts["not_eligible" if mark == "not_eligible" else "refused" if mark == "refused" else "in_progress"] += n
+        counts["spent"] += n
+        if mode == "online":
+            counts["completed_online"] += n
+    paper = scoped(
+        select(Response.unit_id, Response.group_id, func.count())
+        .where(Response.survey_id == survey.id, Response.mode == "paper", Response.group_id.is_not(None))
+        .group_by(Response.unit_id, Response.group_id), Response.unit_id)
+    for unit_id, group_id, n in db.session.execute(paper):
+        cell(unit_id, group_id)["completed_paper"] += n
+    page_saved = Draft.current_section.is_not(None)
+    drafts = scoped(
+        select(Draft.unit_id, Draft.group_id, page_saved, func.count())
+        .where(Draft.survey_id == survey.id, Draft.invitation_key.is_not(None))
+        .group_by(Draft.unit_id, Draft.group_id, page_saved), Draft.unit_id)
+    for unit_id, group_id, saved, n in db.session.execute(drafts):
+        counts = cell(unit_id, group_id)
+        counts["drafts"] += n
+        counts["saved_drafts"] += n if saved else 0
+    marked = db.session.execute(scoped(
+        select(Invitation.unit_id, Invitation.group_id, Invitation.disposition, Invitation.code_hash)
+        .where(Invitation.survey_id == survey.id, Invitation.disposition.is_not(None),
+               Invitation.recorded_status != "revoked"), Invitation.unit_id)).all()
+    progress = invitation_status.progress_by_code_hash([row[3] for row in marked], [survey.id])
+    marked_draft_keys = set()
+    for unit_id, group_id, mark, code_hash in marked:
+        counts = cell(unit_id, group_id)
+        if progress[code_hash] == "completed":  # a complete is a complete: the mark no longer counts
+            continue
+        counts[f"marked_{mark}"] += 1
+        if progress[code_hash] == "started":
+            counts["marked_drafts"] += 1
+            marked_draft_keys.add(draft_key(code_hash))
     groups = dict(db.session.execute(select(RespondentGroup.id, RespondentGroup.code)).all())
     keys = list(cells)
     frame = pd.DataFrame({"unit_id": [u for u, _ in keys], "group": [groups[g] for _, g in keys],
                           **{column: [cells[key][column] for key in keys] for column in _RAW}},
                          columns=[*KEYS, *_RAW])
-    frame["started"] += frame["completed_online"]
-    return frame.astype(_KEY_TYPES)
-
-
-_RAW = ("issued", "opened", "started", "completed_online", "not_eligible", "refused", "not_opened", "in_progress")
-
-
-def paper_counts(survey: Survey, unit_ids: Collection[int] | None = None) -> pd.DataFrame:
-    statement = (
-        select(Response.unit_id, RespondentGroup.code, func.count())
-        .join(RespondentGroup, Response.group_id == RespondentGroup.id)
-        .where(Response.survey_id == survey.id, Response.mode == "paper")
-        .group_by(Response.unit_id, RespondentGroup.code)
-    )
-    if unit_ids is not None:
-        statement = statement.where(Response.unit_id.in_(list(unit_ids)))
-    return pd.DataFrame(db.session.execute(statement).all(), columns=[*KEYS, "completed_paper"]).astype(_KEY_TYPES)
+    return frame.astype(_KEY_TYPES), marked_draft_keys
 
 
 # (questionnaire checksum, draft id, draft updated_at) -> partial? A draft's verdict changes only when it is
@@ -107,21 +121,25 @@ _verdicts: dict[tuple, bool] = {}
 _MAX_VERDICTS = 500_000
 
 
-def partial_counts(survey: Survey, unit_ids: Collection[int] | None = None) -> pd.DataFrame:
-    """Unmarked drafts with at least one saved page that count as partial (P), per unit id and group.
+def partial_counts(survey: Survey, unit_ids: Collection[int] | None = None,
+                   excluded: Collection[str] = ()) -> pd.DataFrame:
+    """Invitations' drafts with at least one saved page that count as partial (P), per unit id and group, except
+    the drafts keyed by ``excluded`` (marked cases).
 
     Judging a draft needs the questionnaire's relevance rules (Python); the answers are read only for drafts
     saved since they were last judged."""
     questionnaire = questionnaire_for(survey)
-    where = [Invitation.survey_id == survey.id, Invitation.disposition.is_(None),
-             Invitation.recorded_status == "started", Draft.current_section.is_not(None)]
+    where = [Draft.survey_id == survey.id, Draft.invitation_key.is_not(None), Draft.current_section.is_not(None)]
     if unit_ids is not None:
-        where.append(Invitation.unit_id.in_(list(unit_ids)))
-    found = db.session.execute(
-        select(Invitation.unit_id, Invitation.group_id, Draft.id, Draft.updated_at)
-        .join(Invitation, Draft.invitation_id == Invitation.id).where(*where)
-    ).all()
-    keys = {draft_id: (questionnaire.checksum, draft_id, str(updated)) for _, _, draft_id, updated in found}
+        where.append(Draft.unit_id.in_(list(unit_ids)))
+    found = [row for row in db.session.execute(
+        select(Draft.unit_id, Draft.group_id, Draft.id, Draft.updated_at, Draft.invitation_key, Draft.partial)
+        .where(*where)
+    ).all() if row[4] not in excluded]
+    keys = {draft_id: (questionnaire.checksum, draft_id, str(updated)) for _, _, draft_id, updated, _, _ in found}
+    for _, _, draft_id, _, _, purged_verdict in found:  # a purged draft keeps its verdict, not its answers
+        if purged_verdict is not None:
+            _verdicts[keys[draft_id]] = purged_verdict
     unknown = [draft_id for draft_id, key in keys.items() if key not in _verdicts]
     if len(_verdicts) + len(unknown) > _MAX_VERDICTS:
         _verdicts.clear()
@@ -131,7 +149,7 @@ def partial_counts(survey: Survey, unit_ids: Collection[int] | None = None) -> p
             _verdicts[keys[draft_id]] = is_partial(questionnaire, answers or {})
     groups = dict(db.session.execute(select(RespondentGroup.id, RespondentGroup.code)).all())
     partial: Counter = Counter()
-    for unit_id, group_id, draft_id, _ in found:
+    for unit_id, group_id, draft_id, _, _, _ in found:
         partial[(unit_id, groups[group_id])] += _verdicts.get(keys[draft_id], False)
     return pd.DataFrame([(u, g, n) for (u, g), n in partial.items()], columns=[*KEYS, "P"]).astype(_KEY_TYPES)
 
@@ -139,12 +157,17 @@ def partial_counts(survey: Survey, unit_ids: Collection[int] | None = None) -> p
 def cells(survey: Survey, unit_ids: Collection[int] | None = None) -> pd.DataFrame:
     """Counts per (unit id, group), every column of :data:`COUNTS`, integers."""
     keys = list(KEYS)
-    table = invitation_counts(survey, unit_ids).merge(paper_counts(survey, unit_ids), on=keys, how="outer")
-    table = table.merge(partial_counts(survey, unit_ids), on=keys, how="left")
-    table = table.fillna(0)
+    raw, marked_drafts = raw_counts(survey, unit_ids)
+    table = raw.merge(partial_counts(survey, unit_ids, marked_drafts), on=keys, how="left").fillna(0)
+    in_progress = table["drafts"] - table["marked_drafts"]
+    marked = table["marked_not_eligible"] + table["marked_refused"]
+    table["started"] = table["saved_drafts"] + table["spent"]
     table["completed"] = table["completed_online"] + table["completed_paper"]
-    table["P"] = table["P"].clip(upper=table["in_progress"])
-    table["R"] = table["in_progress"] - table["P"] + table["refused"]
+    table["not_eligible"] = table["revoked"] + table["marked_not_eligible"]
+    table["refused"] = table["marked_refused"]
+    table["not_opened"] = (table["issued"] - table["revoked"] - table["spent"] - marked - in_progress).clip(lower=0)
+    table["P"] = table["P"].clip(upper=in_progress)
+    table["R"] = in_progress - table["P"] + table["refused"]
     return table[[*keys, *COUNTS]].astype({c: int for c in COUNTS}).astype({"unit_id": int})
 
 
@@ -216,7 +239,8 @@ def drill_down(counts: pd.DataFrame, tree: pd.DataFrame, root: int | None) -> pd
 
 
 def stopping_points(survey: Survey, unit_ids: Collection[int] | None = None) -> list[tuple[str | None, int]]:
-    """Where unfinished respondents are: drafts per last saved page (None: opened, nothing saved yet)."""
+    """Where unfinished respondents are: drafts per last saved page (None: a draft from before drafts were made
+    at the first saved page, opened with nothing saved)."""
     statement = (
         select(Draft.current_section, func.count())
         .where(Draft.survey_id == survey.id)

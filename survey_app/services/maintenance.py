@@ -17,9 +17,10 @@ from sqlalchemy import text
 
 from survey_app.extensions import db
 
-SCRUBBED = {"response": "mode = mode", "invitation": "status = status", "spent_session": "survey_id = survey_id"}
+SCRUBBED = {"response": "mode = mode", "invitation": "status = status", "spent_session": "survey_id = survey_id",
+            "spent_invitation": "survey_id = survey_id"}
 CLUSTERED = {"response": "pk_response", "invitation": "pk_invitation", "spent_session": "pk_spent_session",
-             "draft": "pk_draft"}
+             "spent_invitation": "pk_spent_invitation", "draft": "pk_draft"}
 
 
 def scrub_row_history() -> str:

@@ -6,6 +6,11 @@ codebook's 0/1 flag columns ``{item}__{code}`` (as the export writes them, so an
 read back); one column of codes separated by ``;`` is refused with a message naming the flag columns. An empty
 cell, ``-97`` or ``-99`` is no answer. The response's ``submission_id`` is uuid5(survey slug + entry_id), so a
 file imported twice stores each form once. Answers the form's own answers skip are dropped, as on the web.
+
+An optional ``code`` column takes the invitation code printed on a form sent with a letter: that row completes
+the invitation as an online submit would (:func:`survey_app.services.responses.submit_for_invitation`, mode
+paper: spent marker, draft deleted, no link to the response in anonymous surveys); its unit and group must be the
+invitation's. A code already completed (online, or by an earlier import) is counted as already there.
 """
 
 from __future__ import annotations
@@ -23,17 +28,19 @@ from questionnaires.problems import Problem
 from questionnaires.record import SYSTEM_MISSING
 from survey_app.clock import utc_today
 from survey_app.extensions import db
-from survey_app.models import RespondentGroup, Response, Survey, Unit
-from survey_app.services.errors import FileProblemsError
+from survey_app.models import Invitation, RespondentGroup, Response, Survey, Unit
+from survey_app.services import invitation_status
+from survey_app.services.errors import CodeNotFound, FileProblemsError
+from survey_app.services.invitations import find_invitation
 from survey_app.services.paper_sheet import read_sheet
 from survey_app.services.questionnaire_versions import questionnaire_for
-from survey_app.services.responses import store_paper
+from survey_app.services.responses import store_paper, submit_for_invitation
 from survey_app.services.units import unit_level_problem
 
 # Fixed forever: changing it would make every earlier import look new.
 PAPER_NAMESPACE = uuid.UUID("5f1d3c0e-2b7a-4c61-9a52-6f3e8d0b7a14")
 REQUIRED_COLUMNS = ("unit", "group", "entry_id")
-FIXED_COLUMNS = (*REQUIRED_COLUMNS, "day")
+FIXED_COLUMNS = (*REQUIRED_COLUMNS, "day", "code")
 BLANK = {"", *SYSTEM_MISSING}
 PROBLEM_TEXT = {
     "not_an_option": "{value!r} is not an option of this question ({options})",
@@ -58,6 +65,7 @@ class PaperEntry:
     day: date
     answers: dict
     dropped: int  # answers to questions the form's own answers skip
+    invitation: Invitation | None = None  # the code typed from the form, if any
 
 
 @dataclass
@@ -85,12 +93,18 @@ def import_paper(survey: Survey, path: Path, dry_run: bool = False, today: date 
     ids = {e.entry_id: submission_id(survey, e.entry_id) for e in entries}
     stored = set(db.session.scalars(select(Response.submission_id).where(Response.submission_id.in_(ids.values()))))
     result = ImportResult(entries=entries, dropped=sum(e.dropped for e in entries))
+    invitation_status.load(e.invitation for e in entries if e.invitation is not None)
     for entry in entries:
-        if ids[entry.entry_id] in stored:
+        if ids[entry.entry_id] in stored or (entry.invitation is not None and entry.invitation.status == "completed"):
             result.already_there += 1
             continue
         result.stored += 1
-        if not dry_run:
+        if dry_run:
+            continue
+        if entry.invitation is not None:
+            submit_for_invitation(entry.invitation, entry.answers, questionnaire, "paper", day=entry.day,
+                                  submission_id=ids[entry.entry_id], checked=True)
+        else:
             store_paper(survey, entry.unit, entry.group, entry.answers, ids[entry.entry_id], entry.day)
     db.session.flush()
     return result
@@ -172,6 +186,7 @@ class _RowChecker:
         self.groups = {g.code: g for g in survey.groups}
         self.owners = dict(questionnaire.variables())  # variable -> its item
         self.entry_rows: dict[str, int] = {}
+        self.codes: dict[int, int] = {}  # invitation id -> the row that typed its code
 
     def check(self, number: int, row: dict[str, str]) -> tuple[PaperEntry | None, list[tuple[str, str]]]:
         found: list[tuple[str, str]] = []
@@ -181,11 +196,35 @@ class _RowChecker:
         if unit is not None and group is not None:
             self._unit_level(unit, group, found)
         entry_id = self._entry_id(number, row, found)
+        invitation = self._invitation(number, row, unit, group, found)
         day = self._day(row, found)
         answers, dropped = self._answers(row, found, day)
         if found:
             return None, found
-        return PaperEntry(number, unit, group, entry_id, day, answers, dropped), found
+        return PaperEntry(number, unit, group, entry_id, day, answers, dropped, invitation), found
+
+    def _invitation(self, number: int, row, unit: Unit | None, group: RespondentGroup | None,
+                    found) -> Invitation | None:
+        code = row.get("code", "").strip()
+        if not code:
+            return None
+        try:
+            invitation = find_invitation(code)
+        except CodeNotFound:
+            found.append(("code", f"no invitation has the code {code!r}"))
+            return None
+        if invitation.survey_id != self.survey.id:
+            found.append(("code", f"this code belongs to survey {invitation.survey.slug!r}, not {self.survey.slug!r}"))
+        elif invitation.status == "revoked":
+            found.append(("code", "this code was revoked"))
+        elif unit is not None and group is not None and (invitation.unit_id, invitation.group_id) != (
+                unit.id, group.id):
+            found.append(("code", f"this code was issued to {invitation.unit.code} / {invitation.group.code}, "
+                                  f"not {unit.code} / {group.code}"))
+        if invitation.id in self.codes:
+            found.append(("code", f"this code is already on row {self.codes[invitation.id]}"))
+        self.codes.setdefault(invitation.id, number)
+        return invitation
 
     def _unit(self, row, found) -> Unit | None:
         code = row.get("unit", "")

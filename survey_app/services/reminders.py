@@ -18,6 +18,7 @@ from sqlalchemy import ColumnElement, and_, exists, func, or_, select
 from survey_app.extensions import db
 from survey_app.models import Invitation, InvitationContact, MailLog, RespondentGroup, Survey, Unit
 from survey_app.queue import defer
+from survey_app.services import invitation_status
 from survey_app.services.errors import OperatorError
 from survey_app.services.surveys import SurveyState, survey_state
 
@@ -40,14 +41,16 @@ def due_for_reminder(survey: Survey, units: Iterable[Unit] = (), *, now: datetim
     query = (
         select(Invitation, InvitationContact)
         .join(InvitationContact, InvitationContact.invitation_id == Invitation.id)
-        .where(Invitation.survey_id == survey.id, Invitation.status.in_(NOT_COMPLETED),
+        .where(Invitation.survey_id == survey.id, Invitation.recorded_status != "revoked",
                InvitationContact.refused_on.is_(None), ~_recently_mailed(cutoff))
         .order_by(Invitation.id)
     )
     unit_ids = [u.id for u in units]
     if unit_ids:
         query = query.where(Invitation.unit_id.in_(unit_ids))
-    return [(i, c) for i, c in db.session.execute(query).all()]
+    found = db.session.execute(query).all()
+    waiting = set(invitation_status.not_completed([i for i, _ in found]))
+    return [(i, c) for i, c in found if i in waiting]
 
 
 def queue_reminders(survey: Survey, units: Iterable[Unit] = (), *, now: datetime | None = None,
@@ -92,6 +95,7 @@ def still_wanted(entry: MailLog, now: datetime | None = None) -> bool:
     survey has closed is judged at ``now``, by default the database's clock."""
     invitation = entry.invitation
     contact = db.session.get(InvitationContact, invitation.id)
+    invitation_status.load([invitation])
     if invitation.status == "revoked" or contact is None or survey_state(invitation.survey, now) is SurveyState.CLOSED:
         return False
     if entry.kind == "reminder":
@@ -143,8 +147,9 @@ NONRESPONDER_COLUMNS = ("unit", "unit_name", "group", "status", "name", "email",
 def nonresponders(survey: Survey, units: Sequence[Unit] = ()) -> list[dict[str, object]]:
     """The invitations of ``units`` not completed, not revoked and not refused, for focal points who phone.
 
-    ``status`` is ``not opened`` (issued) or ``started`` (a draft exists); ``name``/``email`` are empty for
-    invitations issued without an e-mails file. Nothing about answers is shown.
+    ``status`` is ``not opened`` (no page saved yet: a mere visit leaves no trace) or ``started`` (a draft
+    exists); ``name``/``email`` are empty for invitations issued without an e-mails file. Nothing about answers
+    is shown.
     """
     if survey.access != "invitation":
         raise OperatorError(f"survey {survey.slug!r} is an open-link survey: it has no invitations")
@@ -153,13 +158,13 @@ def nonresponders(survey: Survey, units: Sequence[Unit] = ()) -> list[dict[str, 
         .where(MailLog.status == "sent").group_by(MailLog.invitation_id).subquery()
     )
     query = (
-        select(Unit.code, Unit.name_vi, RespondentGroup.code, Invitation.status, InvitationContact.name,
-               InvitationContact.email, Invitation.created_on, sent.c.n, sent.c.last)
+        select(Invitation, Unit.code, Unit.name_vi, RespondentGroup.code, InvitationContact.name,
+               InvitationContact.email, sent.c.n, sent.c.last)
         .join(Unit, Invitation.unit_id == Unit.id)
         .join(RespondentGroup, Invitation.group_id == RespondentGroup.id)
         .outerjoin(InvitationContact, InvitationContact.invitation_id == Invitation.id)
         .outerjoin(sent, sent.c.invitation_id == Invitation.id)
-        .where(Invitation.survey_id == survey.id, Invitation.status.in_(NOT_COMPLETED),
+        .where(Invitation.survey_id == survey.id, Invitation.recorded_status != "revoked",
                InvitationContact.refused_on.is_(None))
         # named people first (both databases: NULLs sort differently), then letters without contact details
         .order_by(Unit.code, RespondentGroup.code, InvitationContact.email.is_(None), InvitationContact.name,
@@ -167,11 +172,16 @@ def nonresponders(survey: Survey, units: Sequence[Unit] = ()) -> list[dict[str, 
     )
     if units:
         query = query.where(Invitation.unit_id.in_([u.id for u in units]))
+    found = db.session.execute(query).all()
+    waiting = set(invitation_status.not_completed([row[0] for row in found]))
     rows = []
-    for unit, unit_name, group, status, name, email, invited_on, n, last in db.session.execute(query).all():
+    for invitation, unit, unit_name, group, name, email, n, last in found:
+        if invitation not in waiting:
+            continue
+        invited_on = invitation.created_on
         rows.append(dict(zip(NONRESPONDER_COLUMNS, (
-            unit, unit_name, group, "not opened" if status == "issued" else "started", name or "", email or "",
-            invited_on.isoformat() if isinstance(invited_on, date) else "", n or 0,
+            unit, unit_name, group, "not opened" if invitation.status == "issued" else "started", name or "",
+            email or "", invited_on.isoformat() if isinstance(invited_on, date) else "", n or 0,
             _utc(last).strftime("%Y-%m-%d %H:%M") if last else "",
         ), strict=True)))
     return rows

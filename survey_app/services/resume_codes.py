@@ -16,7 +16,7 @@ from sqlalchemy.orm import joinedload
 
 from survey_app.extensions import db
 from survey_app.models import Draft
-from survey_app.services.drafts import session_token_hash
+from survey_app.services.drafts import session_token_hash, store
 from survey_app.services.errors import CodeNotFound
 from survey_app.services.invitations import generate_code, hash_code, is_well_formed
 from survey_app.services.surveys import ensure_open
@@ -26,6 +26,7 @@ def give(draft: Draft) -> str:
     """A new resume code for ``draft`` (open links only); it replaces any code given before for the draft."""
     if draft.session_token_hash is None:
         raise ValueError("resume codes are for open-link drafts; a personal code already resumes anywhere")
+    draft = store(draft)  # "save and continue later" before any page was saved: there is now something to resume
     code = generate_code()
     draft.resume_code_hash = hash_code(code)
     db.session.flush()

@@ -102,7 +102,7 @@ def test_a_revoked_code_is_marked_and_an_unknown_code_cannot_be_revoked(app, run
     result = runner.invoke(args=["invitations", "revoke", code.lower()])
     assert result.exit_code == 0 and "revoked" in result.output
     with app.app_context():
-        assert db.session.scalar(sa.select(Invitation.status)) == "revoked"
+        assert db.session.scalar(sa.select(Invitation.recorded_status)) == "revoked"
     result = runner.invoke(args=["invitations", "revoke", "0000-0000-0000-0000"])
     assert result.exit_code == 1 and "no invitation has the code" in result.output
 

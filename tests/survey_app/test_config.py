@@ -9,6 +9,7 @@ from survey_app import create_app
 
 def _app(monkeypatch, instance, **env):
     monkeypatch.delenv("PARSURVEY_SECRET_KEY", raising=False)
+    monkeypatch.delenv("PARSURVEY_PSEUDONYM_KEY", raising=False)
     for name, value in env.items():
         monkeypatch.setenv(f"PARSURVEY_{name}", value)
     monkeypatch.setenv("PARSURVEY_INSTANCE_PATH", str(instance))
@@ -29,6 +30,17 @@ def test_a_configured_key_wins_and_writes_no_file(monkeypatch, tmp_path):
     app = _app(monkeypatch, tmp_path, SECRET_KEY="from-the-environment")
     assert app.config["SECRET_KEY"] == "from-the-environment"
     assert not (tmp_path / "secret_key").exists()
+
+
+def test_the_pseudonym_key_is_made_once_apart_from_the_secret_key_or_taken_from_the_environment(monkeypatch, tmp_path):
+    """Drafts and completions are keyed with it: a restart must keep it, and it is not the cookie-signing key."""
+    first = _app(monkeypatch, tmp_path / "a").config
+    assert _app(monkeypatch, tmp_path / "a").config["PSEUDONYM_KEY"] == first["PSEUDONYM_KEY"]
+    assert first["PSEUDONYM_KEY"] != first["SECRET_KEY"] and len(first["PSEUDONYM_KEY"]) >= 48
+    assert stat.S_IMODE((tmp_path / "a" / "pseudonym_key").stat().st_mode) == 0o600
+    configured = _app(monkeypatch, tmp_path / "b", PSEUDONYM_KEY="kept-with-the-application")
+    assert configured.config["PSEUDONYM_KEY"] == "kept-with-the-application"
+    assert not (tmp_path / "b" / "pseudonym_key").exists()
 
 
 def test_settings_are_read_from_parsurvey_variables(monkeypatch, tmp_path):

@@ -19,6 +19,7 @@ from survey_app.services import contacts
 from survey_app.services.groups import get_group
 from survey_app.services.surveys import get_survey
 from survey_app.services.units import get_unit
+from tests.conftest import TEST_PSEUDONYM_KEY
 from tests.survey_app.mail_server import smtp_server
 
 
@@ -26,7 +27,8 @@ def worker_env(database_url: str, queue_url: str, port: int, instance) -> dict[s
     return {**os.environ, "PARSURVEY_DATABASE_URL": database_url, "PARSURVEY_QUEUE_URL": queue_url,
             "PARSURVEY_QUEUE_IMMEDIATE": "0", "PARSURVEY_SMTP_HOST": "127.0.0.1", "PARSURVEY_SMTP_PORT": str(port),
             "PARSURVEY_JOB_RETRIES": "3", "PARSURVEY_JOB_RETRY_DELAY": "1", "PARSURVEY_INSTANCE_PATH": str(instance),
-            "PARSURVEY_SECRET_KEY": "test-secret", "PARSURVEY_PUBLIC_BASE_URL": "http://localhost"}
+            "PARSURVEY_SECRET_KEY": "test-secret", "PARSURVEY_PUBLIC_BASE_URL": "http://localhost",
+            "PARSURVEY_PSEUDONYM_KEY": TEST_PSEUDONYM_KEY}
 
 
 def start_worker(env: dict[str, str]) -> subprocess.Popen:

@@ -176,3 +176,35 @@ def test_a_group_typed_for_a_unit_of_the_wrong_level_is_refused(app, runner, tmp
     assert f"{path}:2:" not in result.output
     with app.app_context():
         assert stored_count() == 0
+
+
+def test_a_form_typed_with_its_invitation_code_completes_that_invitation_once(surveys, runner, tmp_path,
+                                                                             storage_questionnaire):
+    from survey_app.models import Draft
+    from survey_app.services import drafts, invitations
+    from tests.survey_app.conftest import DURING
+
+    survey = surveys["anonymous"]
+    started, spare = invitations.issue(survey, surveys["HP-SNV"], survey.groups[0], 2)
+    draft = drafts.open_for_invitation(invitations.find_invitation(started), DURING)
+    drafts.save_page(draft, "S1", {"Q1": "2"}, storage_questionnaire)  # began online, then sent the paper form
+    db.session.commit()
+    header = [*HEADER, "code"]
+    rows = [[*VALID_ROWS[0], started], [*VALID_ROWS[1], ""]]
+    path = write_csv(tmp_path / "coded.csv", header, rows)
+    result = import_paper(runner, path)
+    assert result.exit_code == 0, result.output
+    assert "2 stored, 0 already there" in result.output
+    assert invitations.find_invitation(started).status == "completed"
+    assert invitations.find_invitation(spare).status == "issued"
+    assert db.session.scalar(select(func.count()).select_from(Draft)) == 0, "its online draft is gone"
+    assert db.session.scalar(select(Response.mode).where(Response.unit_id == surveys["HP-SNV"].id)) == "paper"
+    again = import_paper(runner, path)
+    assert "0 stored, 2 already there" in again.output and stored_count() == 2
+
+    wrong = write_csv(tmp_path / "wrong.csv", header, [[*VALID_ROWS[1][:2], "9", *VALID_ROWS[1][3:], spare],
+                                                       [*VALID_ROWS[0][:2], "8", *VALID_ROWS[0][3:], "0000-0000"]])
+    refused = import_paper(runner, wrong)
+    assert refused.exit_code == 1
+    assert f"{wrong}:2: code: this code was issued to HP-SNV / dept_leader, not HP-HB / dept_leader" in refused.output
+    assert f"{wrong}:3: code: no invitation has the code '0000-0000'" in refused.output

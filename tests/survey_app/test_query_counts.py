@@ -60,11 +60,12 @@ def public_link(items: int) -> str:
 
 
 def page_costs(app, link_to, items: int) -> tuple[int, int]:
-    """Statements for showing page 1 and for saving it (a started draft, so no first-visit insert)."""
+    """Statements for showing page 1 (a second visit: visits store nothing) and for saving it (the first saved
+    page, which stores the draft)."""
     with app.app_context():
         url = f"{link_to(items)}/p/1"
     client = app.test_client()
-    client.get(url)  # first visit creates the draft
+    client.get(url)  # a first visit: the open link's browser gets its token
     with counted(app) as shown:
         html = client.get(url).get_data(as_text=True)
     answers = {f"Q{i}": ("A" if i % 2 else "3") for i in range(1, items + 1)}
@@ -87,13 +88,13 @@ def costs(app, request):
 def test_showing_a_page_costs_the_same_few_queries_for_10_and_60_questions(costs):
     (small_show, _), (large_show, _) = costs
     assert small_show == large_show
-    assert large_show <= 3  # today: 1 for either link (survey, version, draft and the invitation or unit at once)
+    assert large_show <= 3  # today: 1 for a code (invitation, survey, draft and spent marker at once), 3 for a link
 
 
 def test_saving_a_page_costs_the_same_few_queries_for_10_and_60_questions(costs):
     (_, small_save), (_, large_save) = costs
     assert small_save == large_save
-    assert large_save <= 4  # today: 2 (the same query, then the draft update)
+    assert large_save <= 4  # today: 2 for a code (the same query, then the draft insert), 4 for a link
 
 
 def test_the_thank_you_page_of_a_personal_code_costs_one_query(app):

@@ -8,7 +8,8 @@ import pytest
 from sqlalchemy import func, select
 
 from survey_app.extensions import db
-from survey_app.models import Draft, Invitation, Response
+from survey_app.models import Draft, Response
+from survey_app.services import invitations
 from tests.survey_app.respondent_support import csrf_token, location, make_closed_survey, post_page
 
 
@@ -147,7 +148,7 @@ def test_submitting_twice_stores_one_response_and_the_code_then_says_already_sub
     assert "đã được gửi" in again.get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Response)) == 1
-        statuses = sorted(db.session.scalars(select(Invitation.status)))
+        statuses = sorted(invitations.find_invitation(code).status for code in codes[:2])
         assert statuses == ["completed", "issued"]
 
 
@@ -188,3 +189,16 @@ def test_without_javascript_a_question_revealed_on_the_same_page_appears_after_n
     assert response.status_code == 400
     assert not re.search(r'id="q-Q2"[^>]* hidden>', html)
     assert 'id="Q2-error"' in html
+
+
+def test_a_code_revoked_while_its_review_page_is_open_is_told_so_at_submit_and_nothing_is_stored(app, client, codes):
+    _answer_everything(client, codes[0])
+    token = csrf_token(client.get(f"/s/{codes[0]}/review").get_data(as_text=True))
+    with app.app_context():
+        invitations.revoke(codes[0])
+        db.session.commit()
+    refused = client.post(f"/s/{codes[0]}/submit", data={"csrf_token": token})
+    assert refused.status_code == 410 and "thu hồi" in refused.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Response)) == 0
+        assert db.session.scalar(select(func.count()).select_from(Draft)) == 0, "revoking deletes the draft"

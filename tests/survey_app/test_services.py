@@ -99,8 +99,12 @@ def test_a_survey_for_a_group_the_questionnaire_is_not_for_is_refused(surveys):
                       anonymous=True, access="invitation", groups=["enterprise"], opens_at=OPENS, closes_at=CLOSES)
 
 
-def test_the_first_visit_starts_a_draft_and_a_later_one_finds_the_same_draft(surveys):
+def test_a_visit_stores_nothing_and_the_first_saved_page_stores_the_draft_a_later_visit_finds(
+    surveys, storage_questionnaire
+):
     code, draft = start(surveys)
+    assert count(Draft) == 0 and invitations.find_invitation(code).status == "issued"
+    drafts.save_page(draft, "S1", {"Q1": "2"}, storage_questionnaire)
     invitation = invitations.find_invitation(code)
     assert invitation.status == "started"
     assert drafts.open_for_invitation(invitation, DURING).id == draft.id
@@ -192,7 +196,8 @@ def test_submitting_a_stale_copy_of_a_submitted_draft_stores_nothing_more(survey
     fill(draft, storage_questionnaire)
     db.session.commit()
     stale = Draft(survey=draft.survey, unit=draft.unit, group=draft.group, answers=dict(draft.answers),
-                  submission_id=draft.submission_id)
+                  invitation_key=draft.invitation_key)
+    stale.invitation = draft.invitation
     responses.submit(draft, storage_questionnaire, now=DURING)
     db.session.commit()
     with pytest.raises(AlreadySubmitted):
@@ -222,19 +227,27 @@ def test_an_open_link_keeps_one_draft_per_browser_session_and_one_response(surve
         drafts.open_for_session(survey, unit, "token-a", DURING)
 
 
-def test_an_open_link_says_full_once_the_unit_quota_is_reached_but_lets_started_ones_finish(
+def test_an_open_link_says_full_once_the_unit_quota_is_reached_and_checks_it_again_at_submit(
     surveys, storage_questionnaire
 ):
     survey, unit = surveys["open"], surveys["HP-HB"]
     started = drafts.open_for_session(survey, unit, "late", DURING)
+    fill(started, storage_questionnaire)
+    db.session.commit()
     for token in ("t1", "t2"):
         draft = drafts.open_for_session(survey, unit, token, DURING)
         fill(draft, storage_questionnaire)
         responses.submit(draft, storage_questionnaire, now=DURING)
+        db.session.commit()
     with pytest.raises(SurveyFull) as caught:
         drafts.open_for_session(survey, unit, "t3", DURING)
     assert caught.value.status == 410
-    assert drafts.open_for_session(survey, unit, "late", DURING).id == started.id
+    late = drafts.open_for_session(survey, unit, "late", DURING)
+    assert late.id == started.id, "a respondent who started still sees the pages"
+    with pytest.raises(SurveyFull):
+        responses.submit(late, storage_questionnaire, now=DURING)
+    assert count(Response) == 2
+    assert drafts.open_for_session(survey, unit, "late", DURING).answers == late.answers, "the answers are kept"
     # a unit without a quota is never full
     drafts.open_for_session(survey, surveys["HP-SNV"], "t4", DURING)
 
@@ -282,3 +295,13 @@ def test_saving_a_page_of_a_draft_submitted_meanwhile_says_already_submitted(sur
         other_tab.execute(sa.delete(Draft).where(Draft.id == draft.id))
     with pytest.raises(AlreadySubmitted):
         drafts.save_page(draft, "S3", {"Q5": "late"}, storage_questionnaire)
+
+
+def test_a_page_saved_after_its_code_was_revoked_is_refused_and_stores_no_draft(surveys, storage_questionnaire):
+    """The page was shown before the revocation; its first save must not leave a draft the revocation missed."""
+    code, draft = start(surveys)
+    invitations.revoke(code)
+    db.session.commit()
+    with pytest.raises(InvitationRevoked):
+        drafts.save_page(draft, "S1", {"Q1": "2"}, storage_questionnaire)
+    assert count(Draft) == 0

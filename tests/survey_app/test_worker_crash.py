@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from survey_app.extensions import db
 from survey_app.models import Response
 from survey_app.services import invitations
+from tests.conftest import TEST_PSEUDONYM_KEY
 from tests.survey_app.respondent_support import csrf_token, make_closed_survey
 
 RESPONDENTS = 40
@@ -37,7 +38,8 @@ def _free_port() -> int:
 def gunicorn(app, database_url, tmp_path):
     port = _free_port()
     env = {**os.environ, "PARSURVEY_DATABASE_URL": database_url, "PARSURVEY_SECRET_KEY": "test-secret",
-           "PARSURVEY_INSTANCE_PATH": str(tmp_path), "PARSURVEY_RATELIMIT_CODE_ENTRY": "10000 per minute"}
+           "PARSURVEY_PSEUDONYM_KEY": TEST_PSEUDONYM_KEY, "PARSURVEY_INSTANCE_PATH": str(tmp_path),
+           "PARSURVEY_RATELIMIT_CODE_ENTRY": "10000 per minute"}
     server = subprocess.Popen(
         [str(Path(sys.executable).parent / "gunicorn"), "-w", "2", "--threads", "4", "-b", f"127.0.0.1:{port}",
          "--graceful-timeout", "1", "survey_app:create_app()"],
