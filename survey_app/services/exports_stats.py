@@ -72,7 +72,7 @@ def _frame(source: ExportSource, progress: Progress | None, stata: bool):
                                                                        strict=True)]
     parts: list[list[np.ndarray]] = [[] for _ in builders]
     for chunk in source.read(progress):
-        for position, values in enumerate(zip(*chunk, strict=True)):
+        for position, values in enumerate(chunk):
             parts[position].append(builders[position](values, position))
     columns = {}
     for name, pieces in zip(source.columns, parts, strict=True):
@@ -109,6 +109,12 @@ def _code_dtype(variable: Variable) -> type:
 
 
 def _numbers(values, dtype, variable: Variable) -> np.ndarray:
+    """A column as numbers: numpy converts the stored codes and numbers (``"3"``, ``-97``, ``7.5``) in one call;
+    only a column it refuses is read value by value, to convert ``"3.0"`` or name the value that is no number."""
+    try:
+        return np.array(values, dtype=dtype)
+    except (TypeError, ValueError, OverflowError):
+        pass
     try:
         return np.array([as_number(v) for v in values], dtype=dtype)
     except (TypeError, ValueError, OverflowError) as error:
