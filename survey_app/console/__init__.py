@@ -3,7 +3,17 @@
 Importing the feature modules attaches their routes; every route declares its access rule (``access.rule``).
 """
 
-from survey_app.console import account, audit_log, frame, home, invitations, participation, surveys, users  # noqa: F401  (attach routes)
+from survey_app.console import (  # noqa: F401  (attach routes)
+    account,
+    audit_log,
+    exports,
+    frame,
+    home,
+    invitations,
+    participation,
+    surveys,
+    users,
+)
 from survey_app.console.blueprint import bp
 
 __all__ = ["bp"]

@@ -3,6 +3,7 @@
 from survey_app.models.audit import AuditEntry
 from survey_app.models.contact import InvitationContact, MailLog
 from survey_app.models.draft import Draft
+from survey_app.models.export_job import ExportJob
 from survey_app.models.invitation import Invitation
 from survey_app.models.questionnaire_version import QuestionnaireVersion
 from survey_app.models.respondent_group import RespondentGroup
@@ -14,6 +15,7 @@ from survey_app.models.unit import Unit
 __all__ = [
     "AuditEntry",
     "Draft",
+    "ExportJob",
     "Invitation",
     "InvitationContact",
     "MailLog",

@@ -69,6 +69,7 @@ def test_no_console_page_has_a_serious_or_critical_axe_violation(browser, base_u
     for path, what in [("/console/", "home"), ("/console/surveys/new", "new survey"),
                        ("/console/surveys/hp-2026", "survey"), ("/console/surveys/hp-2026/participation",
                                                                  "participation"),
+                       ("/console/surveys/hp-2026/exports", "exports"),
                        ("/console/frame", "frame upload"), ("/console/audit", "audit log"),
                        ("/console/users", "users"), ("/console/password", "password"), ("/preview/", "preview")]:
         response = page.goto(f"{base_url}{path}")
@@ -82,5 +83,10 @@ def test_no_console_page_has_a_serious_or_critical_axe_violation(browser, base_u
         page.click("form:has(input[name=file]) button[type=submit]")
     assert page.locator("table.problems").count() == 1  # the preview lists the file's problems
     check("frame preview with problems")
+    page.goto(f"{base_url}/console/surveys/hp-2026/exports")
+    with page.expect_navigation():
+        page.click("form:has(input[name=format]) button[type=submit]")
+    assert "/console/exports/" in page.url
+    check("export job")
     context.close()
     assert not found, found
