@@ -101,14 +101,15 @@ def record_column_reader(variable: Variable | Mapping) -> Callable[[Sequence[Map
     empty = (None, "", [], ())
     if kind != "flag":
         def read(answers, hidden):
-            return [not_applicable if source in h else (not_answered if (v := a.get(source)) in empty else v)
+            return [not_applicable if source in h else
+                    (not_answered if not (v := a.get(source)) and v in empty else v)  # truth first: the fast test
                     for a, h in zip(answers, hidden, strict=True)]
         return read
     option = _field(variable, "option") or name.rsplit("__", 1)[-1]
 
     def read_flag(answers, hidden):
         return [not_applicable if source in h else
-                (not_answered if (v := a.get(source)) in empty else (1 if option in v or option in map(str, v) else 0))
+                (not_answered if not (v := a.get(source)) else (1 if option in v or option in map(str, v) else 0))
                 for a, h in zip(answers, hidden, strict=True)]
     return read_flag
 

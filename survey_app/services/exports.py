@@ -14,9 +14,10 @@ import os
 import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
-from sqlalchemy import Text, cast, func, select
+from sqlalchemy import String, Text, cast, func, select, type_coerce
 
 from questionnaires.answers import apply_relevance
 from questionnaires.codebook import Codebook, build_codebook
@@ -111,7 +112,11 @@ def response_page(survey: Survey, *, k: int = DEFAULT_K, offset: int = 0,
 
 class _RowReader:
     """What turns ``survey``'s stored responses into export columns: the query, the leading columns, the codebook
-    values (:class:`RecordMaker`) and the date rule (:mod:`export_disclosure`)."""
+    values (:class:`RecordMaker`) and the date rule (:mod:`export_disclosure`).
+
+    The query returns only the response's own columns, as the driver gives them (key and day as text on SQLite,
+    the answers as JSON text): units and groups are named from two small lookups, days parsed once each, so a
+    row costs the database driver and little else."""
 
     def __init__(self, survey: Survey, k: int):
         self.survey = survey
@@ -122,13 +127,18 @@ class _RowReader:
         version = survey.questionnaire_version
         self.fixed = (survey.slug, version.questionnaire_id, version.version)
         self.names = (*LEADING_COLUMNS, *self.codebook.names)
+        used = select(Response.unit_id).where(Response.survey_id == survey.id).distinct()
+        self.units = {i: (code, level) for i, code, level in
+                      db.session.execute(select(Unit.id, Unit.code, Unit.level).where(Unit.id.in_(used)))}
+        self.groups = dict(db.session.execute(select(RespondentGroup.id, RespondentGroup.code)).all())
+        self.days: dict[object, date] = {}
 
     def query(self):
         order = ((Unit.code, RespondentGroup.code, Response.id) if self.survey.anonymous
                  else (Response.submitted_on, Unit.code, Response.id))  # never by time when time is hidden
         return (
-            select(Response.id, Unit.code, Unit.level, RespondentGroup.code, Response.mode, Response.submitted_on,
-                   cast(Response.answers, Text), Response.unit_id, Response.group_id)  # JSON text: decoded in bulk
+            select(type_coerce(Response.id, String), Response.unit_id, Response.group_id, Response.mode,
+                   type_coerce(Response.submitted_on, String), cast(Response.answers, Text))
             .join(Unit, Response.unit_id == Unit.id)
             .outerjoin(RespondentGroup, Response.group_id == RespondentGroup.id)
             .where(Response.survey_id == self.survey.id)
@@ -140,12 +150,23 @@ class _RowReader:
         n = len(rows)
         if not n:
             return [[] for _ in self.names]
-        rid, unit, level, group, mode, day, answers, unit_id, group_id = zip(*rows, strict=True)
-        disclosed = self.disclosed
-        leading = [[str(r) for r in rid], *([value] * n for value in self.fixed), list(unit), list(level),
-                   [g or "" for g in group], list(mode),
-                   [disclosed(u, g, d) for u, g, d in zip(unit_id, group_id, day, strict=True)]]
+        rid, unit_id, group_id, mode, day, answers = zip(*rows, strict=True)
+        units, groups, disclosed = self.units, self.groups, self.disclosed
+        days = [self._day(d) for d in day]
+        leading = [[_uuid_text(r) for r in rid], *([value] * n for value in self.fixed),
+                   [units[u][0] for u in unit_id], [units[u][1] for u in unit_id],
+                   [groups.get(g, "") for g in group_id], list(mode),
+                   [disclosed(u, g, d) for u, g, d in zip(unit_id, group_id, days, strict=True)]]
         return leading + self.records.columns([a or {} for a in _decoded(answers)])
+
+    def _day(self, value: object) -> date | None:
+        """A stored day (text on SQLite, a date from PostgreSQL) as a date, each distinct day parsed once."""
+        if value is None or type(value) is date:
+            return value
+        found = self.days.get(value)
+        if found is None:
+            found = self.days[value] = date.fromisoformat(str(value)[:10])
+        return found
 
 
 class RecordMaker:
@@ -187,6 +208,16 @@ class RecordMaker:
     def values(self, answers: Mapping[str, object]) -> list[object]:
         """One response's values (the record contract, for one row)."""
         return [column[0] for column in self.columns([answers])]
+
+
+def _uuid_text(value: object) -> str:
+    """A response key as text with its dashes, as stored (32 hex digits on SQLite, a UUID from PostgreSQL)
+    without building a UUID object per row."""
+    if type(value) is not str:
+        return str(value)
+    if len(value) == 32:
+        return f"{value[:8]}-{value[8:12]}-{value[12:16]}-{value[16:20]}-{value[20:]}"
+    return value
 
 
 def _decoded(texts: Sequence[str | None]) -> list[object]:
