@@ -96,7 +96,13 @@ def _builder(kind: str, variable: Variable | None, stata: bool) -> Callable[[tup
         return lambda values, _: np.array([shared.setdefault(v, v) for v in values], dtype=object)
     if kind == "code_text":
         return lambda values, _: np.array([shared.setdefault(v, value_text(v)) for v in values], dtype=object)
-    return lambda values, _: np.array([v if isinstance(v, str) else value_text(v) for v in values], dtype=object)
+    if kind == "text" and variable is None:  # leading columns: the response key is unique, the rest repeat
+        return lambda values, position: np.array(
+            values if position == 0 else [shared.setdefault(v, v) for v in values], dtype=object)
+    # answers (free text, dates): one object per distinct text, so that repeated answers and days are held once
+    # and the decoded chunks they came from can be freed whole
+    return lambda values, _: np.array([shared.setdefault(v, v) if isinstance(v, str) else value_text(v)
+                                       for v in values], dtype=object)
 
 
 def _code_dtype(variable: Variable) -> type:
