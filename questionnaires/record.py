@@ -91,16 +91,19 @@ def record_reader(variable: Variable | Mapping) -> Callable[[Mapping[str, object
 
 
 def record_column_reader(variable: Variable | Mapping) -> Callable[[Sequence[Mapping[str, object]],
-                                                                   Sequence[Collection[str]]], list[object]]:
-    """:func:`record_reader` over many responses at once: (answers of each response, hidden variables of each)
-    -> the variable's values, one per response. The same rule, written as one comprehension per column, because
-    an export of 100,000 responses cannot afford a function call per cell."""
+                                                                   Sequence[Collection[str]] | None], list[object]]:
+    """:func:`record_reader` over many responses at once: (answers of each response, hidden variables of each,
+    or None when nothing in the chunk hides this variable) -> the variable's values, one per response. The same
+    rule, written as one comprehension per column, because an export of 100,000 responses cannot afford a function
+    call per cell."""
     kind, name = _field(variable, "type"), _field(variable, "name")
     source = _field(variable, "item") if kind == "flag" else name
     not_applicable, not_answered = missing_value(variable, NOT_APPLICABLE), missing_value(variable, NOT_ANSWERED)
     empty = (None, "", [], ())
     if kind != "flag":
         def read(answers, hidden):
+            if hidden is None:
+                return [not_answered if not (v := a.get(source)) and v in empty else v for a in answers]
             return [not_applicable if source in h else
                     (not_answered if not (v := a.get(source)) and v in empty else v)  # truth first: the fast test
                     for a, h in zip(answers, hidden, strict=True)]
@@ -108,6 +111,9 @@ def record_column_reader(variable: Variable | Mapping) -> Callable[[Sequence[Map
     option = _field(variable, "option") or name.rsplit("__", 1)[-1]
 
     def read_flag(answers, hidden):
+        if hidden is None:
+            return [not_answered if not (v := a.get(source)) else (1 if option in v or option in map(str, v) else 0)
+                    for a in answers]
         return [not_applicable if source in h else
                 (not_answered if not (v := a.get(source)) else (1 if option in v or option in map(str, v) else 0))
                 for a, h in zip(answers, hidden, strict=True)]

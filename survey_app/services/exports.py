@@ -183,6 +183,7 @@ class RecordMaker:
         self.questionnaire = questionnaire
         self.variables = codebook.variables
         self.readers = [record_column_reader(variable) for variable in self.variables]
+        self.sources = [v.item if v.type == "flag" else v.name for v in self.variables]  # what relevance hides
         self.references = _relevance_references(questionnaire)
         self.text_positions = [i for i, v in enumerate(self.variables) if v.type == "text"]
         self.memo: dict[tuple, frozenset[str]] = {}
@@ -200,7 +201,9 @@ class RecordMaker:
     def columns(self, answers: Sequence[Mapping[str, object]]) -> list[list[object]]:
         """One list per variable, one value per response (a hidden variable's answer is never read)."""
         hidden = [self.hidden(a) for a in answers]
-        columns = [read(answers, hidden) for read in self.readers]
+        hideable = frozenset().union(*set(hidden))  # few distinct sets: the memo shares them
+        columns = [read(answers, hidden if source in hideable else None)
+                   for read, source in zip(self.readers, self.sources, strict=True)]
         for position in self.text_positions:
             columns[position] = [_nfc(v) if type(v) is str else v for v in columns[position]]
         return columns
