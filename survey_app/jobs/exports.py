@@ -12,6 +12,7 @@ from survey_app.extensions import db
 from survey_app.models import ExportJob
 from survey_app.queue import huey, job
 from survey_app.services import export_jobs
+from survey_app.services.errors import OperatorError
 
 log = logging.getLogger(__name__)
 
@@ -23,7 +24,7 @@ def _root() -> Path:
 @job
 def run_export_job(job_id: int, task=None) -> None:
     """Write export ``job_id``; a failure is recorded on the export (queued again, or failed after the last
-    retry) and raised, so that Huey retries it."""
+    retry) and raised, so that Huey retries it. A refusal of the data itself (``OperatorError``) fails at once."""
     record = db.session.get(ExportJob, job_id)
     if record is None or record.status in ("done", "expired"):
         return  # already written (a duplicate delivery after a worker crash) or gone
@@ -31,6 +32,10 @@ def run_export_job(job_id: int, task=None) -> None:
     export_jobs.purge_expired(_root())
     try:
         export_jobs.run(record, _root(), k=config["ANONYMITY_K"], keep_hours=config["EXPORT_KEEP_HOURS"])
+    except OperatorError as error:  # the data cannot be written as asked (a stored value that is no number...):
+        export_jobs.failed(job_id, _root(), error, final=True)  # retrying cannot help, say why at once
+        log.error("export %s failed: %s", job_id, error)
+        return
     except Exception as error:
         final = task is None or not task.retries
         export_jobs.failed(job_id, _root(), error, final)

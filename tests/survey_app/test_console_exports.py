@@ -131,13 +131,12 @@ def test_the_progress_page_reloads_itself_without_script(world):
 
 def test_a_failing_export_is_retried_and_then_reported_as_failed(world, monkeypatch):
     from survey_app.services import export_jobs
-    from survey_app.services.errors import OperatorError
 
     calls = []
 
     def broken(*args, **kwargs):
         calls.append(1)
-        raise OperatorError("disk full")
+        raise OSError("disk full")
 
     monkeypatch.setattr(export_jobs, "export_responses", broken)
     world.config.update(JOB_RETRIES=2, JOB_RETRY_DELAY=0)
@@ -171,3 +170,20 @@ def test_the_request_only_queues_the_export_and_the_worker_writes_it(world, data
         with queued.app_context():
             db.engine.dispose()
         queue.init_app(world)
+
+
+def test_data_that_cannot_be_written_fails_at_once_with_the_reason(world, monkeypatch):
+    from survey_app.services import export_jobs
+    from survey_app.services.errors import OperatorError
+
+    def refused(*args, **kwargs):
+        raise OperatorError("variable Q2: stored value 'abc' is not a number")
+
+    monkeypatch.setattr(export_jobs, "export_responses", refused)
+    world.config.update(JOB_RETRIES=2, JOB_RETRY_DELAY=0)
+    queue.init_app(world)
+    client = logged_in(world.test_client(), "analyst@example.vn")
+    start(client, "sav")
+    job = only_job()
+    assert (job.status, job.attempts) == ("failed", 1), "retrying cannot change the stored data"
+    assert "stored value &#39;abc&#39; is not a number" in english(client, f"/console/exports/{job.id}")
