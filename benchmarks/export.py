@@ -234,8 +234,8 @@ def main() -> None:
                       f"peak {stata['peak_mb']:.0f} MB)", flush=True)
         print("\nexport: database -> file (stream, decode, relevance, typing, disclosure rule, write), with its peak "
               "memory; pandas: its frame in memory -> file;\nwriter: our writer alone from rows already in memory. "
-              "Peak = the process's maximum resident memory (interpreter and libraries included; the app alone, "
-              "which imports\nanalysis and scipy, holds about 220 MB); export +MB = what the export added to it; "
+              "Peak = the process's maximum resident memory (interpreter and libraries included; the app alone "
+              "holds about 150 MB);\nexport +MB = what the export added to it; "
               "ratios = ours / "
               "pandas, in wall time and in CPU time (steadier on a shared machine).")
 
