@@ -17,10 +17,10 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from survey_app.extensions import db
-from survey_app.models import ExportJob, StaffUser, Survey
+from survey_app.models import ExportJob, Response, StaffUser, Survey
 from survey_app.queue import defer
 from survey_app.services import audit
 from survey_app.services.errors import OperatorError
@@ -36,8 +36,9 @@ def request_export(survey: Survey, user: StaffUser, fmt: str, language: str) -> 
         raise OperatorError(f"unknown export format {fmt!r}; expected one of {', '.join(FORMATS)}")
     if language not in LANGUAGES:
         raise OperatorError(f"unknown label language {language!r}; expected one of {', '.join(LANGUAGES)}")
+    total = db.session.scalar(select(func.count()).select_from(Response).where(Response.survey_id == survey.id))
     job = ExportJob(survey=survey, requested_by_id=user.id, requested_by=user.email, format=fmt, language=language,
-                    status="queued", rows_done=0, rows_total=0, attempts=0, folder=secrets.token_hex(16))
+                    status="queued", rows_done=0, rows_total=total or 0, attempts=0, folder=secrets.token_hex(16))
     db.session.add(job)
     db.session.flush()
     audit.record("export", user, survey.slug, f"responses {fmt}, labels {language} (export {job.id})")

@@ -162,6 +162,7 @@ def test_the_request_only_queues_the_export_and_the_worker_writes_it(world, data
             start(client, "csv")
             job = only_job()
             assert job.status == "queued" and queue.huey.pending_count() == 1, "the request wrote no file"
+            assert "0 of 2 responses written" in english(client, f"/console/exports/{job.id}")
             queue.huey.execute(queue.huey.dequeue())  # what `parsurvey worker` does with it
             job = only_job()
             assert job.status == "done" and job.rows_done == 2
