@@ -16,7 +16,7 @@ kept in ``frame.attrs["codebook"]``), since both travel through the project.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from questionnaires.answer_values import is_missing
@@ -88,6 +88,36 @@ def record_reader(variable: Variable | Mapping) -> Callable[[Mapping[str, object
         return value
 
     return read
+
+
+def record_column_reader(variable: Variable | Mapping) -> Callable[[Sequence[Mapping[str, object]],
+                                                                   Sequence[Collection[str]] | None], list[object]]:
+    """:func:`record_reader` over many responses at once: (answers of each response, hidden variables of each,
+    or None when nothing in the chunk hides this variable) -> the variable's values, one per response. The same
+    rule, written as one comprehension per column, because an export of 100,000 responses cannot afford a function
+    call per cell."""
+    kind, name = _field(variable, "type"), _field(variable, "name")
+    source = _field(variable, "item") if kind == "flag" else name
+    not_applicable, not_answered = missing_value(variable, NOT_APPLICABLE), missing_value(variable, NOT_ANSWERED)
+    empty = (None, "", [], ())
+    if kind != "flag":
+        def read(answers, hidden):
+            if hidden is None:
+                return [not_answered if not (v := a.get(source)) and v in empty else v for a in answers]
+            return [not_applicable if source in h else
+                    (not_answered if not (v := a.get(source)) and v in empty else v)  # truth first: the fast test
+                    for a, h in zip(answers, hidden, strict=True)]
+        return read
+    option = _field(variable, "option") or name.rsplit("__", 1)[-1]
+
+    def read_flag(answers, hidden):
+        if hidden is None:
+            return [not_answered if not (v := a.get(source)) else (1 if option in v or option in map(str, v) else 0)
+                    for a in answers]
+        return [not_applicable if source in h else
+                (not_answered if not (v := a.get(source)) else (1 if option in v or option in map(str, v) else 0))
+                for a, h in zip(answers, hidden, strict=True)]
+    return read_flag
 
 
 def missing_value(variable: Variable | Mapping, code: str) -> object:

@@ -35,7 +35,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     static_assets.init_app(app)
 
     from survey_app import queue
-    from survey_app.jobs import tasks  # noqa: F401  (tasks registers the jobs with the queue)
+    from survey_app.jobs import exports, tasks  # noqa: F401  (importing registers the jobs with the queue)
 
     queue.init_app(app)
 

@@ -103,6 +103,8 @@ class Config:
         self.QUEUE_IMMEDIATE = _bool_env("QUEUE_IMMEDIATE", False)
         self.JOB_RETRIES = _int_env("JOB_RETRIES", 5)
         self.JOB_RETRY_DELAY = _int_env("JOB_RETRY_DELAY", 120)
+        # Hours a console export's file is kept for its requester before the worker deletes it.
+        self.EXPORT_KEEP_HOURS = _int_env("EXPORT_KEEP_HOURS", 24)
         # Outgoing e-mail (invitations and reminders).
         self.SMTP_HOST = _env("SMTP_HOST", "localhost")
         self.SMTP_PORT = _int_env("SMTP_PORT", 25)

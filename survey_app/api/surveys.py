@@ -7,6 +7,7 @@ import math
 from datetime import date
 from http import HTTPStatus
 
+from flask import current_app
 from flask_smorest import Blueprint
 from marshmallow import RAISE
 
@@ -99,13 +100,17 @@ def responses(survey, page: int, per_page: int):
 
     The rows of `parsurvey export responses`, one per response: unit, group, mode, questionnaire version, day
     of submission, then every codebook variable (codes as text, numbers and 0/1 flags as numbers, -97 not
-    applicable, -99 not answered). Ordered by day, unit and response id; read pages 1, 2, ... until
-    `next_page` is null. Admins and analysts only."""
-    found = exports.response_page(survey, offset=(page - 1) * per_page, limit=per_page)
-    pages = math.ceil(found.total / per_page)
-    items = [dict(zip(found.columns, (_json_value(v) for v in row), strict=True)) for row in found.rows]
-    return {"survey": survey.slug, "columns": list(found.columns), "page": page, "per_page": per_page,
-            "total": found.total, "pages": pages, "next_page": page + 1 if page < pages else None, "items": items}
+    applicable, -99 not answered). Ordered by day, unit and response id (anonymous surveys: by unit, group and
+    response id); read pages 1, 2, ... until
+    `next_page` is null. Admins and analysts only. Anonymous surveys follow the exports' disclosure rule
+    (days coarsened to the month, suppressed in small cells; rows by unit, group and random key)."""
+    columns, rows = exports.response_page(survey, k=current_app.config["ANONYMITY_K"],
+                                          offset=(page - 1) * per_page, limit=per_page)
+    total = exports.response_total(survey)
+    pages = math.ceil(total / per_page)
+    items = [dict(zip(columns, (_json_value(v) for v in row), strict=True)) for row in rows]
+    return {"survey": survey.slug, "columns": list(columns), "page": page, "per_page": per_page,
+            "total": total, "pages": pages, "next_page": page + 1 if page < pages else None, "items": items}
 
 
 @blp.route("/surveys/<slug>/codebook", parameters=[SLUG_PARAMETER])

@@ -6,6 +6,7 @@ Importing the feature modules attaches their routes; every route declares its ac
 from survey_app.console import (  # noqa: F401  (attach routes)
     account,
     audit_log,
+    exports,
     frame,
     home,
     invitations,

@@ -6,7 +6,7 @@ from flask import abort
 from sqlalchemy import select
 
 from survey_app.extensions import db
-from survey_app.models import Survey
+from survey_app.models import ExportJob, Survey
 
 
 def survey_by_slug(slug: str) -> dict:
@@ -14,3 +14,11 @@ def survey_by_slug(slug: str) -> dict:
     if survey is None:
         abort(404)
     return {"survey": survey}
+
+
+def export_by_id(job_id: int, **rest) -> dict:
+    """The export (whose requester is checked), then the URL's other arguments (a file name) as they are."""
+    job = db.session.get(ExportJob, job_id)
+    if job is None:
+        abort(404)
+    return {"job": job, **rest}

@@ -4,6 +4,7 @@ from survey_app.models.api_token import ApiToken
 from survey_app.models.audit import AuditEntry
 from survey_app.models.contact import InvitationContact, MailLog
 from survey_app.models.draft import Draft
+from survey_app.models.export_job import ExportJob
 from survey_app.models.invitation import Invitation
 from survey_app.models.questionnaire_version import QuestionnaireVersion
 from survey_app.models.respondent_group import RespondentGroup
@@ -16,6 +17,7 @@ __all__ = [
     "ApiToken",
     "AuditEntry",
     "Draft",
+    "ExportJob",
     "Invitation",
     "InvitationContact",
     "MailLog",

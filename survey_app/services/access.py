@@ -15,7 +15,7 @@ from sqlalchemy import literal, select
 from sqlalchemy.orm import aliased
 
 from survey_app.extensions import db
-from survey_app.models import StaffUser, Survey, Unit
+from survey_app.models import ExportJob, StaffUser, Survey, Unit
 from survey_app.models.staff import ROLES, UNIT_SCOPED_ROLES
 
 EVERYONE = frozenset(ROLES)
@@ -35,17 +35,24 @@ RULES: dict[str, frozenset[str]] = {
     "account.tokens": EVERYONE,
     # Response-level data (the export's rows): analysts and admins, who see every unit.
     "responses.read": frozenset({"admin", "analyst"}),
+    # Response exports: analysts and admins (issue 9's roles). Not coordinators: they know whom they invited in
+    # their units, the very knowledge the disclosure rule guards against, and they have the participation CSV.
+    "exports.create": frozenset({"admin", "analyst"}),
+    "exports.read": frozenset({"admin", "analyst"}),
 }
 # Verbs that change a survey itself: only within the user's own subtree, never a survey run from above.
 OWNER_VERBS = frozenset({"survey.manage"})
 
 
 def can(user: StaffUser, verb: str, subject: object | None = None) -> bool:
-    """Whether ``user`` may ``verb`` (a key of :data:`RULES`) on ``subject`` (a Survey, a Unit or None)."""
+    """Whether ``user`` may ``verb`` (a key of :data:`RULES`) on ``subject`` (a Survey, a Unit, an ExportJob or
+    None)."""
     if verb not in RULES:
         raise KeyError(f"undeclared access verb {verb!r}")
     if not user.is_active or user.role not in RULES[verb]:
         return False
+    if isinstance(subject, ExportJob):  # an export's file: its requester's, and admins'
+        return user.role == "admin" or subject.requested_by_id == user.id
     if subject is None or user.role not in UNIT_SCOPED_ROLES:
         return True
     if isinstance(subject, Unit):

@@ -9,27 +9,30 @@ optional ``progress(done, total)`` callback, so the CLI and a background job cal
 
 from __future__ import annotations
 
+import json
 import os
 import unicodedata
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import String, Text, cast, func, select, type_coerce
 
 from questionnaires.answers import apply_relevance
 from questionnaires.codebook import Codebook, build_codebook
 from questionnaires.expressions import ExpressionError, parse
 from questionnaires.model import Questionnaire
-from questionnaires.record import LEADING_COLUMNS, record_reader
+from questionnaires.record import LEADING_COLUMNS, record_column_reader
 from survey_app.extensions import db
 from survey_app.models import RespondentGroup, Response, Survey, Unit
-from survey_app.services import exports_csv, exports_stats, exports_xlsx
+from survey_app.services import export_disclosure, exports_csv, exports_stats, exports_xlsx
 from survey_app.services.errors import OperatorError
 from survey_app.services.exports_source import CHUNK_ROWS, LANGUAGES, Chunk, ExportSource, Progress, partial_path
 from survey_app.services.questionnaire_versions import questionnaire_for
 
 FORMATS = ("csv", "xlsx", "sav", "dta")
+DEFAULT_K = 5  # PARSURVEY_ANONYMITY_K's default; the CLI and the jobs pass the app's setting
 
 
 @dataclass(frozen=True)
@@ -40,17 +43,19 @@ class ExportResult:
 
 
 def export_responses(survey: Survey, fmt: str, out: Path, *, language: str = "vi",
-                     progress: Progress | None = None) -> ExportResult:
+                     progress: Progress | None = None, k: int = DEFAULT_K) -> ExportResult:
     """Write every submitted response of ``survey`` to ``out`` in ``fmt`` (csv, xlsx, sav, dta).
 
     Labels (XLSX codebook order, SPSS and Stata variable and value labels) are in ``language``. Each file is
     written under a temporary name and renamed when complete, so a failed or running export never looks done.
+    An anonymous survey's export follows the disclosure rule with ``k`` (the app's ``ANONYMITY_K``;
+    :mod:`survey_app.services.export_disclosure`).
     """
     if fmt not in FORMATS:
         raise OperatorError(f"unknown export format {fmt!r}; expected one of {', '.join(FORMATS)}")
     if language not in LANGUAGES:
         raise OperatorError(f"unknown label language {language!r}; expected one of {', '.join(LANGUAGES)}")
-    source = response_source(survey)
+    source = response_source(survey, k=k)
     done = [0]
 
     def counted(rows: int, total: int) -> None:
@@ -79,98 +84,154 @@ def write_source(source: ExportSource, fmt: str, out: Path, *, language: str = "
     return [final for final, _ in written]
 
 
-def response_source(survey: Survey) -> ExportSource:
-    """Every submitted response of ``survey``, ordered by day and unit (never by submission order)."""
-    questionnaire = questionnaire_for(survey)
-    codebook = build_codebook(questionnaire)
-    total = _response_count(survey)
-    row_of = _row_maker(survey, questionnaire, codebook)
+def response_source(survey: Survey, *, k: int = DEFAULT_K) -> ExportSource:
+    """Every submitted response of ``survey`` in the export's columns, chunk by chunk, under the disclosure rule
+    (anonymous surveys: dates coarsened to the month or suppressed, rows by unit, group and random key;
+    identified surveys: by day and unit). The one home of what an export row holds, for every file and the API.
+    """
+    total = response_total(survey)
+    rows = _RowReader(survey, k)
 
     def chunks() -> Iterator[Chunk]:
-        query = _response_rows(survey).execution_options(yield_per=CHUNK_ROWS)
+        query = rows.query().execution_options(yield_per=CHUNK_ROWS)
         for partition in db.session.execute(query).partitions():
-            yield [row_of(found) for found in partition]
+            yield rows.columns(partition)
 
-    return ExportSource(codebook, total, chunks)
-
-
-@dataclass(frozen=True)
-class ResponsePage:
-    """One page of the export's rows (the read API pages through a survey instead of writing a file)."""
-
-    columns: tuple[str, ...]
-    rows: list[list[object]]
-    total: int
+    return ExportSource(rows.codebook, total, chunks)
 
 
-def response_page(survey: Survey, offset: int, limit: int) -> ResponsePage:
-    """Rows ``offset`` to ``offset + limit`` of the export of ``survey``: the same columns, values and order as
-    :func:`response_source` (the order ends on the response id, so pages never overlap or skip a row)."""
-    questionnaire = questionnaire_for(survey)
-    codebook = build_codebook(questionnaire)
-    row_of = _row_maker(survey, questionnaire, codebook)
-    found = db.session.execute(_response_rows(survey).offset(offset).limit(limit)).all()
-    return ResponsePage((*LEADING_COLUMNS, *codebook.names), [row_of(row) for row in found], _response_count(survey))
+def response_total(survey: Survey) -> int:
+    """How many responses ``survey`` has: the rows an export of it holds."""
+    return db.session.scalar(select(func.count()).select_from(Response).where(Response.survey_id == survey.id)) or 0
 
 
-def _response_count(survey: Survey) -> int:
-    statement = select(func.count()).select_from(Response).where(Response.survey_id == survey.id)
-    return db.session.scalar(statement) or 0
+def response_page(survey: Survey, *, k: int = DEFAULT_K, offset: int = 0,
+                  limit: int = CHUNK_ROWS) -> tuple[tuple[str, ...], list[list[object]]]:
+    """One page of the export's rows (for the read API): (column names, rows), in the export's order and under
+    the same disclosure rule as the files. Values are as the CSV export holds them before text rendering."""
+    rows = _RowReader(survey, k)
+    found = db.session.execute(rows.query().offset(max(offset, 0)).limit(max(limit, 0))).all()
+    columns = rows.columns(found)
+    return rows.names, [list(row) for row in zip(*columns, strict=True)] if found else []
 
 
-def _response_rows(survey: Survey):
-    """Every submitted response of ``survey`` with its unit and group, by day and unit (never by submission)."""
-    return (
-        select(Response.id, Unit.code, Unit.level, RespondentGroup.code, Response.mode, Response.submitted_on,
-               Response.answers)
-        .join(Unit, Response.unit_id == Unit.id)
-        .outerjoin(RespondentGroup, Response.group_id == RespondentGroup.id)
-        .where(Response.survey_id == survey.id)
-        .order_by(Response.submitted_on, Unit.code, Response.id)
-    )
+class _RowReader:
+    """What turns ``survey``'s stored responses into export columns: the query, the leading columns, the codebook
+    values (:class:`RecordMaker`) and the date rule (:mod:`export_disclosure`).
 
+    The query returns only the response's own columns, as the driver gives them (key and day as text on SQLite,
+    the answers as JSON text): units and groups are named from two small lookups, days parsed once each, so a
+    row costs the database driver and little else."""
 
-def _row_maker(survey: Survey, questionnaire: Questionnaire, codebook: Codebook):
-    """A function from one row of :func:`_response_rows` to the record: leading columns, then the variables."""
-    version = survey.questionnaire_version
-    fixed = [survey.slug, version.questionnaire_id, version.version]
-    records = RecordMaker(questionnaire, codebook)
+    def __init__(self, survey: Survey, k: int):
+        self.survey = survey
+        questionnaire = questionnaire_for(survey)
+        self.codebook = build_codebook(questionnaire)
+        self.records = RecordMaker(questionnaire, self.codebook)
+        self.disclosed = export_disclosure.date_rule(survey, k)
+        version = survey.questionnaire_version
+        self.fixed = (survey.slug, version.questionnaire_id, version.version)
+        self.names = (*LEADING_COLUMNS, *self.codebook.names)
+        used = select(Response.unit_id).where(Response.survey_id == survey.id).distinct()
+        self.units = {i: (code, level) for i, code, level in
+                      db.session.execute(select(Unit.id, Unit.code, Unit.level).where(Unit.id.in_(used)))}
+        self.groups = dict(db.session.execute(select(RespondentGroup.id, RespondentGroup.code)).all())
+        self.days: dict[object, date] = {}
 
-    def row_of(found) -> list[object]:
-        rid, unit, level, group, mode, day, answers = found
-        return [str(rid), *fixed, unit, level, group or "", mode, day, *records.values(answers or {})]
+    def query(self):
+        order = ((Unit.code, RespondentGroup.code, Response.id) if self.survey.anonymous
+                 else (Response.submitted_on, Unit.code, Response.id))  # never by time when time is hidden
+        return (
+            select(type_coerce(Response.id, String), Response.unit_id, Response.group_id, Response.mode,
+                   type_coerce(Response.submitted_on, String), cast(Response.answers, Text))
+            .join(Unit, Response.unit_id == Unit.id)
+            .outerjoin(RespondentGroup, Response.group_id == RespondentGroup.id)
+            .where(Response.survey_id == self.survey.id)
+            .order_by(*order)
+        )
 
-    return row_of
+    def columns(self, rows) -> Chunk:
+        """The rows of one chunk as columns (leading columns, then the codebook's variables)."""
+        n = len(rows)
+        if not n:
+            return [[] for _ in self.names]
+        rid, unit_id, group_id, mode, day, answers = zip(*rows, strict=True)
+        units, groups, disclosed = self.units, self.groups, self.disclosed
+        days = [self._day(d) for d in day]
+        leading = [[_uuid_text(r) for r in rid], *([value] * n for value in self.fixed),
+                   [units[u][0] for u in unit_id], [units[u][1] for u in unit_id],
+                   [groups.get(g, "") for g in group_id], list(mode),
+                   [disclosed(u, g, d) for u, g, d in zip(unit_id, group_id, days, strict=True)]]
+        return leading + self.records.columns([a or {} for a in _decoded(answers)])
+
+    def _day(self, value: object) -> date | None:
+        """A stored day (text on SQLite, a date from PostgreSQL) as a date, each distinct day parsed once."""
+        if value is None or type(value) is date:
+            return value
+        found = self.days.get(value)
+        if found is None:
+            found = self.days[value] = date.fromisoformat(str(value)[:10])
+        return found
 
 
 class RecordMaker:
-    """:func:`questionnaires.record.record_values`, with the relevance outcome memoised.
+    """:func:`questionnaires.record.record_values`, with the relevance outcome memoised, by column.
 
     Which variables are not applicable depends only on the answers that relevance expressions refer to, and a
     survey's responses share few combinations of those; judging relevance once per combination (with
-    :func:`apply_relevance`, the one rule) instead of once per response is what keeps 100,000 rows fast.
+    :func:`apply_relevance`, the one rule) instead of once per response is what keeps 100,000 rows fast. The
+    values are then read one variable at a time over a chunk of responses
+    (:func:`questionnaires.record.record_column_reader`).
     """
 
     def __init__(self, questionnaire: Questionnaire, codebook: Codebook, memo_size: int = 20_000):
         self.questionnaire = questionnaire
         self.variables = codebook.variables
-        self.readers = [record_reader(variable) for variable in self.variables]
+        self.readers = [record_column_reader(variable) for variable in self.variables]
+        self.sources = [v.item if v.type == "flag" else v.name for v in self.variables]  # what relevance hides
         self.references = _relevance_references(questionnaire)
         self.text_positions = [i for i, v in enumerate(self.variables) if v.type == "text"]
         self.memo: dict[tuple, frozenset[str]] = {}
         self.memo_size = memo_size
 
-    def values(self, answers: Mapping[str, object]) -> list[object]:
+    def hidden(self, answers: Mapping[str, object]) -> frozenset[str]:
         key = tuple(_frozen(answers.get(name)) for name in self.references)
         hidden = self.memo.get(key)
         if hidden is None:
-            hidden = apply_relevance(self.questionnaire, answers)[1]
+            hidden = frozenset(apply_relevance(self.questionnaire, answers)[1])
             if len(self.memo) < self.memo_size:
                 self.memo[key] = hidden
-        values = [read(answers, hidden) for read in self.readers]  # a hidden variable's answer is never read
+        return hidden
+
+    def columns(self, answers: Sequence[Mapping[str, object]]) -> list[list[object]]:
+        """One list per variable, one value per response (a hidden variable's answer is never read)."""
+        hidden = [self.hidden(a) for a in answers]
+        hideable = frozenset().union(*set(hidden))  # few distinct sets: the memo shares them
+        columns = [read(answers, hidden if source in hideable else None)
+                   for read, source in zip(self.readers, self.sources, strict=True)]
         for position in self.text_positions:
-            values[position] = _nfc(values[position])
-        return values
+            columns[position] = [_nfc(v) if type(v) is str else v for v in columns[position]]
+        return columns
+
+    def values(self, answers: Mapping[str, object]) -> list[object]:
+        """One response's values (the record contract, for one row)."""
+        return [column[0] for column in self.columns([answers])]
+
+
+def _uuid_text(value: object) -> str:
+    """A response key as text with its dashes, as stored (32 hex digits on SQLite, a UUID from PostgreSQL)
+    without building a UUID object per row."""
+    if type(value) is not str:
+        return str(value)
+    if len(value) == 32:
+        return f"{value[:8]}-{value[8:12]}-{value[12:16]}-{value[16:20]}-{value[20:]}"
+    return value
+
+
+def _decoded(texts: Sequence[str | None]) -> list[object]:
+    """A chunk's answer documents decoded by one ``json.loads`` of one array: decoding row by row costs more in
+    the per-call wrapper than in the parsing itself."""
+    return json.loads("[" + ",".join(text or "null" for text in texts) + "]")
 
 
 def _relevance_references(questionnaire: Questionnaire) -> tuple[str, ...]:
@@ -185,12 +246,10 @@ def _relevance_references(questionnaire: Questionnaire) -> tuple[str, ...]:
     return tuple(sorted(names))
 
 
-def _nfc(value: object) -> object:
+def _nfc(value: str) -> str:
     """Text in NFC (composed Vietnamese), whatever the respondent's keyboard sent: one spelling per word in every
     file, so that Excel, SPSS and Stata match and sort it."""
-    if isinstance(value, str) and not unicodedata.is_normalized("NFC", value):
-        return unicodedata.normalize("NFC", value)
-    return value
+    return value if unicodedata.is_normalized("NFC", value) else unicodedata.normalize("NFC", value)
 
 
 def _frozen(value: object) -> object:

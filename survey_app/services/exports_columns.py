@@ -7,7 +7,6 @@ codes are all whole numbers: written as numbers), ``code_text`` (other categoric
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 
 from openpyxl.cell import WriteOnlyCell
@@ -95,10 +94,17 @@ def csv_value(value: object) -> str:
     return value_text(value)
 
 
-def csv_converters(kinds: list[str]) -> list[Callable[[object], object]]:
-    """Per column, how a value becomes a CSV cell: numbers as they are (whole floats without ``.0``), every text
-    through :func:`csv_cell_text`."""
-    def number(value: object) -> object:
-        return value if type(value) is int else csv_value(value)
+def csv_column(values: list[object]) -> list[object]:
+    """A chunk's column as CSV cells (:func:`csv_value`: integers as they are, whole floats without ``.0``, every
+    text through :func:`csv_cell_text`), each distinct value of the column converted once: codes, missing codes,
+    units and days repeat down a column."""
+    seen: dict[object, object] = {}
+    return [v if type(v) is int else (seen[v] if v in seen else seen.setdefault(v, csv_value(v))) for v in values]
 
-    return [number if kind in NUMERIC_KINDS else csv_value for kind in kinds]
+
+def xlsx_text_column(sheet, values: list[object]) -> list[object]:
+    """A chunk's column of cells for XLSX, every text through :func:`xlsx_text_cell`, each distinct text of the
+    column judged once (codes, units and missing codes repeat down a column)."""
+    seen: dict[str, object] = {}
+    return [(seen[v] if v in seen else seen.setdefault(v, xlsx_text_cell(sheet, v))) if type(v) is str else v
+            for v in values]

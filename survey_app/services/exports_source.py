@@ -14,12 +14,15 @@ LANGUAGES = ("vi", "en")
 CHUNK_ROWS = 1000
 
 Progress = Callable[[int, int], None]
+#: A chunk of rows held by column: one list per export column, all of one length. Writers convert and check
+#: a column at a time (one comprehension per column, not a function call per cell).
 Chunk = list[list[object]]
 
 
 @dataclass(frozen=True)
 class ExportSource:
-    """What every writer reads: the codebook, how many rows to expect and the rows, chunk by chunk.
+    """What every writer reads: the codebook, how many rows to expect and the rows, chunk by chunk (each chunk
+    held by column, :data:`Chunk`).
 
     ``chunks`` is a factory, called once per writing, so a source can be read again (tests, benchmarks).
     """
@@ -37,15 +40,18 @@ class ExportSource:
         done = 0
         for chunk in self.chunks():
             yield chunk
-            done += len(chunk)
+            done += len(chunk[0]) if chunk else 0
             if progress is not None:
                 progress(done, max(self.total, done))
 
     @classmethod
     def of_rows(cls, codebook: Codebook, rows: list[list[object]], chunk_rows: int = CHUNK_ROWS) -> ExportSource:
         """A source over rows already in memory (tests, benchmarks)."""
-        return cls(codebook, len(rows), lambda: (rows[i:i + chunk_rows] for i in range(0, len(rows), chunk_rows)))
+        def chunks() -> Iterator[Chunk]:
+            for start in range(0, len(rows), chunk_rows):
+                yield [list(column) for column in zip(*rows[start:start + chunk_rows], strict=True)]
 
+        return cls(codebook, len(rows), chunks)
 
 
 def partial_path(path: Path) -> Path:

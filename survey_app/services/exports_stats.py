@@ -72,7 +72,7 @@ def _frame(source: ExportSource, progress: Progress | None, stata: bool):
                                                                        strict=True)]
     parts: list[list[np.ndarray]] = [[] for _ in builders]
     for chunk in source.read(progress):
-        for position, values in enumerate(zip(*chunk, strict=True)):
+        for position, values in enumerate(chunk):
             parts[position].append(builders[position](values, position))
     columns = {}
     for name, pieces in zip(source.columns, parts, strict=True):
@@ -96,7 +96,13 @@ def _builder(kind: str, variable: Variable | None, stata: bool) -> Callable[[tup
         return lambda values, _: np.array([shared.setdefault(v, v) for v in values], dtype=object)
     if kind == "code_text":
         return lambda values, _: np.array([shared.setdefault(v, value_text(v)) for v in values], dtype=object)
-    return lambda values, _: np.array([v if isinstance(v, str) else value_text(v) for v in values], dtype=object)
+    if kind == "text" and variable is None:  # leading columns: the response key is unique, the rest repeat
+        return lambda values, position: np.array(
+            values if position == 0 else [shared.setdefault(v, v) for v in values], dtype=object)
+    # answers (free text, dates): one object per distinct text, so that repeated answers and days are held once
+    # and the decoded chunks they came from can be freed whole
+    return lambda values, _: np.array([shared.setdefault(v, v) if isinstance(v, str) else value_text(v)
+                                       for v in values], dtype=object)
 
 
 def _code_dtype(variable: Variable) -> type:
@@ -109,6 +115,12 @@ def _code_dtype(variable: Variable) -> type:
 
 
 def _numbers(values, dtype, variable: Variable) -> np.ndarray:
+    """A column as numbers: numpy converts the stored codes and numbers (``"3"``, ``-97``, ``7.5``) in one call;
+    only a column it refuses is read value by value, to convert ``"3.0"`` or name the value that is no number."""
+    try:
+        return np.array(values, dtype=dtype)
+    except (TypeError, ValueError, OverflowError):
+        pass
     try:
         return np.array([as_number(v) for v in values], dtype=dtype)
     except (TypeError, ValueError, OverflowError) as error:

@@ -20,6 +20,7 @@ from survey_app.services.exports_columns import (
     column_kinds,
     variable_kind,
     xlsx_text_cell,
+    xlsx_text_column,
 )
 from survey_app.services.exports_source import LANGUAGES, ExportSource, Progress, partial_path
 
@@ -41,8 +42,8 @@ def write_xlsx(source: ExportSource, path: Path, language: str = "vi",
     responses.append([xlsx_text_cell(responses, name) for name in source.columns])
     converters = [_converter(kind, responses) for kind in column_kinds(source.codebook)]
     for chunk in source.read(progress):
-        for row in chunk:
-            responses.append([convert(value) for convert, value in zip(converters, row, strict=True)])
+        for row in zip(*(convert(column) for convert, column in zip(converters, chunk, strict=True)), strict=True):
+            responses.append(row)
     _write_codebook(book.create_sheet("codebook"), source.codebook, language)
     _write_about(book.create_sheet("about"), source.codebook, language)
     partial = partial_path(path)
@@ -50,15 +51,13 @@ def write_xlsx(source: ExportSource, path: Path, language: str = "vi",
     return [(path, partial)]
 
 
-def _converter(kind: str, sheet) -> Callable[[object], object]:
-    def text(value: object) -> object:
-        return xlsx_text_cell(sheet, value) if isinstance(value, str) else value
-
+def _converter(kind: str, sheet) -> Callable[[list[object]], list[object]]:
+    """How a chunk's column becomes cells: numbers as numbers, dates as dates, texts through the text hook."""
     if kind in NUMERIC_KINDS:
-        return lambda value: text(as_number(value))
+        return lambda values: xlsx_text_column(sheet, [v if type(v) is int else as_number(v) for v in values])
     if kind == "date":
-        return lambda value: text(as_date(value))
-    return text
+        return lambda values: xlsx_text_column(sheet, [as_date(v) for v in values])
+    return lambda values: xlsx_text_column(sheet, values)
 
 
 def _write_codebook(sheet, codebook: Codebook, language: str) -> None:

@@ -69,6 +69,7 @@ def test_no_console_page_has_a_serious_or_critical_axe_violation(browser, base_u
     for path, what in [("/console/", "home"), ("/console/surveys/new", "new survey"),
                        ("/console/surveys/hp-2026", "survey"), ("/console/surveys/hp-2026/participation",
                                                                  "participation"),
+                       ("/console/surveys/hp-2026/exports", "exports"),
                        ("/console/frame", "frame upload"), ("/console/audit", "audit log"),
                        ("/console/users", "users"), ("/console/password", "password"), ("/preview/", "preview"),
                        ("/console/account/tokens", "API tokens")]:
@@ -89,5 +90,10 @@ def test_no_console_page_has_a_serious_or_critical_axe_violation(browser, base_u
         page.click("form:has(input[name=name]) button[type=submit]")
     assert page.locator(".new-token code").count() == 2  # the token, and the example that uses it
     check("API tokens with a new token shown once")
+    page.goto(f"{base_url}/console/surveys/hp-2026/exports")
+    with page.expect_navigation():
+        page.click("form:has(input[name=format]) button[type=submit]")
+    assert "/console/exports/" in page.url
+    check("export job")
     context.close()
     assert not found, found

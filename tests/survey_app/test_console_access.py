@@ -34,6 +34,9 @@ ALLOWED = {
     "console.poster": {"admin", "coordinator"},
     "console.tokens": EVERYONE | {"other"},
     "console.revoke_token": EVERYONE | {"other"},
+    "console.survey_exports": {"admin", "analyst"},
+    "console.export_job": {"admin", "analyst"},  # the analyst's own export: its requester and admins
+    "console.export_file": {"admin", "analyst"},
     "preview.index": EVERYONE | {"other"},
     "preview.show": EVERYONE | {"other"},
 }
@@ -49,6 +52,7 @@ ARGUMENTS = {"slug": "dept-survey", "questionnaire_id": "par_f02_dept_leader", "
 @pytest.fixture
 def world(app):
     from questionnaires.loader import BUNDLED_DIR, load_file
+    from survey_app.services import export_jobs
     from survey_app.services.questionnaire_versions import publish_questionnaire
     from survey_app.services.surveys import create_survey
 
@@ -61,8 +65,11 @@ def world(app):
         create_survey(slug="dept-open", title="Open", questionnaire_version=version, anonymous=True,
                       access="open", groups=["dept_leader"], opens_at=OPENS, closes_at=CLOSES).unit = units["HP-SNV"]
         db.session.commit()
-        for name, (role, unit) in ACCOUNTS.items():
-            make_staff(f"{name}@example.vn", role, unit)
+        staff = {name: make_staff(f"{name}@example.vn", role, unit) for name, (role, unit) in ACCOUNTS.items()}
+        job = export_jobs.request_export(survey, staff["analyst"], "csv", "vi")
+        db.session.commit()  # the export runs at once (QUEUE_IMMEDIATE)
+        URLS["console.export_job"] = f"/console/exports/{job.id}"
+        URLS["console.export_file"] = f"/console/exports/{job.id}/files/dept-survey.csv"
     return app
 
 

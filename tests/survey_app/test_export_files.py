@@ -18,8 +18,12 @@ DECOMPOSED = unicodedata.normalize("NFD", "Cần cải thiện thời gian chờ
 
 
 @pytest.fixture
-def answered(surveys, storage_questionnaire):
-    """Three responses: one user with a comment and a date, one non-user, one user typed in NFD."""
+def answered(app, surveys, storage_questionnaire):
+    """Three responses: one user with a comment and a date, one non-user, one user typed in NFD.
+
+    k = 1: the anonymous survey's submission dates all show, as their month's first day (2026-06-01, which is
+    also the day of DURING); the disclosure rule itself is tested in test_export_disclosure.py."""
+    app.config["ANONYMITY_K"] = 1
     survey = surveys["anonymous"]
     pages = [
         ("HP-HB", {"S1": {"Q1": "1", "Q2": 3, "Q3": ["A", "E"]}, "S2": {"Q4_a": "A", "Q4_b": "E"},
@@ -130,7 +134,7 @@ def test_the_export_service_reports_progress_and_refuses_unknown_formats(answere
     from survey_app.services.exports import export_responses
 
     calls = []
-    result = export_responses(answered, "xlsx", tmp_path / "job" / "out.xlsx",
+    result = export_responses(answered, "xlsx", tmp_path / "job" / "out.xlsx", k=1,
                               progress=lambda done, total: calls.append((done, total)))
     assert result.rows == 3 and result.paths == (tmp_path / "job" / "out.xlsx",)
     assert calls[-1] == (3, 3)
