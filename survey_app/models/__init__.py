@@ -4,6 +4,7 @@ from survey_app.models.audit import AuditEntry
 from survey_app.models.contact import InvitationContact, MailLog
 from survey_app.models.draft import Draft
 from survey_app.models.invitation import Invitation
+from survey_app.models.paper import PaperCompletion, PaperEntry, PaperForm
 from survey_app.models.questionnaire_version import QuestionnaireVersion
 from survey_app.models.respondent_group import RespondentGroup
 from survey_app.models.response import Response, ResponseIdentity, SpentSession
@@ -17,6 +18,9 @@ __all__ = [
     "Invitation",
     "InvitationContact",
     "MailLog",
+    "PaperCompletion",
+    "PaperEntry",
+    "PaperForm",
     "QuestionnaireVersion",
     "RespondentGroup",
     "Response",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, CheckConstraint, Column, DateTime, ForeignKey, Integer, String, Table
+from sqlalchemy import Boolean, CheckConstraint, Column, DateTime, ForeignKey, Integer, String, Table, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from survey_app.extensions import db
@@ -44,6 +44,8 @@ class Survey(db.Model):
     closes_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     # The unit whose coordinators run the survey (the console's scope); None: run by admins for every unit.
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"), index=True)
+    # Paper forms typed twice, blind, by two operators; stored only when the two agree or a coordinator resolved.
+    double_entry: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     questionnaire_version: Mapped[QuestionnaireVersion] = relationship(lazy="joined")
     groups: Mapped[list[RespondentGroup]] = relationship(secondary=survey_group, order_by=RespondentGroup.code)

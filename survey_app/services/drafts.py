@@ -27,6 +27,22 @@ def open_for_invitation(invitation: Invitation, now: datetime | None = None) -> 
     """
     check_invitation_usable(invitation)
     ensure_open(invitation.survey, now)
+    return _draft_of(invitation)
+
+
+def open_for_paper(invitation: Invitation) -> Draft:
+    """The code of a paper form was typed in the console: the invitation is started as on a first visit.
+
+    Its draft (empty: the typed answers live in the paper entry, never beside the invitation) stands for "being
+    answered", so submitting later writes nothing to the invitation row, as online. The survey's period is not
+    checked: forms posted before the closing day still arrive after it. Raises :class:`InvitationRevoked` or
+    :class:`AlreadySubmitted`.
+    """
+    check_invitation_usable(invitation)
+    return _draft_of(invitation)
+
+
+def _draft_of(invitation: Invitation) -> Draft:
     draft = invitation.draft
     if draft is not None:
         return draft

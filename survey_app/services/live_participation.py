@@ -6,8 +6,9 @@ only the drafts' answers, which the questionnaire's relevance rules must judge (
 
 - ``issued`` invitations; ``opened`` (the link or code was used at least once); ``started`` (at least one page
   saved, or completed); ``completed_online``; ``completed_paper`` (paper forms typed in: they carry a unit and a
-  group but no invitation); ``completed`` (both); ``not_eligible`` (revoked, or marked as having left the post);
-  ``refused`` (marked by the coordinator); ``not_opened`` (never used, not marked).
+  group but no invitation; one typed with its code also completed its invitation, and ``paper_completion``
+  keeps it out of the online completes); ``completed`` (both); ``not_eligible`` (revoked, or marked as having
+  left the post); ``refused`` (marked by the coordinator); ``not_opened`` (never used, not marked).
 - AAPOR: I = completed; P = partial drafts; R = break-offs + refused; NC = not_opened; NE = not_eligible; and
   RR1, RR2, COOP1 from :func:`analysis.rates.response_rates` (fractions, NaN when undefined).
 
@@ -25,7 +26,7 @@ from sqlalchemy import func, select
 from analysis.rates import response_rates
 from questionnaires.route import is_partial
 from survey_app.extensions import db
-from survey_app.models import Draft, Invitation, RespondentGroup, Response, Survey, Unit
+from survey_app.models import Draft, Invitation, PaperCompletion, RespondentGroup, Response, Survey, Unit
 from survey_app.services.questionnaire_versions import questionnaire_for
 
 COUNTS = ("issued", "opened", "started", "completed_online", "completed_paper", "completed", "not_eligible",
@@ -81,7 +82,23 @@ def invitation_counts(survey: Survey, unit_ids: Collection[int] | None = None) -
                           **{column: [cells[key][column] for key in keys] for column in _RAW}},
                          columns=[*KEYS, *_RAW])
     frame["started"] += frame["completed_online"]
+    _take_out_paper_completes(frame, survey, unit_ids, groups)
     return frame.astype(_KEY_TYPES)
+
+
+def _take_out_paper_completes(frame: pd.DataFrame, survey: Survey, unit_ids: Collection[int] | None,
+                              groups: dict[int, str]) -> None:
+    """An invitation completed on paper (its code typed in the console) is completed like an online one, but its
+    response counts as paper (:func:`paper_counts`): take it out of the online completes, to count it once."""
+    statement = (
+        select(PaperCompletion.unit_id, PaperCompletion.group_id, func.count())
+        .where(PaperCompletion.survey_id == survey.id).group_by(PaperCompletion.unit_id, PaperCompletion.group_id)
+    )
+    if unit_ids is not None:
+        statement = statement.where(PaperCompletion.unit_id.in_(list(unit_ids)))
+    for unit_id, group_id, n in db.session.execute(statement):
+        row = (frame["unit_id"] == unit_id) & (frame["group"] == groups[group_id])
+        frame.loc[row, "completed_online"] -= n
 
 
 _RAW = ("issued", "opened", "started", "completed_online", "not_eligible", "refused", "not_opened", "in_progress")

@@ -14,7 +14,17 @@ from questionnaires.record import value_text
 from questionnaires.route import first_incomplete_section
 from survey_app.clock import as_utc, utc_today
 from survey_app.extensions import db
-from survey_app.models import Draft, RespondentGroup, Response, ResponseIdentity, SpentSession, Survey, Unit
+from survey_app.models import (
+    Draft,
+    Invitation,
+    PaperCompletion,
+    RespondentGroup,
+    Response,
+    ResponseIdentity,
+    SpentSession,
+    Survey,
+    Unit,
+)
 from survey_app.services.drafts import check_invitation_usable
 from survey_app.services.errors import AlreadySubmitted, Incomplete, OperatorError
 from survey_app.services.surveys import ensure_open
@@ -42,6 +52,44 @@ def submit(
     )
     _record_participation(draft, survey, response)
     db.session.delete(draft)
+    db.session.flush()
+    return response
+
+
+def submit_for_invitation(
+    invitation: Invitation, answers: Mapping[str, object], questionnaire: Questionnaire, mode: str
+) -> Response:
+    """Store ``answers`` (already checked) as the response of ``invitation`` and complete the invitation.
+
+    The paper entry calls this with ``mode="paper"`` once a form typed with its code is final: the invitation
+    then counts as completed, with the same anonymity as online. In the current design that is the online
+    submit: the invitation's draft (created when the code was typed, :func:`drafts.open_for_paper`) is deleted
+    and the invitation row is not written; an anonymous survey keeps no link, an identified one its
+    ``response_identity``. A paper complete is also counted in ``paper_completion`` (unit and group only), so
+    participation counts it once, as paper. Online, required questions must be answered and the survey open;
+    on paper a respondent may leave a question blank and a form may arrive after the closing day. Raises
+    :class:`InvitationRevoked`, :class:`AlreadySubmitted` (used meanwhile), :class:`Incomplete`.
+    """
+    check_invitation_usable(invitation)
+    survey = invitation.survey
+    kept, _ = apply_relevance(questionnaire, answers)
+    if mode == "online":
+        ensure_open(survey)
+        unanswered = first_incomplete_section(questionnaire, kept)
+        if unanswered is not None:
+            raise Incomplete(unanswered.id)
+    draft = invitation.draft
+    if draft is None:  # never opened: started now (the row is then written with the response; avoid by opening)
+        invitation.status = "started"
+    submission_id = draft.submission_id if draft is not None else uuid.uuid4()
+    response = _insert_response(survey, invitation.unit_id, invitation.group_id, kept, mode, submission_id, None)
+    if not survey.anonymous:
+        db.session.add(ResponseIdentity(response_id=response.id, invitation_id=invitation.id))
+    if mode == "paper":
+        db.session.add(PaperCompletion(survey_id=survey.id, unit_id=invitation.unit_id,
+                                       group_id=invitation.group_id))
+    if draft is not None:
+        db.session.delete(draft)
     db.session.flush()
     return response
 
