@@ -273,7 +273,7 @@ def _finish_page(entry, questionnaire, problem: str | None = None):
 @bp.route("/paper/forms/<uuid:form_id>/resolve", methods=["GET", "POST"])
 @rule("paper.resolve", load=form_by_id)
 def paper_resolve(form):
-    if not paper_entry.is_discrepant(form):
+    if not paper_entry.awaits_coordinator(form):
         abort(404)
     questionnaire = questionnaire_for(form.survey)
     found = paper_entry.differences(questionnaire=questionnaire, form=form)
@@ -300,8 +300,11 @@ def paper_resolve(form):
         return _resolve_page(form, found, request.form, refusal_text(error)), 400
     except AlreadySubmitted:
         return _resolve_page(form, found, request.form, refusal_text(PaperEntryRefused("used"))), 409
-    audit.record("paper_discrepancy_resolved", user, survey.slug, f"unit {unit.code}: {len(found)} difference(s)")
-    audit.record("paper_form_stored", user, survey.slug, f"unit {unit.code}: double entry, resolved")
+    if found:
+        audit.record("paper_discrepancy_resolved", user, survey.slug,
+                     f"unit {unit.code}: {len(found)} difference(s)")
+    audit.record("paper_form_stored", user, survey.slug,
+                 f"unit {unit.code}: " + ("double entry, resolved" if found else "stored by a coordinator"))
     db.session.commit()
     flash(_("The differences are resolved and the paper form is stored."), "info")
     return redirect(url_for("console.paper_home"))

@@ -159,16 +159,20 @@ def entries_of(operator: StaffUser) -> list[PaperEntry]:
 
 
 def forms_to_resolve(scope: Collection[int] | None) -> list[PaperForm]:
-    """Forms whose two passes are finished and differ, in the given units (None: all)."""
+    """Forms waiting for a coordinator (see :func:`awaits_coordinator`), in the given units (None: all)."""
     statement = select(PaperForm).join(PaperEntry).where(PaperEntry.finished.is_(True))
     if scope is not None:
         statement = statement.where(PaperForm.unit_id.in_(list(scope)))
     forms = set(db.session.scalars(statement))
-    return sorted((f for f in forms if is_discrepant(f)), key=lambda f: str(f.id))
+    return sorted((f for f in forms if awaits_coordinator(f)), key=lambda f: str(f.id))
 
 
-def is_discrepant(form: PaperForm) -> bool:
-    return len(form.entries) == 2 and all(e.finished for e in form.entries)
+def awaits_coordinator(form: PaperForm) -> bool:
+    """Every pass is finished and the form is still not stored: the two passes differ (a finish that agrees
+    stores at once), or double entry was switched off after a first pass waited for a second (nothing differs)."""
+    entries = form.entries
+    return bool(entries) and all(e.finished for e in entries) and (
+        len(entries) == 2 or len(entries) >= passes_needed(form.survey))
 
 
 def save_page(entry: PaperEntry, section_id: str, values: Mapping[str, object], questionnaire: Questionnaire) -> None:
@@ -202,6 +206,8 @@ def finish(entry: PaperEntry, questionnaire: Questionnaire, code: str | None = N
 
 def differences(form: PaperForm, questionnaire: Questionnaire) -> list[Difference]:
     """Where the two passes differ, in questionnaire order (each pass with its own relevance applied)."""
+    if len(form.entries) < 2:
+        return []
     first, second = (apply_relevance(questionnaire, e.answers or {})[0] for e in form.entries)
     found = []
     for variable, item in questionnaire.variables():
