@@ -392,3 +392,19 @@ def test_a_first_pass_left_waiting_when_double_entry_is_switched_off_is_stored_b
     assert post(coordinator, resolve_url, {}).status_code == 302
     [response] = db.session.scalars(sa.select(Response)).all()
     assert response.answers == TYPED_YES and rows("paper_form") == []
+
+
+def test_storing_a_paper_form_writes_no_invitation_row_with_the_response(world, app):
+    """As online: the code's first use opened the invitation in its own transaction; storing the form deletes the
+    draft and writes the response, and only the paper completion count (unit and group) shares its transaction."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("xmin exists on PostgreSQL only")
+    code = new_code(world["anonymous"], world["HP-SNV"])
+    clerk = client_of(app, "clerk1@hp.vn")
+    assert post(clerk, type_form(clerk, start(clerk, "anon", code).headers["Location"], PAGES_YES),
+                {"code": code}).status_code == 302
+    with db.engine.connect() as conn:
+        [stored_xid] = conn.execute(sa.text("SELECT xmin::text FROM response")).scalars().all()
+        sharing = {table for table in sa.inspect(db.engine).get_table_names() if table != "response"
+                   and stored_xid in conn.execute(sa.text(f"SELECT xmin::text FROM {table}")).scalars().all()}  # noqa: S608
+    assert sharing <= {"paper_completion", "audit_entry"}, sharing
