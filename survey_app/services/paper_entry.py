@@ -194,6 +194,8 @@ def finish(entry: PaperEntry, questionnaire: Questionnaire, code: str | None = N
     pass agrees with the first), ``waiting`` (the other pass is not finished) or ``differs`` (a coordinator
     resolves). ``code``: for an invitation survey, needed only when this finish stores the form."""
     form = entry.form
+    if not entry.answers:
+        raise PaperEntryRefused("nothing_typed")
     entry.finished = True
     db.session.flush()
     if len(form.entries) < passes_needed(form.survey) or not all(e.finished for e in form.entries):
@@ -266,8 +268,12 @@ def store(form: PaperForm, answers: Mapping[str, object], questionnaire: Questio
         except AlreadySubmitted:
             raise PaperEntryRefused("used")
     else:
-        response = responses.store_paper(survey, form.unit, form.group, apply_relevance(questionnaire, answers)[0],
-                                         form.submission_id)
+        number = form.entry_number
+        try:
+            response = responses.store_paper(survey, form.unit, form.group,
+                                             apply_relevance(questionnaire, answers)[0], form.submission_id)
+        except AlreadySubmitted:  # the spreadsheet import stored this number meanwhile (session rolled back)
+            raise PaperEntryRefused("number_stored", number=number)
     db.session.delete(form)
     db.session.flush()
     return response

@@ -408,3 +408,29 @@ def test_storing_a_paper_form_writes_no_invitation_row_with_the_response(world, 
         sharing = {table for table in sa.inspect(db.engine).get_table_names() if table != "response"
                    and stored_xid in conn.execute(sa.text(f"SELECT xmin::text FROM {table}")).scalars().all()}  # noqa: S608
     assert sharing <= {"paper_completion", "audit_entry"}, sharing
+
+
+def test_an_identified_survey_keeps_its_paper_link_only_in_response_identity(world, app):
+    code = new_code(world["identified"], world["HP-SNV"])
+    clerk = client_of(app, "clerk1@hp.vn")
+    finish_url = type_form(clerk, start(clerk, "named", code).headers["Location"], PAGES_YES)
+    assert post(clerk, finish_url, {"code": code}).status_code == 302
+    [link] = rows("response_identity")
+    assert link["invitation_id"] == invitations.find_invitation(code).id
+    assert "invitation_id" not in rows("response")[0]
+
+
+def test_an_empty_form_or_a_number_stored_by_the_import_meanwhile_is_refused_with_a_reason(world, app, tmp_path,
+                                                                                           runner):
+    clerk = client_of(app, "clerk1@hp.vn", "en")
+    url = start(clerk, "open", "40").headers["Location"]
+    finish_url = url.rsplit("/p/", 1)[0] + "/finish"
+    empty = post(clerk, finish_url, {})
+    assert empty.status_code == 400 and "Nothing is typed yet" in empty.get_data(as_text=True)
+    finish_url = type_form(clerk, url, PAGES_YES)
+    sheet = tmp_path / "forms.csv"
+    sheet.write_text("unit,group,entry_id,Q1\nHP-SNV,citizen,40,2\n", encoding="utf-8")
+    assert runner.invoke(args=["responses", "import-paper", "--survey", "open", str(sheet)]).exit_code == 0
+    late = post(clerk, finish_url, {})
+    assert late.status_code == 400 and "entry number 40 is already stored" in late.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Response)) == 1
