@@ -19,6 +19,7 @@ from werkzeug.datastructures import MultiDict
 from wtforms import ValidationError
 
 from questionnaires.answers import apply_relevance, check_page
+from questionnaires.model import ItemType
 from questionnaires.record import label_text
 from questionnaires.review import review as build_review
 from questionnaires.route import Route, resume_page, section_at
@@ -75,8 +76,10 @@ def paper_home():
     user = current_user._get_current_object()
     scope = scope_unit_ids(user)
     resolvable = paper_entry.forms_to_resolve(scope) if can(user, "paper.resolve") else []
-    return render_template("console/paper_home.html", surveys=visible_surveys(user),
-                           entries=paper_entry.entries_of(user), resolvable=resolvable)
+    entries = [(e, resume_page(questionnaire_for(e.form.survey), e.answers or {}))  # where typing resumes
+               for e in paper_entry.entries_of(user)]
+    return render_template("console/paper_home.html", surveys=visible_surveys(user), entries=entries,
+                           resolvable=resolvable)
 
 
 @bp.route("/surveys/<slug>/paper", methods=["GET", "POST"])
@@ -315,7 +318,7 @@ def _typed_value(item, text: str) -> object:
     text = text.strip()
     if not text:
         return None
-    if item.type.value in ("multiple_choice", "acknowledge"):
+    if item.type in (ItemType.MULTIPLE_CHOICE, ItemType.ACKNOWLEDGE):
         return [part.strip() for part in text.replace(",", ";").split(";") if part.strip()]
     return text
 
