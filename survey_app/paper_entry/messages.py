@@ -33,6 +33,7 @@ def refusal_text(error: PaperEntryRefused) -> str:
         "unit_level": lambda: _("This group does not answer at this unit's level."),
         "unresolved": lambda: _("Choose a value for every difference: %(variables)s.", variables=p["variables"]),
         "invalid_resolution": lambda: _("A value typed is not valid: %(problems)s", problems=p["problems"]),
+        "try_again": lambda: _("Another operator started this form at the same moment. Press Start again."),
         "nothing_typed": lambda: _("Nothing is typed yet: type the answers on the paper form first."),
         "code_needed": lambda: _("Type the form's code again to store it."),
         "code_mismatch": lambda: _("This is not the code of this form. Check it against the paper form."),

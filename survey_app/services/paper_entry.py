@@ -23,6 +23,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from questionnaires.answers import apply_relevance, is_missing
 from questionnaires.model import Item, Questionnaire
@@ -133,7 +134,11 @@ def begin(survey: Survey, operator: StaffUser, unit: Unit, group: RespondentGrou
         raise PaperEntryRefused("taken" if passes_needed(survey) == 1 else "typed_twice")
     entry = PaperEntry(form=form, operator=operator, pass_number=free[0], answers={})
     db.session.add(entry)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:  # another operator started the same form or pass at the same moment
+        db.session.rollback()
+        raise PaperEntryRefused("try_again")
     return entry
 
 
@@ -169,7 +174,9 @@ def forms_to_resolve(scope: Collection[int] | None) -> list[PaperForm]:
 
 def awaits_coordinator(form: PaperForm) -> bool:
     """Every pass is finished and the form is still not stored: the two passes differ (a finish that agrees
-    stores at once), or double entry was switched off after a first pass waited for a second (nothing differs)."""
+    stores at once), both finished at the same moment (each saw the other unfinished), or double entry was
+    switched off after a first pass waited for a second; the coordinator's page then shows what differs, if
+    anything, and stores the form."""
     entries = form.entries
     return bool(entries) and all(e.finished for e in entries) and (
         len(entries) == 2 or len(entries) >= passes_needed(form.survey))
