@@ -99,8 +99,20 @@ def begin(survey: Survey, operator: StaffUser, unit: Unit, group: RespondentGrou
     :func:`invitation_for_code`, or an entry number): resumed if this operator started it, else a new pass.
 
     Refuses a form this operator has finished, one whose passes are all taken by others, an entry number already
-    stored or used for another unit, and a group the survey or the unit's level does not take.
+    stored or used for another unit, and a group the survey or the unit's level does not take. Operators starting
+    the same form at the same moment: the database's unique keys let one form and one operator per pass through;
+    a loser reads the form again once (then takes the next pass or is refused with the reason).
     """
+    for _attempt in range(2):
+        try:
+            return _begin(survey, operator, unit, group, written, questionnaire, invitation)
+        except IntegrityError:
+            db.session.rollback()
+    raise PaperEntryRefused("try_again")
+
+
+def _begin(survey: Survey, operator: StaffUser, unit: Unit, group: RespondentGroup | None, written: str,
+           questionnaire: Questionnaire, invitation: Invitation | None) -> PaperEntry:
     if invitation is not None:
         unit, group, key = invitation.unit, invitation.group, form_key(survey, invitations.normalise_code(written))
     else:
@@ -134,11 +146,7 @@ def begin(survey: Survey, operator: StaffUser, unit: Unit, group: RespondentGrou
         raise PaperEntryRefused("taken" if passes_needed(survey) == 1 else "typed_twice")
     entry = PaperEntry(form=form, operator=operator, pass_number=free[0], answers={})
     db.session.add(entry)
-    try:
-        db.session.flush()
-    except IntegrityError:  # another operator started the same form or pass at the same moment
-        db.session.rollback()
-        raise PaperEntryRefused("try_again")
+    db.session.flush()  # IntegrityError: another operator started the same form or pass at the same moment
     return entry
 
 
