@@ -22,7 +22,7 @@ def refusal_text(error: PaperEntryRefused) -> str:
         "no_entry_number": lambda: _("Type the entry number written on the paper form."),
         "entry_number_too_long": lambda: _("An entry number has at most %(max)s characters.", max=p["max"]),
         "number_stored": lambda: _("The form with entry number %(number)s is already stored.", number=p["number"]),
-        "number_of_other_unit": lambda: _("Entry number %(number)s is being typed for another unit.",
+        "number_of_other_unit": lambda: _("Entry number %(number)s is being typed for another unit or group.",
                                           number=p["number"]),
         "finished_by_you": lambda: _("You have already finished typing this form. Under double entry, another "
                                      "operator types it the second time."),

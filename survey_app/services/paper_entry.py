@@ -133,8 +133,8 @@ def _begin(survey: Survey, operator: StaffUser, unit: Unit, group: RespondentGro
                          submission_id=uuid.uuid4() if invitation is not None else
                          numbered_submission_id(survey, written))
         db.session.add(form)
-    elif form.unit_id != unit.id:
-        raise PaperEntryRefused("number_of_other_unit", number=written)
+    elif form.unit_id != unit.id or form.group_id != (group.id if group else None):
+        raise PaperEntryRefused("number_of_other_unit", number=written)  # typed by the first pass differently
     mine = next((e for e in form.entries if e.operator_id == operator.id), None)
     if mine is not None:
         if mine.finished:

@@ -434,3 +434,13 @@ def test_an_empty_form_or_a_number_stored_by_the_import_meanwhile_is_refused_wit
     late = post(clerk, finish_url, {})
     assert late.status_code == 400 and "entry number 40 is already stored" in late.get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Response)) == 1
+
+
+def test_an_entry_number_being_typed_for_one_unit_is_refused_for_another(world, app):
+    world["open"].double_entry = True
+    db.session.commit()
+    clerk = client_of(app, "clerk1@hp.vn")
+    assert start(clerk, "open", "55").status_code == 302
+    refused = start(client_of(app, "coord@hp.vn", "en"), "open", "55", unit="HP-HB")
+    assert refused.status_code == 400
+    assert "Entry number 55 is being typed for another unit or group" in refused.get_data(as_text=True)
