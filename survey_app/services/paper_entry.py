@@ -292,9 +292,3 @@ def store(form: PaperForm, answers: Mapping[str, object], questionnaire: Questio
     db.session.delete(form)
     db.session.flush()
     return response
-
-
-def discard(form: PaperForm) -> None:
-    """Delete a form that is not to be stored (a coordinator's decision, e.g. after it was used online)."""
-    db.session.delete(form)
-    db.session.flush()
