@@ -13,6 +13,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(respondent_bp)
 
     from survey_app.console import bp as console_bp
+    from survey_app.paper_entry import routes as paper_entry_routes  # noqa: F401  (attaches its console routes)
 
     app.register_blueprint(console_bp)
 

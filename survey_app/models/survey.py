@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, CheckConstraint, Column, DateTime, ForeignKey, Integer, String, Table
+from sqlalchemy import Boolean, CheckConstraint, Column, DateTime, ForeignKey, Integer, String, Table, false
 from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from survey_app.clock import DATABASE_NOW
@@ -48,6 +48,8 @@ class Survey(db.Model):
     # Not stored: the database's clock, read with the row, so that whether the survey is open is judged by the one
     # clock every app server shares at no extra query (see survey_app.clock and services.surveys.survey_state).
     database_time: Mapped[datetime] = column_property(DATABASE_NOW)
+    # Paper forms typed twice, blind, by two operators; stored only when the two agree or a coordinator resolved.
+    double_entry: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     questionnaire_version: Mapped[QuestionnaireVersion] = relationship(lazy="joined")
     groups: Mapped[list[RespondentGroup]] = relationship(secondary=survey_group, order_by=RespondentGroup.code)

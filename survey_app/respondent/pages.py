@@ -24,7 +24,7 @@ def flow_url(flow: Flow, endpoint: str, **values) -> str:
     return url_for(f"respondent.{endpoint}", **flow.where, **values)
 
 
-def _labels_and_anchors(form, section: Section, language: str) -> tuple[dict[str, str], dict[str, str]]:
+def labels_and_anchors(form, section: Section, language: str) -> tuple[dict[str, str], dict[str, str]]:
     """Per variable: the question text for the problem summary, and the id of its first input to jump to."""
     labels, anchors = {}, {}
     for item in section.items:
@@ -61,7 +61,7 @@ def render_page(flow: Flow, number: int, formdata: MultiDict, *, page_answers: M
         answers = {k: v for k, v in answers.items() if k not in _variables(section)} | dict(page_answers)
     form = new_page_form(q, section, language, formdata, soft_ack=bool(warnings) and not errors)
     kept, not_applicable = apply_relevance(q, answers)
-    labels, anchors = _labels_and_anchors(form, section, language) if errors or warnings else ({}, {})
+    labels, anchors = labels_and_anchors(form, section, language) if errors or warnings else ({}, {})
     new_items = {e.variable: [_("New question: please answer it.")] for e in new}
     route = Route.of(q, answers)
     progress = route.progress(number)
@@ -80,13 +80,13 @@ def render_page(flow: Flow, number: int, formdata: MultiDict, *, page_answers: M
         problems=messages_by_variable(errors, language), warnings=messages_by_variable(warnings, language),
         new_items=new_items,
         labels=labels, anchors=anchors, notice=notice,
-        hidden_items=_hidden_items(q, section, answers, not_applicable),
+        hidden_items=hidden_items(q, section, answers, not_applicable),
         known_answers={"answers": kept, "not_applicable": sorted(not_applicable)},
         action_url=flow_url(flow, "page", n=number), render_question=render_question,
     ), status
 
 
-def _hidden_items(q, section: Section, answers: Mapping[str, object], not_applicable: frozenset[str]) -> set[str]:
+def hidden_items(q, section: Section, answers: Mapping[str, object], not_applicable: frozenset[str]) -> set[str]:
     """Items not applicable given the answers so far (shown again live by survey.js when that changes)."""
     hidden = set()
     for item in section.items:

@@ -6,7 +6,8 @@ analysts see every unit; coordinators and data-entry clerks their own unit and e
 
 A survey belongs to the unit that runs it (``survey.unit``). A scoped user may *read* a survey run by a unit in
 their subtree or by a unit above theirs (a provincial survey that covers their department: they then see only
-their subtree's rows), and *manage* (open, close, extend) only a survey run inside their subtree.
+their subtree's rows), and *manage* (open, close, extend) only a survey run inside their subtree. A paper form
+being typed belongs to the unit it was typed for.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from sqlalchemy import literal, select
 from sqlalchemy.orm import aliased
 
 from survey_app.extensions import db
-from survey_app.models import ExportJob, StaffUser, Survey, Unit
+from survey_app.models import ExportJob, PaperEntry, PaperForm, StaffUser, Survey, Unit
 from survey_app.models.staff import ROLES, UNIT_SCOPED_ROLES
 
 EVERYONE = frozenset(ROLES)
@@ -39,6 +40,8 @@ RULES: dict[str, frozenset[str]] = {
     # their units, the very knowledge the disclosure rule guards against, and they have the participation CSV.
     "exports.create": frozenset({"admin", "analyst"}),
     "exports.read": frozenset({"admin", "analyst"}),
+    "paper.enter": frozenset({"admin", "coordinator", "data_entry"}),
+    "paper.resolve": frozenset({"admin", "coordinator"}),
 }
 # Verbs that change a survey itself: only within the user's own subtree, never a survey run from above.
 OWNER_VERBS = frozenset({"survey.manage"})
@@ -59,6 +62,9 @@ def can(user: StaffUser, verb: str, subject: object | None = None) -> bool:
         return subject.id in units_below(user.unit_id)
     if isinstance(subject, Survey):
         return survey_in_scope(user, subject, owner=verb in OWNER_VERBS)
+    if isinstance(subject, PaperForm | PaperEntry):  # a paper form belongs to the unit it was typed for
+        form = subject if isinstance(subject, PaperForm) else subject.form
+        return form.unit_id in units_below(user.unit_id)
     raise TypeError(f"no scope rule for {type(subject).__name__}")
 
 

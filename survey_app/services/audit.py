@@ -15,6 +15,8 @@ ACTIONS = (
     "login", "login_failed", "logout", "password_changed", "user_created", "user_disabled", "frame_imported",
     "survey_created", "survey_opened", "survey_closed", "survey_extended", "codes_issued", "code_revoked",
     "invitation_marked", "export", "letters_printed", "token_created", "token_revoked",
+    "paper_form_stored", "paper_discrepancy_resolved",
+    "paper_double_entry_set",
 )
 CLI_ACTOR = "cli"
 

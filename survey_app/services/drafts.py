@@ -45,6 +45,19 @@ def open_for_invitation(invitation: Invitation, now: datetime | None = None) -> 
     return draft
 
 
+def open_for_paper(invitation: Invitation) -> None:
+    """The code of a paper form was typed in the console: refuse it now if it cannot be completed.
+
+    Nothing is written: the typed answers live in the paper entry (keyed apart from the invitation) until
+    :func:`~survey_app.services.responses.submit_for_invitation` completes the invitation, as online. The survey's
+    period is not checked: forms posted before the closing day still arrive after it. Raises
+    :class:`InvitationRevoked` or :class:`AlreadySubmitted`.
+    """
+    if invitation.progress is None:
+        invitation_status.load([invitation])
+    check_invitation_usable(invitation)
+
+
 def check_invitation_usable(invitation: Invitation) -> None:
     """Raise the error a respondent must see for a revoked or used invitation."""
     if invitation.status == "revoked":

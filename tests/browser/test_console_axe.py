@@ -35,7 +35,7 @@ def running_survey(app):
                                anonymous=True, access="invitation", groups=["dept_leader"],
                                opens_at=datetime(2026, 1, 1, tzinfo=UTC), closes_at=datetime(2036, 1, 1, tzinfo=UTC))
         survey.unit = hp
-        invitations.issue(survey, hp, get_group("dept_leader"), 2)
+        app.config["TEST_PAPER_CODE"], _ = invitations.issue(survey, hp, get_group("dept_leader"), 2)
         db.session.commit()
         make_staff("admin@haiphong.gov.vn", "admin")
     return app
@@ -72,7 +72,8 @@ def test_no_console_page_has_a_serious_or_critical_axe_violation(browser, base_u
                        ("/console/surveys/hp-2026/exports", "exports"),
                        ("/console/frame", "frame upload"), ("/console/audit", "audit log"),
                        ("/console/users", "users"), ("/console/password", "password"), ("/preview/", "preview"),
-                       ("/console/account/tokens", "API tokens")]:
+                       ("/console/account/tokens", "API tokens"),
+                       ("/console/paper", "paper entry"), ("/console/surveys/hp-2026/paper", "paper form start")]:
         response = page.goto(f"{base_url}{path}")
         assert response.status == 200, (path, response.status)
         check(what)
@@ -95,5 +96,21 @@ def test_no_console_page_has_a_serious_or_critical_axe_violation(browser, base_u
         page.click("form:has(input[name=format]) button[type=submit]")
     assert "/console/exports/" in page.url
     check("export job")
+    page.goto(f"{base_url}/console/surveys/hp-2026/paper")
+    page.fill("input[name=unit]", "HP")
+    page.fill("input[name=written]", running_survey.config["TEST_PAPER_CODE"])
+    with page.expect_navigation():
+        page.click("form:has(input[name=written]) button[type=submit]")
+    assert "/console/paper/entries/" in page.url
+    check("paper entry page")
+    page.check("input[name=Q1][value='1']")
+    with page.expect_navigation():
+        page.click("button[value=next]")
+    check("paper entry page with a question that appeared")
+    page.fill("input[name=Q2]", "500")
+    with page.expect_navigation():
+        page.click("button[value=next]")
+    assert page.locator("#problem-summary").count() == 1
+    check("paper entry page with a problem")
     context.close()
     assert not found, found

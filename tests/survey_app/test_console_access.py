@@ -37,6 +37,14 @@ ALLOWED = {
     "console.survey_exports": {"admin", "analyst"},
     "console.export_job": {"admin", "analyst"},  # the analyst's own export: its requester and admins
     "console.export_file": {"admin", "analyst"},
+    "console.paper_home": {"admin", "coordinator", "data_entry", "other"},
+    "console.paper_start": {"admin", "coordinator", "data_entry"},
+    "console.paper_double_entry": {"admin", "coordinator"},
+    "console.paper_template": {"admin", "coordinator", "data_entry"},
+    # an entry is seen only by the operator typing it (double entry is blind), and only in that operator's units
+    "console.paper_page": {"data_entry"},
+    "console.paper_finish": {"data_entry"},
+    "console.paper_resolve": {"admin", "coordinator"},
     "preview.index": EVERYONE | {"other"},
     "preview.show": EVERYONE | {"other"},
 }
@@ -70,7 +78,31 @@ def world(app):
         db.session.commit()  # the export runs at once (QUEUE_IMMEDIATE)
         URLS["console.export_job"] = f"/console/exports/{job.id}"
         URLS["console.export_file"] = f"/console/exports/{job.id}/files/dept-survey.csv"
+        URLS.update(_paper_urls(survey, staff))
     return app
+
+
+def _paper_urls(survey, staff) -> dict[str, str]:
+    """The data entry clerk's form in progress (personal code) and a form whose two entries differ (open survey)."""
+    from survey_app.models import PaperEntry, PaperForm, Survey
+    from survey_app.services import invitations, paper_entry
+    from survey_app.services.questionnaire_versions import questionnaire_for
+
+    [code] = invitations.issue(survey, survey.unit, survey.groups[0], 1)
+    invitation = paper_entry.invitation_for_code(survey, code, survey.unit, None)
+    entry = paper_entry.begin(survey, staff["data_entry"], survey.unit, None, code, questionnaire_for(survey),
+                              invitation)
+    open_survey = db.session.query(Survey).filter_by(slug="dept-open").one()
+    form = PaperForm(survey=open_survey, unit=open_survey.unit, group=open_survey.groups[0], key_hash="0" * 64,
+                     entry_number="7")
+    db.session.add(form)
+    for number, (who, answer) in enumerate((("admin", "1"), ("coordinator", "2")), start=1):
+        db.session.add(PaperEntry(form=form, operator=staff[who], pass_number=number, finished=True,
+                                  answers={"I1": answer}))
+    db.session.commit()
+    return {"console.paper_page": f"/console/paper/entries/{entry.id}/p/1",
+            "console.paper_finish": f"/console/paper/entries/{entry.id}/finish",
+            "console.paper_resolve": f"/console/paper/forms/{form.id}/resolve"}
 
 
 def console_rules(app):
