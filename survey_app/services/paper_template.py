@@ -1,6 +1,6 @@
 """The spreadsheet clerks type paper forms into for ``responses import-paper``, handed out by the console.
 
-Sheet ``forms`` has exactly the columns the import reads (``unit``, ``group``, ``entry_id``, ``day``, then the
+Sheet ``forms`` has exactly the columns the import reads (``unit``, ``group``, ``entry_id``, ``day``, ``code``, then the
 codebook's variables named as the export names them, multiple choice as 0/1 flags), each header with a comment
 holding its label, and nothing else, so the filled-in file goes back to the import as it is (the import reads the
 first sheet). Sheet ``columns`` labels every column and lists the codes it takes, in the chosen language.
@@ -21,6 +21,8 @@ FIXED_LABELS = {
     "entry_id": {"vi": "Số phiếu (do người nhập ghi trên phiếu giấy)",
                  "en": "Entry number (written on the paper form)"},
     "day": {"vi": "Ngày trả lời (YYYY-MM-DD, để trống: hôm nay)", "en": "Day answered (YYYY-MM-DD, empty: today)"},
+    "code": {"vi": "Mã phiếu mời in trên phiếu (khảo sát theo mã; để trống nếu không có)",
+             "en": "Invitation code printed on the form (invitation surveys; empty if none)"},
 }
 HEADINGS = {"vi": ("cột", "nhãn", "giá trị"), "en": ("column", "label", "values")}
 

@@ -196,7 +196,7 @@ def test_double_entry_that_differs_waits_for_a_coordinator_who_resolves_each_dif
     assert done.status_code == 302
     assert "khác nhau" in second.get(done.headers["Location"]).get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Response)) == 0, "nothing stored while they differ"
-    assert invitations.find_invitation(code).status == "started"
+    assert invitations.find_invitation(code).status == "issued", "not completed while the entries differ"
 
     coordinator = client_of(app, "coord@hp.vn", "en")
     home = coordinator.get("/console/paper").get_data(as_text=True)
@@ -333,8 +333,7 @@ def test_an_entry_is_saved_page_by_page_and_resumed_by_its_operator(world, app):
     resumed = start(later, "anon", code)
     assert resumed.headers["Location"].endswith("/p/1"), "Q3 of page 1 is still unanswered"
     assert 'value="4"' in later.get(resumed.headers["Location"]).get_data(as_text=True)
-    [draft] = db.session.scalars(sa.select(Draft)).all()
-    assert draft.answers == {}, "the invitation's draft holds no typed answer"
+    assert db.session.scalars(sa.select(Draft)).all() == [], "typed answers live in the entry, never in a draft"
     taken = start(client_of(app, "clerk2@hp.vn", "en"), "anon", code)
     assert taken.status_code == 400 and "Another operator is typing this form" in taken.get_data(as_text=True)
 
