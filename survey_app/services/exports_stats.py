@@ -22,7 +22,7 @@ import numpy as np
 from questionnaires.codebook import Codebook, Variable
 from questionnaires.record import LEADING_COLUMNS, SYSTEM_MISSING, SYSTEM_MISSING_LABELS, value_text
 from survey_app.services.errors import OperatorError
-from survey_app.services.exports_columns import as_number, column_kinds
+from survey_app.services.exports_columns import ColumnMemo, as_number, column_kinds
 from survey_app.services.exports_csv import write_codebook_json
 from survey_app.services.exports_source import ExportSource, Progress, partial_path
 
@@ -86,52 +86,36 @@ def _frame(source: ExportSource, progress: Progress | None, stata: bool):
     return pd.DataFrame(columns, copy=False)
 
 
-class _Memo(dict):
-    """``value -> converted value``, converting each distinct value of a column once; ``map(memo.__getitem__,
-    values)`` then converts a whole chunk's column in C (codes, missing codes, units and days repeat down a
-    column)."""
-
-    __slots__ = ("convert",)
-
-    def __init__(self, convert: Callable[[object], object]):
-        super().__init__()
-        self.convert = convert
-
-    def __missing__(self, value: object) -> object:
-        converted = self[value] = self.convert(value)
-        return converted
-
-    def column(self, values) -> list[object]:
-        try:
-            return list(map(self.__getitem__, values))
-        except TypeError:  # a value that cannot be a dictionary key (a list where text was expected)
-            return [self.convert(v) for v in values]
-
-
 def _builder(kind: str, variable: Variable | None, stata: bool) -> Callable[[list, int], np.ndarray]:
     if kind in ("code_number", "flag"):
         dtype = _code_dtype(variable)
-        memo = _Memo(_number_of(variable))
+        memo = ColumnMemo(_number_of(variable))
         return lambda values, _: _numbers(memo.column(values), dtype, variable)
     if kind in ("integer", "decimal"):
         return lambda values, _: _numbers(values, np.float64, variable)
     if kind == "code_text" and stata:
         positions = {value.code: number for number, value in enumerate(variable.values, start=1)}
         positions.update({code: int(code) for code in SYSTEM_MISSING})
-        memo = _Memo(lambda v: _number_of(variable)(positions.get(v, v)))
+        memo = ColumnMemo(lambda v: _number_of(variable)(positions.get(v, v)))
         return lambda values, _: _numbers(memo.column(values), np.int16, variable)
     # codes, units, days, free text, dates: one object per distinct value, not one per cell, so that repeated
     # answers are held once and the decoded chunks they came from can be freed whole
     if kind == "day":
-        memo = _Memo(lambda v: v)
+        memo = ColumnMemo(lambda v: v)
     elif kind == "code_text":
-        memo = _Memo(value_text)
+        memo = ColumnMemo(_text)
     elif kind == "text" and variable is None:  # leading columns: the response key is unique, the rest repeat
-        memo = _Memo(lambda v: v)
+        memo = ColumnMemo(lambda v: v)
         return lambda values, position: np.array(values if position == 0 else memo.column(values), dtype=object)
     else:
-        memo = _Memo(lambda v: v if isinstance(v, str) else value_text(v))
+        memo = ColumnMemo(lambda v: v if isinstance(v, str) else _text(v))
     return lambda values, _: np.array(memo.column(values), dtype=object)
+
+
+def _text(value: object) -> str:
+    """A non-text value in a text column: whole floats without ``.0``, true/false as 1/0 (one memo entry holds
+    1, 1.0 and True)."""
+    return value_text(int(value) if isinstance(value, bool) else value)
 
 
 def _number_of(variable: Variable) -> Callable[[object], object]:
