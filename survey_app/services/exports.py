@@ -134,10 +134,11 @@ class _RowReader:
         self.fixed = (survey.slug, version.questionnaire_id, version.version)
         self.names = (*LEADING_COLUMNS, *self.codebook.names)
         used = select(Response.unit_id).where(Response.survey_id == survey.id).distinct()
-        self.units = {i: (code, level) for i, code, level in
-                      db.session.execute(select(Unit.id, Unit.code, Unit.level).where(Unit.id.in_(used)))}
+        units = db.session.execute(select(Unit.id, Unit.code, Unit.level).where(Unit.id.in_(used))).all()
+        self.unit_codes = {i: code for i, code, _ in units}
+        self.unit_levels = {i: level for i, _, level in units}
         self.groups = dict(db.session.execute(select(RespondentGroup.id, RespondentGroup.code)).all())
-        self.days: dict[object, date] = {}
+        self.shown: dict[tuple, date | None] = {}
 
     def query(self):
         order = ((Unit.code, RespondentGroup.code, Response.id) if self.survey.anonymous
@@ -152,26 +153,27 @@ class _RowReader:
         )
 
     def columns(self, rows) -> Chunk:
-        """The rows of one chunk as columns (leading columns, then the codebook's variables)."""
+        """The rows of one chunk as columns (leading columns, then the codebook's variables); the unit, group
+        and date columns by ``map`` over look-ups, each distinct (unit, group, day) judged once."""
         n = len(rows)
         if not n:
             return [[] for _ in self.names]
         rid, unit_id, group_id, mode, day, answers = zip(*rows, strict=True)
-        units, groups, disclosed = self.units, self.groups, self.disclosed
-        days = [self._day(d) for d in day]
-        leading = [[_uuid_text(r) for r in rid], *([value] * n for value in self.fixed),
-                   [units[u][0] for u in unit_id], [units[u][1] for u in unit_id],
-                   [groups.get(g, "") for g in group_id], list(mode),
-                   [disclosed(u, g, d) for u, g, d in zip(unit_id, group_id, days, strict=True)]]
+        shown = self.shown
+        cells = zip(unit_id, group_id, day, strict=True)
+        leading = [list(map(_uuid_text, rid)), *([value] * n for value in self.fixed),
+                   list(map(self.unit_codes.__getitem__, unit_id)),
+                   list(map(self.unit_levels.__getitem__, unit_id)),
+                   list(map(self.groups.get, group_id, repeat(""))), list(mode),
+                   [shown[cell] if cell in shown else self._shown(cell) for cell in cells]]
         return leading + self.records.columns([a or {} for a in _decoded(answers)])
 
-    def _day(self, value: object) -> date | None:
-        """A stored day (text on SQLite, a date from PostgreSQL) as a date, each distinct day parsed once."""
-        if value is None or type(value) is date:
-            return value
-        found = self.days.get(value)
-        if found is None:
-            found = self.days[value] = date.fromisoformat(str(value)[:10])
+    def _shown(self, cell: tuple) -> date | None:
+        """What ``submitted_on`` shows for a (unit, group, stored day) under the date rule, remembered: a
+        survey has few such cells (units x groups x days)."""
+        unit_id, group_id, value = cell
+        day = value if value is None or type(value) is date else date.fromisoformat(str(value)[:10])
+        found = self.shown[cell] = self.disclosed(unit_id, group_id, day)
         return found
 
 
