@@ -94,30 +94,55 @@ def record_column_reader(variable: Variable | Mapping) -> Callable[[Sequence[Map
                                                                    Sequence[Collection[str]] | None], list[object]]:
     """:func:`record_reader` over many responses at once: (answers of each response, hidden variables of each,
     or None when nothing in the chunk hides this variable) -> the variable's values, one per response. The same
-    rule, written as one comprehension per column, because an export of 100,000 responses cannot afford a function
-    call per cell."""
+    rule, written per column (:func:`record_column_values`), because an export of 100,000 responses cannot afford
+    a function call per cell."""
     kind, name = _field(variable, "type"), _field(variable, "name")
     source = _field(variable, "item") if kind == "flag" else name
-    not_applicable, not_answered = missing_value(variable, NOT_APPLICABLE), missing_value(variable, NOT_ANSWERED)
-    empty = (None, "", [], ())
-    if kind != "flag":
-        def read(answers, hidden):
-            if hidden is None:
-                return [not_answered if not (v := a.get(source)) and v in empty else v for a in answers]
-            return [not_applicable if source in h else
-                    (not_answered if not (v := a.get(source)) and v in empty else v)  # truth first: the fast test
-                    for a, h in zip(answers, hidden, strict=True)]
-        return read
-    option = _field(variable, "option") or name.rsplit("__", 1)[-1]
+    not_applicable = missing_value(variable, NOT_APPLICABLE)
+    values_of = record_column_values(variable)
 
-    def read_flag(answers, hidden):
-        if hidden is None:
-            return [not_answered if not (v := a.get(source)) else (1 if option in v or option in map(str, v) else 0)
-                    for a in answers]
-        return [not_applicable if source in h else
-                (not_answered if not (v := a.get(source)) else (1 if option in v or option in map(str, v) else 0))
-                for a, h in zip(answers, hidden, strict=True)]
-    return read_flag
+    def read(answers, hidden):
+        values = values_of([a.get(source) for a in answers])
+        if hidden is not None:
+            for row, hides in enumerate(hidden):
+                if source in hides:
+                    values[row] = not_applicable
+        return values
+    return read
+
+
+def record_column_values(variable: Variable | Mapping) -> Callable[[Sequence[object]], list[object]]:
+    """The stored answers of one variable's source over many responses (``None`` where absent) -> its codebook
+    values, not-answered included; not-applicable is the caller's (it knows which rows relevance hid).
+
+    A flag's answers (lists of codes) repeat: each distinct one is judged once, the rest is a dictionary look-up
+    made by ``map`` in C. Other variables keep their answer, or take the not-answered code."""
+    not_answered = missing_value(variable, NOT_ANSWERED)
+    empty = (None, "", [], ())
+    if _field(variable, "type") != "flag":
+        return lambda stored: [not_answered if not v and v in empty else v for v in stored]  # truth first: fast
+    name = _field(variable, "name")
+    option = str(_field(variable, "option") or name.rsplit("__", 1)[-1])
+
+    def judge(value: object) -> object:
+        if not value and value in empty:
+            return not_answered
+        codes = value if isinstance(value, tuple | list | str) else (value,)
+        return 1 if option in [str(code) for code in codes] else 0
+
+    class Flags(dict):
+        __slots__ = ()
+
+        def __missing__(self, key: object) -> object:
+            flag = self[key] = judge(key)
+            return flag
+
+    def flags(stored: Sequence[object]) -> list[object]:
+        try:
+            return list(map(Flags().__getitem__, [tuple(v) if type(v) is list else v for v in stored]))
+        except TypeError:  # an answer that cannot be a dictionary key (nested lists): judged one by one
+            return [judge(v) for v in stored]
+    return flags
 
 
 def missing_value(variable: Variable | Mapping, code: str) -> object:

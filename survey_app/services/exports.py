@@ -15,6 +15,7 @@ import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from itertools import repeat
 from pathlib import Path
 
 from sqlalchemy import String, Text, cast, func, select, type_coerce
@@ -23,7 +24,7 @@ from questionnaires.answers import apply_relevance
 from questionnaires.codebook import Codebook, build_codebook
 from questionnaires.expressions import ExpressionError, parse
 from questionnaires.model import Questionnaire
-from questionnaires.record import LEADING_COLUMNS, record_column_reader
+from questionnaires.record import LEADING_COLUMNS, NOT_APPLICABLE, missing_value, record_column_values
 from survey_app.extensions import db
 from survey_app.models import RespondentGroup, Response, Survey, Unit
 from survey_app.services import export_disclosure, exports_csv, exports_stats, exports_xlsx
@@ -133,10 +134,11 @@ class _RowReader:
         self.fixed = (survey.slug, version.questionnaire_id, version.version)
         self.names = (*LEADING_COLUMNS, *self.codebook.names)
         used = select(Response.unit_id).where(Response.survey_id == survey.id).distinct()
-        self.units = {i: (code, level) for i, code, level in
-                      db.session.execute(select(Unit.id, Unit.code, Unit.level).where(Unit.id.in_(used)))}
+        units = db.session.execute(select(Unit.id, Unit.code, Unit.level).where(Unit.id.in_(used))).all()
+        self.unit_codes = {i: code for i, code, _ in units}
+        self.unit_levels = {i: level for i, _, level in units}
         self.groups = dict(db.session.execute(select(RespondentGroup.id, RespondentGroup.code)).all())
-        self.days: dict[object, date] = {}
+        self.shown: dict[tuple, date | None] = {}
 
     def query(self):
         order = ((Unit.code, RespondentGroup.code, Response.id) if self.survey.anonymous
@@ -151,26 +153,27 @@ class _RowReader:
         )
 
     def columns(self, rows) -> Chunk:
-        """The rows of one chunk as columns (leading columns, then the codebook's variables)."""
+        """The rows of one chunk as columns (leading columns, then the codebook's variables); the unit, group
+        and date columns by ``map`` over look-ups, each distinct (unit, group, day) judged once."""
         n = len(rows)
         if not n:
             return [[] for _ in self.names]
         rid, unit_id, group_id, mode, day, answers = zip(*rows, strict=True)
-        units, groups, disclosed = self.units, self.groups, self.disclosed
-        days = [self._day(d) for d in day]
-        leading = [[_uuid_text(r) for r in rid], *([value] * n for value in self.fixed),
-                   [units[u][0] for u in unit_id], [units[u][1] for u in unit_id],
-                   [groups.get(g, "") for g in group_id], list(mode),
-                   [disclosed(u, g, d) for u, g, d in zip(unit_id, group_id, days, strict=True)]]
+        shown = self.shown
+        cells = zip(unit_id, group_id, day, strict=True)
+        leading = [list(map(_uuid_text, rid)), *([value] * n for value in self.fixed),
+                   list(map(self.unit_codes.__getitem__, unit_id)),
+                   list(map(self.unit_levels.__getitem__, unit_id)),
+                   list(map(self.groups.get, group_id, repeat(""))), list(mode),
+                   [shown[cell] if cell in shown else self._shown(cell) for cell in cells]]
         return leading + self.records.columns([a or {} for a in _decoded(answers)])
 
-    def _day(self, value: object) -> date | None:
-        """A stored day (text on SQLite, a date from PostgreSQL) as a date, each distinct day parsed once."""
-        if value is None or type(value) is date:
-            return value
-        found = self.days.get(value)
-        if found is None:
-            found = self.days[value] = date.fromisoformat(str(value)[:10])
+    def _shown(self, cell: tuple) -> date | None:
+        """What ``submitted_on`` shows for a (unit, group, stored day) under the date rule, remembered: a
+        survey has few such cells (units x groups x days)."""
+        unit_id, group_id, value = cell
+        day = value if value is None or type(value) is date else date.fromisoformat(str(value)[:10])
+        found = self.shown[cell] = self.disclosed(unit_id, group_id, day)
         return found
 
 
@@ -180,42 +183,78 @@ class RecordMaker:
     Which variables are not applicable depends only on the answers that relevance expressions refer to, and a
     survey's responses share few combinations of those; judging relevance once per combination (with
     :func:`apply_relevance`, the one rule) instead of once per response is what keeps 100,000 rows fast. The
-    values are then read one variable at a time over a chunk of responses
-    (:func:`questionnaires.record.record_column_reader`).
+    values are then read one source at a time over a chunk of responses (each item's answers looked up once, even
+    for the several flags of a multiple choice), turned into codebook values by
+    :func:`questionnaires.record.record_column_values`, and the rows that relevance hid are set to not applicable
+    afterwards: a per-cell "is it hidden?" test cost more than the values themselves.
     """
 
     def __init__(self, questionnaire: Questionnaire, codebook: Codebook, memo_size: int = 20_000):
         self.questionnaire = questionnaire
         self.variables = codebook.variables
-        self.readers = [record_column_reader(variable) for variable in self.variables]
+        self.converters = [record_column_values(variable) for variable in self.variables]
+        self.not_applicable = [missing_value(variable, NOT_APPLICABLE) for variable in self.variables]
         self.sources = [v.item if v.type == "flag" else v.name for v in self.variables]  # what relevance hides
         self.references = _relevance_references(questionnaire)
+        self.read_sources = tuple(dict.fromkeys([*self.sources, *self.references]))
         self.text_positions = [i for i, v in enumerate(self.variables) if v.type == "text"]
         self.memo: dict[tuple, frozenset[str]] = {}
         self.memo_size = memo_size
 
     def hidden(self, answers: Mapping[str, object]) -> frozenset[str]:
+        """The variables that ``answers`` make not applicable."""
         key = tuple(_frozen(answers.get(name)) for name in self.references)
-        hidden = self.memo.get(key)
-        if hidden is None:
-            hidden = frozenset(apply_relevance(self.questionnaire, answers)[1])
-            if len(self.memo) < self.memo_size:
-                self.memo[key] = hidden
+        return self.memo[key] if key in self.memo else self._judged(key, answers)
+
+    def _judged(self, key: tuple, answers: Mapping[str, object]) -> frozenset[str]:
+        hidden = frozenset(apply_relevance(self.questionnaire, answers)[1])
+        if len(self.memo) < self.memo_size:
+            self.memo[key] = hidden
         return hidden
 
     def columns(self, answers: Sequence[Mapping[str, object]]) -> list[list[object]]:
-        """One list per variable, one value per response (a hidden variable's answer is never read)."""
-        hidden = [self.hidden(a) for a in answers]
-        hideable = frozenset().union(*set(hidden))  # few distinct sets: the memo shares them
-        columns = [read(answers, hidden if source in hideable else None)
-                   for read, source in zip(self.readers, self.sources, strict=True)]
+        """One list per variable, one value per response."""
+        answers = [a if type(a) is dict else dict(a) for a in answers]
+        stored = {source: list(map(dict.get, answers, repeat(source))) for source in self.read_sources}
+        hiding = _rows_hiding(self._hidden_of_each(answers, stored))
+        columns = []
+        for convert, source, not_applicable in zip(self.converters, self.sources, self.not_applicable, strict=True):
+            column = convert(stored[source])
+            for row in hiding.get(source, ()):
+                column[row] = not_applicable
+            columns.append(column)
         for position in self.text_positions:
             columns[position] = [_nfc(v) if type(v) is str else v for v in columns[position]]
         return columns
 
+    def _hidden_of_each(self, answers: list[dict], stored: dict[str, list]) -> list[frozenset[str]]:
+        """Each response's hidden variables, from the memo keyed by the answers relevance reads."""
+        if not self.references:
+            key = ()
+            hidden = self.memo[key] if key in self.memo else self._judged(key, answers[0] if answers else {})
+            return [hidden] * len(answers)
+        read = [stored[name] for name in self.references]
+        read = [[_frozen(v) for v in column] if list in set(map(type, column)) else column for column in read]
+        memo = self.memo
+        return [memo[key] if key in memo else self._judged(key, response)
+                for key, response in zip(zip(*read, strict=True), answers, strict=True)]
+
     def values(self, answers: Mapping[str, object]) -> list[object]:
         """One response's values (the record contract, for one row)."""
         return [column[0] for column in self.columns([answers])]
+
+
+def _rows_hiding(hidden: Sequence[frozenset[str]]) -> dict[str, list[int]]:
+    """``variable -> rows where it is not applicable``, from each row's hidden set (few distinct sets)."""
+    rows_of: dict[frozenset[str], list[int]] = {}
+    for row, hides in enumerate(hidden):
+        if hides:
+            rows_of.setdefault(hides, []).append(row)
+    hiding: dict[str, list[int]] = {}
+    for hides, rows in rows_of.items():
+        for name in hides:
+            hiding.setdefault(name, []).extend(rows)
+    return hiding
 
 
 def _uuid_text(value: object) -> str:

@@ -7,6 +7,7 @@ codes are all whole numbers: written as numbers), ``code_text`` (other categoric
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from datetime import date
 
 from openpyxl.cell import WriteOnlyCell
@@ -88,18 +89,42 @@ def xlsx_text_cell(sheet, text: str) -> object:
 
 
 def csv_value(value: object) -> str:
-    """A value as CSV text: whole floats without ``.0``, text through :func:`csv_cell_text`."""
+    """A value as CSV text: whole floats without ``.0``, true/false as 1/0 (as in SPSS and Stata), text through
+    :func:`csv_cell_text`."""
     if isinstance(value, str):
         return csv_cell_text(value)
-    return value_text(value)
+    return value_text(int(value) if isinstance(value, bool) else value)
 
 
 def csv_column(values: list[object]) -> list[object]:
-    """A chunk's column as CSV cells (:func:`csv_value`: integers as they are, whole floats without ``.0``, every
-    text through :func:`csv_cell_text`), each distinct value of the column converted once: codes, missing codes,
-    units and days repeat down a column."""
-    seen: dict[object, object] = {}
-    return [v if type(v) is int else (seen[v] if v in seen else seen.setdefault(v, csv_value(v))) for v in values]
+    """A chunk's column as CSV cells (:func:`csv_value`: whole floats without ``.0``, every text through
+    :func:`csv_cell_text`), each distinct value of the column converted once: codes, missing codes, units and
+    days repeat down a column."""
+    return ColumnMemo(csv_value).column(values)
+
+
+class ColumnMemo(dict):
+    """``value -> converted value``, converting each distinct value of a column once; :meth:`column` then
+    converts a whole chunk's column by ``map`` over the look-up, in C, not a Python step per cell.
+
+    Values that are equal as dictionary keys (``1``, ``1.0``, ``True``) share one entry, so ``convert`` must
+    give them the same result (whole floats print as integers, true/false as 1/0)."""
+
+    __slots__ = ("convert",)
+
+    def __init__(self, convert: Callable[[object], object]):
+        super().__init__()
+        self.convert = convert
+
+    def __missing__(self, value: object) -> object:
+        converted = self[value] = self.convert(value)
+        return converted
+
+    def column(self, values: Iterable[object]) -> list[object]:
+        try:
+            return list(map(self.__getitem__, values))
+        except TypeError:  # a value that cannot be a dictionary key (a list where text was expected)
+            return [self.convert(v) for v in values]
 
 
 def xlsx_text_column(sheet, values: list[object]) -> list[object]:

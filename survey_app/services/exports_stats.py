@@ -22,7 +22,7 @@ import numpy as np
 from questionnaires.codebook import Codebook, Variable
 from questionnaires.record import LEADING_COLUMNS, SYSTEM_MISSING, SYSTEM_MISSING_LABELS, value_text
 from survey_app.services.errors import OperatorError
-from survey_app.services.exports_columns import as_number, column_kinds
+from survey_app.services.exports_columns import ColumnMemo, as_number, column_kinds
 from survey_app.services.exports_csv import write_codebook_json
 from survey_app.services.exports_source import ExportSource, Progress, partial_path
 
@@ -64,7 +64,11 @@ def _written_by(write: Callable[[], None], path: Path) -> None:
 
 
 def _frame(source: ExportSource, progress: Progress | None, stata: bool):
-    """One typed array per column, built chunk by chunk, then a frame over them (no copy)."""
+    """One typed array per column, built chunk by chunk, then a frame over them (no copy).
+
+    Text columns stay numpy ``object`` arrays in the frame (``dtype=object`` said explicitly): pandas 3 would
+    otherwise turn them into its ``str`` dtype, which costs a copy here and, in pyreadstat's writer, a Python
+    call per cell when it reads them back (about 0.6 s of 100,000 rows)."""
     import pandas as pd
 
     variables = [None] * len(LEADING_COLUMNS) + list(source.codebook.variables)
@@ -76,33 +80,52 @@ def _frame(source: ExportSource, progress: Progress | None, stata: bool):
             parts[position].append(builders[position](values, position))
     columns = {}
     for name, pieces in zip(source.columns, parts, strict=True):
-        columns[name] = np.concatenate(pieces) if pieces else np.array([], dtype=object)
+        array = np.concatenate(pieces) if pieces else np.array([], dtype=object)
         pieces.clear()
+        columns[name] = pd.Series(array, dtype=object, copy=False) if array.dtype == object else array
     return pd.DataFrame(columns, copy=False)
 
 
-def _builder(kind: str, variable: Variable | None, stata: bool) -> Callable[[tuple, int], np.ndarray]:
+def _builder(kind: str, variable: Variable | None, stata: bool) -> Callable[[list, int], np.ndarray]:
     if kind in ("code_number", "flag"):
         dtype = _code_dtype(variable)
-        return lambda values, _: _numbers(values, dtype, variable)
+        memo = ColumnMemo(_number_of(variable))
+        return lambda values, _: _numbers(memo.column(values), dtype, variable)
     if kind in ("integer", "decimal"):
         return lambda values, _: _numbers(values, np.float64, variable)
     if kind == "code_text" and stata:
         positions = {value.code: number for number, value in enumerate(variable.values, start=1)}
         positions.update({code: int(code) for code in SYSTEM_MISSING})
-        return lambda values, _: _numbers([positions.get(v, v) for v in values], np.int16, variable)
-    shared: dict[object, object] = {}  # codes, units, days: one object per distinct value, not one per cell
+        memo = ColumnMemo(lambda v: _number_of(variable)(positions.get(v, v)))
+        return lambda values, _: _numbers(memo.column(values), np.int16, variable)
+    # codes, units, days, free text, dates: one object per distinct value, not one per cell, so that repeated
+    # answers are held once and the decoded chunks they came from can be freed whole
     if kind == "day":
-        return lambda values, _: np.array([shared.setdefault(v, v) for v in values], dtype=object)
-    if kind == "code_text":
-        return lambda values, _: np.array([shared.setdefault(v, value_text(v)) for v in values], dtype=object)
-    if kind == "text" and variable is None:  # leading columns: the response key is unique, the rest repeat
-        return lambda values, position: np.array(
-            values if position == 0 else [shared.setdefault(v, v) for v in values], dtype=object)
-    # answers (free text, dates): one object per distinct text, so that repeated answers and days are held once
-    # and the decoded chunks they came from can be freed whole
-    return lambda values, _: np.array([shared.setdefault(v, v) if isinstance(v, str) else value_text(v)
-                                       for v in values], dtype=object)
+        memo = ColumnMemo(lambda v: v)
+    elif kind == "code_text":
+        memo = ColumnMemo(_text)
+    elif kind == "text" and variable is None:  # leading columns: the response key is unique, the rest repeat
+        memo = ColumnMemo(lambda v: v)
+        return lambda values, position: np.array(values if position == 0 else memo.column(values), dtype=object)
+    else:
+        memo = ColumnMemo(lambda v: v if isinstance(v, str) else _text(v))
+    return lambda values, _: np.array(memo.column(values), dtype=object)
+
+
+def _text(value: object) -> str:
+    """A non-text value in a text column: whole floats without ``.0``, true/false as 1/0 (one memo entry holds
+    1, 1.0 and True)."""
+    return value_text(int(value) if isinstance(value, bool) else value)
+
+
+def _number_of(variable: Variable) -> Callable[[object], object]:
+    """A stored code or number as a number (``"3"`` -> 3, ``"3.0"`` -> 3), or an error naming the value."""
+    def number(value: object) -> object:
+        converted = as_number(value)
+        if not isinstance(converted, int | float):
+            raise OperatorError(f"variable {variable.name}: stored value {value!r} is not a number")
+        return converted
+    return number
 
 
 def _code_dtype(variable: Variable) -> type:

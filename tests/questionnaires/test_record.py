@@ -53,3 +53,19 @@ def test_the_review_shows_option_labels_in_the_respondents_language(q):
     assert label_text(sex, None, "vi") == ""
     birth_year = next(i for s in q.sections for i in s.items if i.id == "birth_year")
     assert label_text(birth_year, 1970.0, "vi") == "1970"
+
+
+def test_a_column_of_many_responses_holds_what_each_response_gives_alone(q):
+    """The export reads a chunk of responses column by column (flags judged once per distinct answer,
+    not-applicable rows set afterwards); every cell must be what the one-response rule gives."""
+    from questionnaires.answers import apply_relevance
+    from questionnaires.record import record_column_reader
+
+    codebook = build_codebook(q)
+    responses = [{"sex": "1", "Q1": "A", "Q2": ["web"]}, {"Q1": "C", "Q1_why": "slow", "Q2": ["web", "press"]},
+                 {"Q2": []}, {"Q1": "D", "Q2": "web"}, {"Q2": ["press"], "birth_year": 1970.0}, {}]
+    hidden = [apply_relevance(q, answers)[1] for answers in responses]
+    for variable in codebook.variables:
+        column = record_column_reader(variable)(responses, hidden)
+        assert column == [record_value(variable, answers, hides) for answers, hides in
+                          zip(responses, hidden, strict=True)], variable.name
