@@ -37,6 +37,7 @@ def record_opening(invitations: Invitation | Iterable[Invitation]) -> None:
             for i in found if not i.opened]
     if not rows:
         return
+    _check_nothing_written_yet()
     engine = db.engine
     statement = _INSERT[engine.dialect.name](OpenedInvitation).on_conflict_do_nothing(index_elements=["key"])
     with engine.begin() as connection:
@@ -45,3 +46,14 @@ def record_opening(invitations: Invitation | Iterable[Invitation]) -> None:
         invitation.opened = True
         if invitation.progress == "issued":
             invitation.progress = "opened"
+
+
+def _check_nothing_written_yet() -> None:
+    """Refuse to run after the request has written: on SQLite the marker's connection would wait for the write lock
+    this very request holds (a minute's busy timeout, then an error), and the marker must not join its writes."""
+    session = db.session()  # the request's Session itself (the scoped proxy lacks get_transaction)
+    if session.get_transaction() is None:
+        return
+    raw = session.connection().connection.dbapi_connection
+    if getattr(raw, "in_transaction", False) and session.get_bind().dialect.name == "sqlite":
+        raise RuntimeError("record_opening must run before the request writes anything")

@@ -29,7 +29,7 @@ from questionnaires.answers import apply_relevance, is_missing
 from questionnaires.model import Item, Questionnaire
 from survey_app.extensions import db
 from survey_app.models import Invitation, PaperEntry, PaperForm, RespondentGroup, Response, StaffUser, Survey, Unit
-from survey_app.services import drafts, invitations, openings, responses
+from survey_app.services import drafts, invitations, responses
 from survey_app.services.errors import AlreadySubmitted, CodeNotFound, InvitationRevoked, OperatorError
 from survey_app.services.paper import submission_id as numbered_submission_id
 from survey_app.services.units import unit_level_problem
@@ -90,7 +90,6 @@ def invitation_for_code(survey: Survey, typed: str, unit: Unit, scope: Collectio
         raise PaperEntryRefused("revoked")
     except AlreadySubmitted:
         raise PaperEntryRefused("used")
-    openings.record_opening(invitation)  # a paper form came back: the code reached its respondent
     return invitation
 
 
