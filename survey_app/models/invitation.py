@@ -28,9 +28,10 @@ class Invitation(db.Model):
 
     A respondent never writes this row: PostgreSQL stamps every row version with the id of the transaction that
     wrote it (``xmin``), so an update made with a draft or a response would join them. The row records only
-    ``issued`` or ``revoked`` (a coordinator's act); *opened* (an opened marker exists), *started* (a draft exists)
-    and *completed* (a spent marker exists) are found through pseudonyms only the application can compute (:mod:`survey_app.pseudonyms`), by
-    :mod:`survey_app.services.invitation_status`, which sets :attr:`progress` (and :attr:`draft`).
+    ``issued`` or ``revoked`` (a coordinator's act); *opened* (an opened marker exists), *started* (a draft
+    exists) and *completed* (a spent marker exists) are found through pseudonyms only the application can compute
+    (:mod:`survey_app.pseudonyms`), by :mod:`survey_app.services.invitation_status`, which sets :attr:`progress`
+    (and :attr:`draft`, :attr:`opened`).
     """
 
     __tablename__ = "invitation"
@@ -61,7 +62,8 @@ class Invitation(db.Model):
 
     @property
     def status(self) -> str:
-        """issued | opened | started | completed | revoked (a revoked code cannot complete: revoking refuses a completed one)."""
+        """issued | opened | started | completed | revoked (a revoked code cannot complete: revoking refuses a
+        completed one)."""
         if self.recorded_status == "revoked":
             return "revoked"
         if self.progress is None:

@@ -24,8 +24,9 @@ _CHUNK = 1000
 
 
 def load(invitations: Iterable[Invitation]) -> list[Invitation]:
-    """Set ``progress`` (issued | opened | started | completed) and ``opened`` of every invitation; returns them. Only keys are read: the
-    draft itself is read by whoever needs it (:func:`survey_app.services.drafts.open_for_invitation`)."""
+    """Set ``progress`` (issued | opened | started | completed) and ``opened`` of every invitation; returns them.
+    Only keys are read: the draft itself is read by whoever needs it
+    (:func:`survey_app.services.drafts.open_for_invitation`)."""
     found = list(invitations)
     progress = progress_by_code_hash([i.code_hash for i in found], {i.survey_id for i in found})
     for invitation in found:

@@ -39,8 +39,16 @@ from sqlalchemy import func, select
 from analysis.rates import response_rates
 from questionnaires.route import is_partial
 from survey_app.extensions import db
-from survey_app.models import (Draft, Invitation, OpenedInvitation, RespondentGroup, Response, SpentInvitation,
-                               Survey, Unit)
+from survey_app.models import (
+    Draft,
+    Invitation,
+    OpenedInvitation,
+    RespondentGroup,
+    Response,
+    SpentInvitation,
+    Survey,
+    Unit,
+)
 from survey_app.pseudonyms import draft_key
 from survey_app.services import invitation_status
 from survey_app.services.questionnaire_versions import questionnaire_for
