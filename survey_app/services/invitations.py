@@ -115,8 +115,9 @@ def revoke(code: str) -> Invitation:
     """Withdraw an unused code (e.g. a letter sent to the wrong person); a completed one cannot be withdrawn.
 
     Serialised with a submit of the same code (:mod:`survey_app.services.locks`): either the submit wins and this
-    says the code is completed, or this wins and the respondent is told the code was withdrawn. Its draft, if
-    any, is deleted in the same transaction.
+    says the code is completed, or this wins and the respondent is told the code was withdrawn. Its draft and its
+    opened marker, if any, are deleted in the same transaction (a revoked code is not eligible, never a
+    break-off; :func:`~survey_app.services.openings.record_opening` takes the same lock and marks no revoked code).
     """
     try:
         invitation = find_invitation(code)
@@ -128,6 +129,7 @@ def revoke(code: str) -> Invitation:
         raise OperatorError(N_("this code was already used to submit a response; it can no longer be revoked"))
     invitation.recorded_status = "revoked"
     db.session.execute(delete(Draft).where(Draft.invitation_key == draft_key(invitation.code_hash)))
-    invitation.draft = None
+    db.session.execute(delete(OpenedInvitation).where(OpenedInvitation.key == opened_key(invitation.code_hash)))
+    invitation.draft, invitation.opened = None, False
     db.session.flush()
     return invitation

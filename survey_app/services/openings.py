@@ -9,19 +9,24 @@ keyed by :func:`~survey_app.pseudonyms.opened_key`, so it names no invitation fo
 It is written on a connection of its own and committed at once, never in the request's transaction: on PostgreSQL
 its ``xmin`` is then the id of a transaction that wrote nothing else (no draft, no response); and a later submit
 does not touch it. ``INSERT ... ON CONFLICT DO NOTHING`` on the primary key makes two first visits racing each
-other store one marker and raise nothing. Open links get no marker: a visit there still stores nothing.
+other store one marker and raise nothing. A revoked code gets none: the insert reads the invitation's status in
+its own statement, after taking the lock a revocation holds until it commits (PostgreSQL; SQLite's one writer
+serialises them anyway), and revoking deletes a marker written before. Open links get no marker: a visit there
+still stores nothing.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
+from sqlalchemy import exists, literal, select, text
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from survey_app.extensions import db
 from survey_app.models import Invitation, OpenedInvitation
-from survey_app.pseudonyms import opened_key
+from survey_app.pseudonyms import opened_key, spent_key
+from survey_app.services.locks import lock_number
 
 _INSERT = {"postgresql": postgresql_insert, "sqlite": sqlite_insert}
 
@@ -39,9 +44,16 @@ def record_opening(invitations: Invitation | Iterable[Invitation]) -> None:
         return
     _check_nothing_written_yet()
     engine = db.engine
-    statement = _INSERT[engine.dialect.name](OpenedInvitation).on_conflict_do_nothing(index_elements=["key"])
+    dialect = engine.dialect.name
     with engine.begin() as connection:
-        connection.execute(statement, rows)
+        for invitation, row in zip([i for i in found if not i.opened], rows, strict=True):
+            if dialect == "postgresql":  # revoking holds this lock until it commits (services.locks)
+                connection.execute(text("SELECT pg_advisory_xact_lock(:key)"),
+                                   {"key": lock_number("invitation", spent_key(invitation.code_hash))})
+            not_revoked = select(*(literal(value) for value in row.values())).where(exists().where(
+                Invitation.id == invitation.id, Invitation.recorded_status != "revoked"))
+            connection.execute(_INSERT[dialect](OpenedInvitation).from_select(list(row), not_revoked)
+                               .on_conflict_do_nothing(index_elements=["key"]))
     for invitation in found:
         invitation.opened = True
         if invitation.progress == "issued":

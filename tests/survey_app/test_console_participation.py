@@ -40,9 +40,9 @@ def _invite_code(survey, unit, group, q, pages=None, submit=False):
 @pytest.fixture
 def case(ctx, storage_questionnaire):
     """HP-SNV (department) dept_leader: 2 online completes, 1 partial, 1 break-off, 1 opened with no page saved
-    (a break-off too), 1 refused, 1 not opened, 1 marked not eligible, 1 revoked, 1 opened then revoked, 3 paper
-    completes. HP-HB (district) dept_leader: 1 complete, 1 not opened; its commune HP-HB-01: 1 opened with no
-    page saved. Every code that was used is opened through its link, as a respondent does (its first visit
+    (a break-off too), 1 refused, 1 not opened, 1 marked not eligible, 1 revoked, 1 opened then revoked (not
+    eligible: revoking deletes its opened marker), 3 paper completes. HP-HB (district) dept_leader: 1 complete,
+    1 not opened; its commune HP-HB-01: 1 opened with no page saved. Every code that was used is opened through its link, as a respondent does (its first visit
     writes the marker)."""
     from tests.survey_app.conftest import add_units
 
@@ -90,7 +90,7 @@ def _continue(code, q, pages, submit=False):
         responses.submit(draft, q, now=DURING)
 
 
-EXPECTED_SNV = {"issued": 10, "opened": 7, "started": 5, "completed_online": 2, "completed_paper": 3,
+EXPECTED_SNV = {"issued": 10, "opened": 6, "started": 5, "completed_online": 2, "completed_paper": 3,
                 "completed": 5, "not_eligible": 3, "refused": 1, "not_opened": 1, "P": 1, "R": 3}
 
 
@@ -134,7 +134,7 @@ def test_the_csv_has_one_row_per_unit_and_group_with_fractions(staff, app):
     assert set(rows) == {"HP-SNV", "HP-HB", "HP-HB-01"}
     snv = rows["HP-SNV"]
     assert snv["group"] == "dept_leader" and snv["completed"] == "5" and snv["completed_paper"] == "3"
-    assert (snv["opened"], snv["not_opened"]) == ("7", "1")
+    assert (snv["opened"], snv["not_opened"]) == ("6", "1"), "a revoked code's opening is deleted with it"
     assert float(snv["RR1"]) == pytest.approx(5 / 10) and float(snv["COOP1"]) == pytest.approx(5 / 9)
     assert rows["HP-HB-01"]["parent"] == "HP-HB"
 
@@ -143,10 +143,10 @@ def test_the_page_drills_down_with_subtotals(staff, app):
     client = logged_in(app.test_client(), "admin@hp.vn")
     top = client.get("/console/surveys/par/participation").get_data(as_text=True)
     assert "Hải Phòng" in top
-    # one top unit (the province), its whole tree summed: 10 + 2 + 1 issued, 7 + 1 + 1 opened, 5 + 1 started,
+    # one top unit (the province), its whole tree summed: 10 + 2 + 1 issued, 6 + 1 + 1 opened, 5 + 1 started,
     # 2 + 1 online, 3 paper
     total = re.search(r'<tr class="total[^"]*">(.*?)</tr>', top, re.S).group(1)
-    assert re.findall(r'<td class="num">(\d+)</td>', total)[:5] == ["13", "9", "6", "3", "3"]
+    assert re.findall(r'<td class="num">(\d+)</td>', total)[:5] == ["13", "8", "6", "3", "3"]
     province = client.get("/console/surveys/par/participation?unit=HP&lang=en").get_data(as_text=True)
     assert "Sở Nội vụ" in province and "Quận Hồng Bàng" in province
     assert 'href="/console/surveys/par/participation?unit=HP-HB"' in province  # the district drills further
