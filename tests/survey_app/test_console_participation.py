@@ -42,8 +42,8 @@ def case(ctx, storage_questionnaire):
     """HP-SNV (department) dept_leader: 2 online completes, 1 partial, 1 break-off, 1 opened with no page saved
     (a break-off too), 1 refused, 1 not opened, 1 marked not eligible, 1 revoked, 1 opened then revoked (not
     eligible: revoking deletes its opened marker), 3 paper completes. HP-HB (district) dept_leader: 1 complete,
-    1 not opened; its commune HP-HB-01: 1 opened with no page saved. Every code that was used is opened through its link, as a respondent does (its first visit
-    writes the marker)."""
+    1 not opened; its commune HP-HB-01: 1 opened with no page saved. Every code that was used is opened through
+    its link, as a respondent does (its first visit writes the marker)."""
     from tests.survey_app.conftest import add_units
 
     units = add_units()
