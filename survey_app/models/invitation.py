@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, String
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from survey_app.clock import utc_today
@@ -38,6 +38,9 @@ class Invitation(db.Model):
     __table_args__ = (
         CheckConstraint("status IN ('issued', 'revoked')", name="status"),
         CheckConstraint("disposition IN ('not_eligible', 'refused')", name="disposition"),
+        # The participation page reads the few marked cases of a survey without scanning all its invitations.
+        Index("ix_invitation_marked", "survey_id", sqlite_where=text("disposition IS NOT NULL"),
+              postgresql_where=text("disposition IS NOT NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

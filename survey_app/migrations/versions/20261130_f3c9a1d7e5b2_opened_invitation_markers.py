@@ -6,7 +6,8 @@ Create Date: 2026-11-30 02:30:00
 
 A new table ``opened_invitation`` marks invitations whose code was used at least once, keyed by
 HMAC-SHA256(pseudonym key, "opened:<code hash>") and carrying only survey, unit and group (the participation
-page counts them per unit and group; a visit that saves nothing is a break-off again, not a non-contact).
+page counts them per unit and group; a visit that saves nothing is a break-off again, not a non-contact); a partial
+index ``ix_invitation_marked`` lets the page read a survey's few marked cases without scanning its invitations.
 
 Existing data: a visit before this revision left no trace, so an invitation opened without a saved page cannot be
 found again and stays "not opened". Invitations already started (a draft) or completed (a spent marker) were
@@ -49,6 +50,11 @@ def upgrade():
         batch_op.create_index('ix_opened_invitation_participation', ['survey_id', 'unit_id', 'group_id'],
                               unique=False)
 
+    with op.batch_alter_table('invitation', schema=None) as batch_op:
+        batch_op.create_index('ix_invitation_marked', ['survey_id'], unique=False,
+                              sqlite_where=sa.text('disposition IS NOT NULL'),
+                              postgresql_where=sa.text('disposition IS NOT NULL'))
+
     conn = op.get_bind()
     drafted = set(conn.execute(sa.text("SELECT invitation_key FROM draft WHERE invitation_key IS NOT NULL")).scalars())
     spent = set(conn.execute(sa.text("SELECT key FROM spent_invitation")).scalars())
@@ -66,6 +72,8 @@ def upgrade():
 
 
 def downgrade():
+    with op.batch_alter_table('invitation', schema=None) as batch_op:
+        batch_op.drop_index('ix_invitation_marked')
     with op.batch_alter_table('opened_invitation', schema=None) as batch_op:
         batch_op.drop_index('ix_opened_invitation_participation')
     op.drop_table('opened_invitation')
