@@ -117,6 +117,20 @@ def test_two_first_visits_racing_store_one_marker_and_raise_nothing(surveys):
     assert len(rows("opened_invitation")) == 1
 
 
+def test_a_revoked_code_keeps_no_opened_marker_even_from_a_visit_that_raced_the_revocation(surveys):
+    survey = surveys["anonymous"]
+    opened, raced = invitations.issue(survey, surveys["HP-SNV"], survey.groups[0], 2)
+    db.session.commit()
+    openings.record_opening(invitations.find_invitation(opened))
+    late = invitations.find_invitation(raced)  # read as usable, then the coordinator revokes both
+    for code in (opened, raced):
+        invitations.revoke(code)
+        db.session.commit()
+    assert rows("opened_invitation") == [], "revoking deletes the marker"
+    openings.record_opening(late)
+    assert rows("opened_invitation") == [], "a visit that read the code before its revocation marks nothing"
+
+
 def test_after_an_anonymous_submit_nothing_joins_the_response_to_the_invitation(surveys, storage_questionnaire):
     code, draft = answer_all(surveys["anonymous"], surveys, storage_questionnaire)
     invitation_before = rows("invitation")
