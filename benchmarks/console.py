@@ -4,6 +4,7 @@ and the ratio page / bare query (aim: under 300 ms and within 3x).
 
     .venv/bin/python benchmarks/console.py [--invitations 100000] [--units 2000] [--repeat 20]
         [--postgres postgresql+psycopg://postgres@127.0.0.1:5432/postgres]   (omit PostgreSQL with --no-postgres)
+        [--profile N]   (cProfile of one page request: the N costliest functions)
 
 The page is requested through Flask's test client as a logged-in admin (template rendering included). Each
 database is made afresh (a temporary SQLite file; a throwaway PostgreSQL database, dropped at the end).
@@ -29,11 +30,12 @@ sys.path.insert(0, str(ROOT))
 
 def seed(n_invitations: int, n_units: int) -> str:
     """One province, 20 districts and departments, communes below the districts; one survey; invitations in
-    every state, drafts, online and paper responses. Returns the survey slug."""
+    every state, opened markers (every started or completed invitation, and about 5% opened with no page saved),
+    drafts, online and paper responses. Returns the survey slug."""
     from questionnaires.loader import BUNDLED_DIR, load_file
     from survey_app.extensions import db
-    from survey_app.models import Draft, Invitation, Response, SpentInvitation, Unit
-    from survey_app.pseudonyms import draft_key, spent_key
+    from survey_app.models import Draft, Invitation, OpenedInvitation, Response, SpentInvitation, Unit
+    from survey_app.pseudonyms import draft_key, opened_key, spent_key
     from survey_app.services.groups import get_group
     from survey_app.services.questionnaire_versions import publish_questionnaire
     from survey_app.services.staff import create_staff
@@ -54,7 +56,7 @@ def seed(n_invitations: int, n_units: int) -> str:
                            closes_at=datetime(2036, 1, 1, tzinfo=UTC))
     survey.unit_id = 1
     db.session.flush()
-    invitations, drafts, spent, responses = [], [], [], []
+    invitations, opened, drafts, spent, responses = [], [], [], [], []
     start = date(2026, 11, 1)
     for i in range(1, n_invitations + 1):
         unit = rng.randint(1, n_units)
@@ -64,6 +66,9 @@ def seed(n_invitations: int, n_units: int) -> str:
         invitations.append({"id": i, "survey_id": survey.id, "unit_id": unit, "group_id": group.id,
                             "code_hash": code_hash, "status": "revoked" if status == "revoked" else "issued",
                             "created_on": start, "disposition": "refused" if 0.37 <= roll < 0.38 else None})
+        if status == "started" or 0.30 <= roll < 0.35:  # about 5% opened with no page saved
+            opened.append({"key": opened_key(code_hash), "survey_id": survey.id, "unit_id": unit,
+                           "group_id": group.id})
         if status == "started" and roll < 0.41:  # about 4% in progress
             drafts.append({"survey_id": survey.id, "unit_id": unit, "group_id": group.id,
                            "invitation_key": draft_key(code_hash), "answers": {"A1": "1"}, "current_section": "s1"})
@@ -78,7 +83,8 @@ def seed(n_invitations: int, n_units: int) -> str:
         responses.append({"id": uuid.uuid4(), "survey_id": survey.id, "questionnaire_version_id": version.id,
                           "unit_id": rng.randint(1, n_units), "group_id": group.id, "mode": "paper", "answers": {},
                           "submitted_on": start + timedelta(days=rng.randint(0, 27)), "submission_id": uuid.uuid4()})
-    for table, batch in ((Invitation, invitations), (Draft, drafts), (SpentInvitation, spent), (Response, responses)):
+    for table, batch in ((Invitation, invitations), (OpenedInvitation, opened), (Draft, drafts),
+                         (SpentInvitation, spent), (Response, responses)):
         for first in range(0, len(batch), 5000):
             db.session.execute(sa.insert(table.__table__), batch[first:first + 5000])
     create_staff("bench@example.vn", "admin", "benchmark password")
@@ -127,6 +133,13 @@ def measure(url: str, args) -> dict[str, list[float]]:
             conn.execute(bare_sql, {"s": survey_id}).all()
 
     result = {"page": timed(page, args.repeat), "bare GROUP BY": timed(bare, args.repeat)}
+    if args.profile:  # where one request's time goes, in-process (template rendering included)
+        import cProfile
+        import pstats
+
+        profiler = cProfile.Profile()
+        profiler.runcall(page)
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(args.profile)
     engine.dispose()
     with app.app_context():
         db.engine.dispose()
@@ -151,6 +164,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--postgres", default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
     parser.add_argument("--no-postgres", action="store_true")
+    parser.add_argument("--profile", type=int, default=0, metavar="N",
+                        help="print the N costliest functions (cumulative) of one page request per database")
     args = parser.parse_args()
     print(f"{args.invitations:,} invitations across {args.units:,} units; {args.repeat} requests each")
     with tempfile.TemporaryDirectory() as folder:

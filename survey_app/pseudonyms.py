@@ -1,14 +1,15 @@
 """Pseudonyms that tie a draft or a "spent" marker to its invitation for the application, never for the database.
 
-Per-invitation progress (started = a draft exists, completed = a spent marker exists) is keyed by
+Per-invitation progress (opened = an opened marker exists, started = a draft exists, completed = a spent marker
+exists) is keyed by
 ``HMAC-SHA256(key, "<purpose>:<code hash>")``. The key is the application's (``PARSURVEY_PSEUDONYM_KEY``, else a
 random one made once in the instance folder) and is never written to the database, so whoever holds only the
 database (live rows, dead row versions, WAL, backups) cannot tell which invitation a draft or a marker belongs to;
 the application, holding the key, can: the console, reminders and revocation need exactly that.
 
 The pseudonym is computed from the invitation's code hash rather than its id because the respondent's page knows
-the code hash before it reads any row: invitation, draft and spent marker then come in one statement. Two purposes
-give two unrelated values, so a draft's key never equals its invitation's spent marker.
+the code hash before it reads any row: invitation, draft and spent marker then come in one statement. Each purpose
+gives an unrelated value, so a draft's key never equals its invitation's opened or spent marker.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from functools import lru_cache
 
 from flask import current_app
 
-# Room for every invitation of a 100,000-invitation survey under both purposes.
+# Room for every invitation of a 100,000-invitation survey under all three purposes.
 _CACHED = 1 << 19
 
 
@@ -31,6 +32,11 @@ def draft_key(code_hash: str) -> str:
 def spent_key(code_hash: str) -> str:
     """The primary key of the marker saying the invitation with ``code_hash`` was completed."""
     return _pseudonym("spent", code_hash)
+
+
+def opened_key(code_hash: str) -> str:
+    """The primary key of the marker saying the invitation with ``code_hash`` was opened (its first visit)."""
+    return _pseudonym("opened", code_hash)
 
 
 def _pseudonym(purpose: str, code_hash: str) -> str:

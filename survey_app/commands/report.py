@@ -114,7 +114,7 @@ def _cell(column: str, value: object) -> str:
 def nonresponders_command(slug: str, unit_codes: tuple[str, ...], out: Path) -> None:
     """Invitations not completed, revoked or refused, one row each, for the focal points who remind by phone.
 
-    Columns: unit, unit_name, group, status (not opened | started), name, email, invited_on, emails_sent,
+    Columns: unit, unit_name, group, status (not opened | opened | started), name, email, invited_on, emails_sent,
     last_emailed (UTC). UTF-8 with a byte-order mark, so Excel shows Vietnamese names.
     """
     import csv

@@ -6,6 +6,7 @@ from survey_app.models.contact import InvitationContact, MailLog
 from survey_app.models.draft import Draft
 from survey_app.models.export_job import ExportJob
 from survey_app.models.invitation import Invitation
+from survey_app.models.opened_invitation import OpenedInvitation
 from survey_app.models.paper import PaperEntry, PaperForm
 from survey_app.models.questionnaire_version import QuestionnaireVersion
 from survey_app.models.respondent_group import RespondentGroup
@@ -22,6 +23,7 @@ __all__ = [
     "Invitation",
     "InvitationContact",
     "MailLog",
+    "OpenedInvitation",
     "PaperEntry",
     "PaperForm",
     "QuestionnaireVersion",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, String
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from survey_app.clock import utc_today
@@ -13,7 +13,7 @@ from survey_app.models.respondent_group import RespondentGroup
 from survey_app.models.survey import Survey
 from survey_app.models.unit import Unit
 
-INVITATION_STATUSES = ("issued", "started", "completed", "revoked")
+INVITATION_STATUSES = ("issued", "opened", "started", "completed", "revoked")
 # What the row itself records; started and completed are derived (see Invitation).
 RECORDED_STATUSES = ("issued", "revoked")
 # What a coordinator learnt about a case that never completed (AAPOR): left the post, or said no.
@@ -24,19 +24,23 @@ class Invitation(db.Model):
     """A code handed to one respondent of ``group`` in ``unit``.
 
     There is deliberately no timestamp beyond the issue date: a completion time could be matched with a
-    response. ``status`` moves issued -> started -> completed (or -> revoked).
+    response. ``status`` moves issued -> opened -> started -> completed (or -> revoked).
 
     A respondent never writes this row: PostgreSQL stamps every row version with the id of the transaction that
     wrote it (``xmin``), so an update made with a draft or a response would join them. The row records only
-    ``issued`` or ``revoked`` (a coordinator's act); *started* (a draft exists) and *completed* (a spent marker
-    exists) are found through pseudonyms only the application can compute (:mod:`survey_app.pseudonyms`), by
-    :mod:`survey_app.services.invitation_status`, which sets :attr:`progress` (and :attr:`draft`).
+    ``issued`` or ``revoked`` (a coordinator's act); *opened* (an opened marker exists), *started* (a draft
+    exists) and *completed* (a spent marker exists) are found through pseudonyms only the application can compute
+    (:mod:`survey_app.pseudonyms`), by :mod:`survey_app.services.invitation_status`, which sets :attr:`progress`
+    (and :attr:`draft`, :attr:`opened`).
     """
 
     __tablename__ = "invitation"
     __table_args__ = (
         CheckConstraint("status IN ('issued', 'revoked')", name="status"),
         CheckConstraint("disposition IN ('not_eligible', 'refused')", name="disposition"),
+        # The participation page reads the few marked cases of a survey without scanning all its invitations.
+        Index("ix_invitation_marked", "survey_id", sqlite_where=text("disposition IS NOT NULL"),
+              postgresql_where=text("disposition IS NOT NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -52,14 +56,17 @@ class Invitation(db.Model):
     survey: Mapped[Survey] = relationship()
     unit: Mapped[Unit] = relationship()
     group: Mapped[RespondentGroup] = relationship()
-    # Not stored: issued | started | completed as last looked up by services.invitation_status, and the draft
-    # found then (None: no page saved yet). Plain attributes: the mapper ignores them.
+    # Not stored: issued | opened | started | completed as last looked up by services.invitation_status, the draft
+    # found then (None: no page saved yet) and whether its opened marker exists. Plain attributes: the mapper
+    # ignores them.
     progress = None
     draft = None
+    opened = False
 
     @property
     def status(self) -> str:
-        """issued | started | completed | revoked (a revoked code cannot complete: revoking refuses a completed one)."""
+        """issued | opened | started | completed | revoked (a revoked code cannot complete: revoking refuses a
+        completed one)."""
         if self.recorded_status == "revoked":
             return "revoked"
         if self.progress is None:

@@ -34,7 +34,7 @@ from survey_app.respondent.forms import formdata_from_answers, new_page_form, po
 from survey_app.respondent.messages import messages_by_variable
 from survey_app.respondent.pages import hidden_items, labels_and_anchors
 from survey_app.respondent.rendered_questions import render_question
-from survey_app.services import audit, paper_entry
+from survey_app.services import audit, openings, paper_entry
 from survey_app.services.access import can, scope_unit_ids, visible_surveys
 from survey_app.services.errors import AlreadySubmitted
 from survey_app.services.paper_entry import PaperEntryRefused
@@ -98,6 +98,7 @@ def paper_start(survey):
         invitation = None
         if survey.access == "invitation":
             invitation = paper_entry.invitation_for_code(survey, written, unit, scope_unit_ids(user))
+            openings.record_opening(invitation)  # a paper form came back: the code reached its respondent
             db.session.commit()  # the code's first use, in its own transaction (nothing typed is written with it)
         group = _chosen_group(survey, request.form.get("group", ""))
         entry = paper_entry.begin(survey, user, unit, group, written, questionnaire, invitation)

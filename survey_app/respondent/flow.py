@@ -17,7 +17,7 @@ from questionnaires.model import Questionnaire, Section
 from survey_app.i18n import current_language
 from survey_app.models import Draft, Survey, Unit
 from survey_app.respondent import heading
-from survey_app.services import drafts, invitations, questionnaire_versions, resume_codes
+from survey_app.services import drafts, invitations, openings, questionnaire_versions, resume_codes
 from survey_app.services.errors import AlreadySubmitted
 
 SESSION_TOKENS = "open_survey_tokens"
@@ -70,6 +70,7 @@ def show_heading(survey: Survey, unit: Unit | None = None) -> None:
 def _closed_flow(where: dict[str, str]) -> Flow:
     invitation = invitations.find_invitation(where["code"])  # with survey, version and draft: one query
     draft = drafts.open_for_invitation(invitation)  # refuses revoked, used, closed and not-yet-open
+    openings.record_opening(invitation)  # once, before this request writes anything: its own transaction
     return Flow(where, invitation.survey, questionnaire_versions.questionnaire_for(invitation.survey), draft)
 
 

@@ -16,8 +16,8 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import joinedload
 
 from survey_app.extensions import db
-from survey_app.models import Draft, Invitation, RespondentGroup, SpentInvitation, Survey, Unit
-from survey_app.pseudonyms import draft_key, spent_key
+from survey_app.models import Draft, Invitation, OpenedInvitation, RespondentGroup, SpentInvitation, Survey, Unit
+from survey_app.pseudonyms import draft_key, opened_key, spent_key
 from survey_app.services import invitation_status
 from survey_app.services.errors import N_, CodeNotFound, OperatorError
 from survey_app.services.locks import serialise
@@ -86,7 +86,7 @@ def _check_unit_level(survey: Survey, unit: Unit, group: RespondentGroup) -> Non
 def find_invitation(code: str) -> Invitation:
     """The invitation for a typed code, whatever its status, with its progress; :class:`CodeNotFound` when none.
 
-    Its survey (with the questionnaire version), its draft and its spent marker come in the same statement
+    Its survey (with the questionnaire version), its draft, its spent and its opened marker come in the same statement
     (found by their pseudonyms, :mod:`survey_app.pseudonyms`): every respondent page needs them, so a page costs
     one query.
     """
@@ -94,17 +94,20 @@ def find_invitation(code: str) -> Invitation:
         raise CodeNotFound()
     code_hash = hash_code(code)
     found = db.session.execute(
-        select(Invitation, Draft, SpentInvitation.key)
+        select(Invitation, Draft, SpentInvitation.key, OpenedInvitation.key)
         .options(joinedload(Invitation.survey))
         .outerjoin_from(Invitation, Draft, Draft.invitation_key == draft_key(code_hash))
         .outerjoin_from(Invitation, SpentInvitation, SpentInvitation.key == spent_key(code_hash))
+        .outerjoin_from(Invitation, OpenedInvitation, OpenedInvitation.key == opened_key(code_hash))
         .where(Invitation.code_hash == code_hash)
     ).first()
     if found is None:
         raise CodeNotFound()
-    invitation, draft, spent = found
+    invitation, draft, spent, opened = found
     invitation.draft = draft
-    invitation.progress = "completed" if spent is not None else "started" if draft is not None else "issued"
+    invitation.opened = opened is not None
+    invitation.progress = ("completed" if spent is not None else "started" if draft is not None
+                           else "opened" if opened is not None else "issued")
     return invitation
 
 
@@ -112,8 +115,9 @@ def revoke(code: str) -> Invitation:
     """Withdraw an unused code (e.g. a letter sent to the wrong person); a completed one cannot be withdrawn.
 
     Serialised with a submit of the same code (:mod:`survey_app.services.locks`): either the submit wins and this
-    says the code is completed, or this wins and the respondent is told the code was withdrawn. Its draft, if
-    any, is deleted in the same transaction.
+    says the code is completed, or this wins and the respondent is told the code was withdrawn. Its draft and its
+    opened marker, if any, are deleted in the same transaction (a revoked code is not eligible, never a
+    break-off; :func:`~survey_app.services.openings.record_opening` takes the same lock and marks no revoked code).
     """
     try:
         invitation = find_invitation(code)
@@ -125,6 +129,7 @@ def revoke(code: str) -> Invitation:
         raise OperatorError(N_("this code was already used to submit a response; it can no longer be revoked"))
     invitation.recorded_status = "revoked"
     db.session.execute(delete(Draft).where(Draft.invitation_key == draft_key(invitation.code_hash)))
-    invitation.draft = None
+    db.session.execute(delete(OpenedInvitation).where(OpenedInvitation.key == opened_key(invitation.code_hash)))
+    invitation.draft, invitation.opened = None, False
     db.session.flush()
     return invitation

@@ -1,19 +1,29 @@
 """Live participation of a closed survey per unit and respondent group, for the console (and its CSV).
 
-A respondent never writes the invitation row, and drafts and completions are keyed by pseudonyms only the
+A respondent never writes the invitation row, and openings, drafts and completions are keyed by pseudonyms only the
 application can compute (see :mod:`survey_app.pseudonyms`), so the counts come from bare ``GROUP BY`` statements
-over the rows that carry a unit and a group: invitations (issued, revoked, marked), spent markers (invitations
-completed, online or on paper), paper responses and drafts (in progress). Only the few invitations a
-coordinator marked are looked up one by one (a marked case that completes counts as complete, a marked case
-in progress counts as marked), and only the drafts' answers, which the questionnaire's relevance rules must
-judge (partial or break-off, as in ``parsurvey report rates``), are read in Python. Columns per (unit, group):
+over the rows that carry a unit and a group: invitations (issued, revoked), opened markers (a code's first visit),
+spent markers (invitations completed, online or on paper), paper responses and drafts (in progress). Only the few
+invitations a coordinator marked are looked up one by one (a marked case that completes counts as complete, a marked
+case in progress or only opened counts as marked, not as a break-off), and only the drafts' answers, which the
+questionnaire's relevance rules must judge (partial or break-off, as in ``parsurvey report rates``), are read in
+Python. Columns per (unit, group):
 
-- ``issued`` invitations; ``started`` (at least one page saved, or completed); ``completed_online``;
-  ``completed_paper`` (paper forms typed in, for a code or without one); ``completed`` (both); ``not_eligible``
-  (revoked, or marked as having left the post); ``refused`` (marked by the coordinator); ``not_opened`` (no page
-  saved, not completed, not marked: a visit that saved nothing leaves no trace, by design).
-- AAPOR: I = completed; P = partial drafts; R = break-offs + refused; NC = not_opened; NE = not_eligible; and
-  RR1, RR2, COOP1 from :func:`analysis.rates.response_rates` (fractions, NaN when undefined).
+- ``issued`` invitations; ``opened`` (the code was used at least once: its link or the start page, or a paper form
+  typed in the console; includes started and completed); ``started`` (at least one page saved, or completed);
+  ``completed_online``; ``completed_paper`` (paper forms typed in, for a code or without one); ``completed`` (both);
+  ``not_eligible`` (revoked, or marked as having left the post); ``refused`` (marked by the coordinator);
+  ``not_opened`` (never opened, not completed, not marked).
+- AAPOR: I = completed; P = partial drafts; R = break-offs (drafts that are not partial, and codes opened with no
+  page saved) + refused; NC = not_opened; NE = not_eligible; and RR1, RR2, COOP1 from
+  :func:`analysis.rates.response_rates` (fractions, NaN when undefined).
+
+Opened without a saved page is counted by subtraction: markers, less those of marked cases (looked up), less
+completions and drafts in progress (each was opened first: the visit that saves a page records the marker before it,
+a paper form typed in the console records it, and the migration that brought markers gave one to every invitation
+already started or completed; revoking a code deletes its marker). A code completed through the spreadsheet import
+(``responses import-paper``) without ever being opened has no marker; it makes one opened case of its cell count as
+not opened.
 
 A case marked refused or not eligible keeps that disposition unless it completes (a complete is a complete).
 """
@@ -29,20 +39,29 @@ from sqlalchemy import func, select
 from analysis.rates import response_rates
 from questionnaires.route import is_partial
 from survey_app.extensions import db
-from survey_app.models import Draft, Invitation, RespondentGroup, Response, SpentInvitation, Survey, Unit
+from survey_app.models import (
+    Draft,
+    Invitation,
+    OpenedInvitation,
+    RespondentGroup,
+    Response,
+    SpentInvitation,
+    Survey,
+    Unit,
+)
 from survey_app.pseudonyms import draft_key
 from survey_app.services import invitation_status
 from survey_app.services.questionnaire_versions import questionnaire_for
 
-COUNTS = ("issued", "started", "completed_online", "completed_paper", "completed", "not_eligible", "refused",
+COUNTS = ("issued", "opened", "started", "completed_online", "completed_paper", "completed", "not_eligible", "refused",
           "not_opened", "P", "R")
 RATES = ("RR1", "RR2", "COOP1")
 #: One row per unit and group in scope: the console's CSV and the read API's participation table.
 FLAT_COLUMNS = ("unit", "unit_name", "level", "parent", "group", *COUNTS, *RATES)
 KEYS = ("unit_id", "group")
 _KEY_TYPES = {"unit_id": "int64", "group": "object"}
-_RAW = ("issued", "revoked", "marked_not_eligible", "marked_refused", "spent", "completed_online",
-        "completed_paper", "drafts", "saved_drafts", "marked_drafts")
+_RAW = ("issued", "revoked", "opened", "opened_marked", "marked_not_eligible", "marked_refused", "spent",
+        "completed_online", "completed_paper", "drafts", "saved_drafts", "marked_drafts")
 
 
 def raw_counts(survey: Survey, unit_ids: Collection[int] | None = None) -> tuple[pd.DataFrame, set[str]]:
@@ -67,6 +86,12 @@ def raw_counts(survey: Survey, unit_ids: Collection[int] | None = None) -> tuple
         counts["issued"] += n
         if status == "revoked":
             counts["revoked"] += n
+    opened = scoped(
+        select(OpenedInvitation.unit_id, OpenedInvitation.group_id, func.count())
+        .where(OpenedInvitation.survey_id == survey.id)
+        .group_by(OpenedInvitation.unit_id, OpenedInvitation.group_id), OpenedInvitation.unit_id)
+    for unit_id, group_id, n in db.session.execute(opened):
+        cell(unit_id, group_id)["opened"] += n
     # completed online = the invitations completed online (a closed survey's only online responses); paper forms
     # are counted from the responses, with or without a code, from the index's mode = 'paper' range
     spent = scoped(
@@ -93,7 +118,7 @@ def raw_counts(survey: Survey, unit_ids: Collection[int] | None = None) -> tuple
         counts = cell(unit_id, group_id)
         counts["drafts"] += n
         counts["saved_drafts"] += n if saved else 0
-    marked = db.session.execute(scoped(
+    marked = db.session.execute(scoped(  # marked by a coordinator: few, looked up one by one
         select(Invitation.unit_id, Invitation.group_id, Invitation.disposition, Invitation.code_hash)
         .where(Invitation.survey_id == survey.id, Invitation.disposition.is_not(None),
                Invitation.recorded_status != "revoked"), Invitation.unit_id)).all()
@@ -101,10 +126,13 @@ def raw_counts(survey: Survey, unit_ids: Collection[int] | None = None) -> tuple
     marked_draft_keys = set()
     for unit_id, group_id, mark, code_hash in marked:
         counts = cell(unit_id, group_id)
-        if progress[code_hash] == "completed":  # a complete is a complete: the mark no longer counts
+        reached = progress[code_hash]
+        if reached == "completed":  # a complete is a complete: the mark no longer counts
             continue
         counts[f"marked_{mark}"] += 1
-        if progress[code_hash] == "started":
+        if reached != "issued":  # opened: the mark, not a break-off
+            counts["opened_marked"] += 1
+        if reached == "started":
             counts["marked_drafts"] += 1
             marked_draft_keys.add(draft_key(code_hash))
     groups = dict(db.session.execute(select(RespondentGroup.id, RespondentGroup.code)).all())
@@ -165,9 +193,11 @@ def cells(survey: Survey, unit_ids: Collection[int] | None = None) -> pd.DataFra
     table["completed"] = table["completed_online"] + table["completed_paper"]
     table["not_eligible"] = table["revoked"] + table["marked_not_eligible"]
     table["refused"] = table["marked_refused"]
-    table["not_opened"] = (table["issued"] - table["revoked"] - table["spent"] - marked - in_progress).clip(lower=0)
+    opened_only = (table["opened"] - table["opened_marked"] - table["spent"] - in_progress).clip(lower=0)
+    table["not_opened"] = (table["issued"] - table["revoked"] - table["spent"] - marked - in_progress
+                           - opened_only).clip(lower=0)
     table["P"] = table["P"].clip(upper=in_progress)
-    table["R"] = in_progress - table["P"] + table["refused"]
+    table["R"] = in_progress - table["P"] + opened_only + table["refused"]
     return table[[*keys, *COUNTS]].astype({c: int for c in COUNTS}).astype({"unit_id": int})
 
 

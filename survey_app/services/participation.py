@@ -9,8 +9,8 @@ Disposition mapping (AAPOR leaves room; these are our choices):
 - completed (online or a paper form typed with its code) -> **I** complete;
 - started, not submitted -> **P** partial when at least half of the relevant answerable variables have an
   answer in the draft, else **R** break-off;
-- issued, no page saved -> **NC**: no contact could be confirmed (a letter may not have arrived; a visit that
-  saved nothing leaves no trace, by design);
+- opened (the code was used: a pseudonymous marker at its first visit), no page saved -> **R** break-off;
+- issued, never opened -> **NC**: no contact could be confirmed (a letter may not have arrived);
 - revoked, or marked not eligible in the console -> **NE** not eligible (e.g. the person left the post);
 - marked refused in the console -> **R**; paper forms typed in -> **I** (they carry a unit and a group).
 """

@@ -147,8 +147,8 @@ NONRESPONDER_COLUMNS = ("unit", "unit_name", "group", "status", "name", "email",
 def nonresponders(survey: Survey, units: Sequence[Unit] = ()) -> list[dict[str, object]]:
     """The invitations of ``units`` not completed, not revoked and not refused, for focal points who phone.
 
-    ``status`` is ``not opened`` (no page saved yet: a mere visit leaves no trace) or ``started`` (a draft
-    exists); ``name``/``email`` are empty for invitations issued without an e-mails file. Nothing about answers
+    ``status`` is ``not opened`` (the code was never used), ``opened`` (used, no page saved) or ``started`` (a
+    draft exists); ``name``/``email`` are empty for invitations issued without an e-mails file. Nothing about answers
     is shown.
     """
     if survey.access != "invitation":
@@ -180,7 +180,7 @@ def nonresponders(survey: Survey, units: Sequence[Unit] = ()) -> list[dict[str, 
             continue
         invited_on = invitation.created_on
         rows.append(dict(zip(NONRESPONDER_COLUMNS, (
-            unit, unit_name, group, "not opened" if invitation.status == "issued" else "started", name or "",
+            unit, unit_name, group, "not opened" if invitation.status == "issued" else invitation.status, name or "",
             email or "", invited_on.isoformat() if isinstance(invited_on, date) else "", n or 0,
             _utc(last).strftime("%Y-%m-%d %H:%M") if last else "",
         ), strict=True)))

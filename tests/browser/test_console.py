@@ -48,7 +48,7 @@ def fits_the_screen(page) -> bool:
 
 
 def completed_online(page) -> str:
-    return page.locator("tr.total td.num").nth(2).inner_text()  # issued, started, completed online
+    return page.locator("tr.total td.num").nth(3).inner_text()  # issued, opened, started, completed online
 
 
 def test_a_coordinator_runs_its_survey_in_the_browser(browser, base_url, province, tmp_path):

@@ -3,8 +3,8 @@ with their dead row versions), not on the models.
 
 In an anonymous survey nothing stored joins a response to an invitation: no column, no foreign key, no
 code or hash, no IP address or user agent, no time finer than a day, no sequential key, no shared transaction id
-on a row naming an invitation. Drafts and spent markers name their invitation only by a keyed pseudonym that the
-application computes and the database cannot.
+on a row naming an invitation. Opened markers, drafts and spent markers name their invitation only by a keyed
+pseudonym that the application computes and the database cannot.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import pytest
 import sqlalchemy as sa
 
 from survey_app.extensions import db
-from survey_app.services import drafts, invitations, responses
+from survey_app.services import drafts, invitations, openings, responses
 from tests.survey_app.conftest import DURING
 
 LINKING_WORDS = ("invitation", "draft", "code", "hash", "token", "session", "ip", "addr", "agent", "user", "time")
@@ -40,7 +40,8 @@ def test_the_response_table_refers_only_to_survey_version_unit_and_group(ctx):
 
 
 def test_no_time_finer_than_a_day_is_stored_with_a_response_or_an_invitation(ctx):
-    for table in ("response", "invitation", "response_identity", "spent_session", "spent_invitation"):
+    for table in ("response", "invitation", "response_identity", "spent_session", "spent_invitation",
+                  "opened_invitation"):
         for column in inspector().get_columns(table):
             kind = column["type"]
             assert not isinstance(kind, sa.DateTime | sa.Time), f"{table}.{column['name']} is {kind}"
@@ -68,6 +69,8 @@ def rows(table: str) -> list[dict]:
 
 def answer_all(survey, surveys, questionnaire, remark: str = "một lần"):
     [code] = invitations.issue(survey, surveys["HP-SNV"], survey.groups[0], 1)
+    db.session.commit()
+    openings.record_opening(invitations.find_invitation(code))  # the first visit, in its own transaction
     draft = drafts.open_for_invitation(invitations.find_invitation(code), DURING)
     drafts.save_page(draft, "S1", {"Q1": "2"}, questionnaire)
     drafts.save_page(draft, "S3", {"Q5": remark}, questionnaire)
@@ -79,14 +82,53 @@ def secrets_of(code: str) -> tuple[str, ...]:
     return code, invitations.normalise_code(code), invitations.hash_code(code)
 
 
-def test_a_visit_writes_nothing_neither_a_draft_nor_the_invitation_row(surveys):
+def test_a_visit_writes_one_pseudonymous_opened_marker_and_nothing_naming_the_invitation(surveys, app):
     survey = surveys["anonymous"]
     [code] = invitations.issue(survey, surveys["HP-SNV"], survey.groups[0], 1)
     db.session.commit()
     before = rows("invitation")
-    drafts.open_for_invitation(invitations.find_invitation(code), DURING)
-    db.session.commit()
+    browser = app.test_client()
+    for _ in range(3):  # the first visit writes the marker; later ones find it and write nothing
+        assert browser.get(f"/s/{code}").status_code == 302
+        assert browser.get(f"/s/{code}/p/1").status_code == 200
     assert rows("invitation") == before and rows("draft") == []
+    [opened] = rows("opened_invitation")
+    assert set(opened) == {"key", "survey_id", "unit_id", "group_id"}
+    assert not any(secret in str(opened) for secret in secrets_of(code)), "the marker names no invitation"
+    assert invitations.find_invitation(code).status == "opened"
+    app.config["PSEUDONYM_KEY"] = "another key"
+    assert invitations.find_invitation(code).status == "issued", "without the key the marker is no one's"
+
+
+def test_open_links_still_store_nothing_at_a_visit(surveys, app):
+    for _ in range(5):  # cookie-less visitors
+        assert app.test_client().get("/o/open/HP-HB/p/1").status_code in (200, 302)
+    assert rows("opened_invitation") == [] and rows("draft") == []
+
+
+def test_two_first_visits_racing_store_one_marker_and_raise_nothing(surveys):
+    survey = surveys["anonymous"]
+    [code] = invitations.issue(survey, surveys["HP-SNV"], survey.groups[0], 1)
+    db.session.commit()
+    first, second = invitations.find_invitation(code), invitations.find_invitation(code)
+    second.opened = False  # both requests read "not opened" before either wrote
+    openings.record_opening(first)
+    openings.record_opening(second)
+    assert len(rows("opened_invitation")) == 1
+
+
+def test_a_revoked_code_keeps_no_opened_marker_even_from_a_visit_that_raced_the_revocation(surveys):
+    survey = surveys["anonymous"]
+    opened, raced = invitations.issue(survey, surveys["HP-SNV"], survey.groups[0], 2)
+    db.session.commit()
+    openings.record_opening(invitations.find_invitation(opened))
+    late = invitations.find_invitation(raced)  # read as usable, then the coordinator revokes both
+    for code in (opened, raced):
+        invitations.revoke(code)
+        db.session.commit()
+    assert rows("opened_invitation") == [], "revoking deletes the marker"
+    openings.record_opening(late)
+    assert rows("opened_invitation") == [], "a visit that read the code before its revocation marks nothing"
 
 
 def test_after_an_anonymous_submit_nothing_joins_the_response_to_the_invitation(surveys, storage_questionnaire):
@@ -127,12 +169,14 @@ def test_without_the_pseudonym_key_a_draft_cannot_be_tied_to_its_invitation(surv
 
 def test_no_row_naming_an_invitation_is_written_with_an_anonymous_response(surveys, storage_questionnaire):
     """PostgreSQL stamps each row with its transaction (xmin): a row naming an invitation written with the
-    response would join them. Only the response and its pseudonymous spent marker share the stamp."""
+    response would join them. Only the response and its pseudonymous spent marker share the stamp (the opened
+    marker was written by the first visit's own transaction)."""
     if db.engine.dialect.name != "postgresql":
         pytest.skip("xmin exists on PostgreSQL only")
     _, draft = answer_all(surveys["anonymous"], surveys, storage_questionnaire)
     responses.submit(draft, storage_questionnaire, now=DURING)
     db.session.commit()
+    assert len(rows("opened_invitation")) == 1
     with db.engine.connect() as conn:
         [submit_xid] = conn.execute(sa.text("SELECT xmin::text FROM response")).scalars().all()
         for table in inspector().get_table_names():
@@ -175,7 +219,7 @@ def test_raw_postgresql_pages_hold_no_join_after_submits_and_a_plain_vacuum(surv
             assert len(response_xids) == RESPONDENTS - 1
             seen = b""
             for table in inspector().get_table_names():
-                names_invitations = table == "invitation" or "invitation_id" in {
+                names_invitations = table in ("invitation", "opened_invitation") or "invitation_id" in {
                     c["name"] for c in inspector().get_columns(table)}
                 blocks = conn.execute(sa.text("SELECT pg_relation_size(:t) / current_setting('block_size')::int"),
                                       {"t": table}).scalar_one()

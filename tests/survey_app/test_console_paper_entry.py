@@ -121,6 +121,7 @@ def test_single_entry_stores_one_response_that_completes_the_invitation_unlinkab
     snv = counts[counts["unit_id"] == world["HP-SNV"].id].iloc[0]
     assert (snv["completed"], snv["completed_paper"], snv["completed_online"]) == (1, 1, 0)
     assert (snv["not_opened"], snv["P"], snv["R"]) == (0, 0, 0)
+    assert snv["opened"] == 1, "a code typed from a paper form reached its respondent"
     result = runner.invoke(args=["report", "rates", "--survey", "anon", "--by", "unit", "--format", "csv"])
     report = {r["unit"]: r for r in csv.DictReader(io.StringIO(result.output))}
     assert (report["HP-SNV"]["I"], report["HP-SNV"]["NC"], report["HP-SNV"]["RR1"]) == ("1", "0", "1")
@@ -196,7 +197,8 @@ def test_double_entry_that_differs_waits_for_a_coordinator_who_resolves_each_dif
     assert done.status_code == 302
     assert "khác nhau" in second.get(done.headers["Location"]).get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Response)) == 0, "nothing stored while they differ"
-    assert invitations.find_invitation(code).status == "issued", "not completed while the entries differ"
+    # the typed code reached its respondent (opened), but nothing completes while the entries differ
+    assert invitations.find_invitation(code).status == "opened", "not completed while the entries differ"
 
     coordinator = client_of(app, "coord@hp.vn", "en")
     home = coordinator.get("/console/paper").get_data(as_text=True)

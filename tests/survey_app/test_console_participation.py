@@ -12,7 +12,7 @@ import pytest
 
 from survey_app.extensions import db
 from survey_app.models import Unit
-from survey_app.services import dispositions, responses
+from survey_app.services import dispositions, drafts, invitations, responses
 from survey_app.services import live_participation as live
 from survey_app.services.groups import get_group
 from survey_app.services.questionnaire_versions import publish_questionnaire
@@ -39,9 +39,11 @@ def _invite_code(survey, unit, group, q, pages=None, submit=False):
 
 @pytest.fixture
 def case(ctx, storage_questionnaire):
-    """HP-SNV (department) dept_leader: 2 online completes, 1 partial, 1 break-off, 1 refused, 1 not opened,
-    1 marked not eligible, 1 revoked, 3 paper completes.  HP-HB (district) dept_leader: 1 complete,
-    1 not opened; its commune HP-HB-01: 1 opened with no page saved, which leaves no trace (not opened)."""
+    """HP-SNV (department) dept_leader: 2 online completes, 1 partial, 1 break-off, 1 opened with no page saved
+    (a break-off too), 1 refused, 1 not opened, 1 marked not eligible, 1 revoked, 1 opened then revoked (not
+    eligible: revoking deletes its opened marker), 3 paper completes. HP-HB (district) dept_leader: 1 complete,
+    1 not opened; its commune HP-HB-01: 1 opened with no page saved. Every code that was used is opened through
+    its link, as a respondent does (its first visit writes the marker)."""
     from tests.survey_app.conftest import add_units
 
     units = add_units()
@@ -53,25 +55,43 @@ def case(ctx, storage_questionnaire):
     survey.unit = units["HP"]
     leader = get_group("dept_leader")
     snv, hb = units["HP-SNV"], units["HP-HB"]
-    for _ in range(2):
-        invite(survey, snv, leader, q, COMPLETE, submit=True)
-    invite(survey, snv, leader, q, HALF)
-    invite(survey, snv, leader, q, ONE_OF_FIVE)
-    dispositions.mark(_invite_code(survey, snv, leader, q, ONE_OF_FIVE), "refused")
+    visit_first = [_invite_code(survey, snv, leader, q) for _ in range(4)]  # 2 completes, partial, break-off
+    left_at_once = _invite_code(survey, snv, leader, q)
+    refused = _invite_code(survey, snv, leader, q)
     invite(survey, snv, leader, q)
     dispositions.mark(_invite_code(survey, snv, leader, q), "not_eligible")
     invite(survey, snv, leader, q, revoke=True)
+    opened_then_revoked = _invite_code(survey, snv, leader, q)
+    hb_complete = _invite_code(survey, hb, leader, q)
+    invite(survey, hb, leader, q)
+    commune_visit = _invite_code(survey, commune, leader, q)
+    db.session.commit()
+    for code in (*visit_first, left_at_once, refused, opened_then_revoked, hb_complete, commune_visit):
+        assert ctx.test_client().get(f"/s/{code}").status_code == 302
+    for code, pages in zip(visit_first, (COMPLETE, COMPLETE, HALF, ONE_OF_FIVE), strict=True):
+        _continue(code, q, pages, submit=pages is COMPLETE)
+    _continue(refused, q, ONE_OF_FIVE)
+    dispositions.mark(refused, "refused")
+    invitations.revoke(opened_then_revoked)
     for day in (date(2026, 6, 1), date(2026, 6, 1), date(2026, 6, 2)):
         responses.enter_paper(survey, snv, leader, {"Q1": "2"}, q, day=day)
-    invite(survey, hb, leader, q, COMPLETE, submit=True)
-    invite(survey, hb, leader, q)
-    _invite_code(survey, commune, leader, q, pages={})
+    _continue(hb_complete, q, COMPLETE, submit=True)
     db.session.commit()
     return survey
 
 
-EXPECTED_SNV = {"issued": 8, "started": 5, "completed_online": 2, "completed_paper": 3,
-                "completed": 5, "not_eligible": 2, "refused": 1, "not_opened": 1, "P": 1, "R": 2}
+def _continue(code, q, pages, submit=False):
+    from tests.survey_app.conftest import DURING
+
+    draft = drafts.open_for_invitation(invitations.find_invitation(code), DURING)
+    for section_id, values in pages.items():
+        draft = drafts.save_page(draft, section_id, values, q)
+    if submit:
+        responses.submit(draft, q, now=DURING)
+
+
+EXPECTED_SNV = {"issued": 10, "opened": 6, "started": 5, "completed_online": 2, "completed_paper": 3,
+                "completed": 5, "not_eligible": 3, "refused": 1, "not_opened": 1, "P": 1, "R": 3}
 
 
 def test_counts_per_unit_and_group_match_the_hand_count(case):
@@ -79,20 +99,23 @@ def test_counts_per_unit_and_group_match_the_hand_count(case):
     codes = {u.id: u.code for u in db.session.query(Unit)}
     rows = {codes[r["unit_id"]]: r for r in table.to_dict("records")}
     assert {k: rows["HP-SNV"][k] for k in EXPECTED_SNV} == EXPECTED_SNV
-    assert rows["HP-HB"]["completed"] == 1 and rows["HP-HB"]["not_opened"] == 1
-    assert rows["HP-HB-01"]["not_opened"] == 1 and rows["HP-HB-01"]["started"] == 0 and rows["HP-HB-01"]["R"] == 0
+    assert rows["HP-HB"]["completed"] == 1 and rows["HP-HB"]["opened"] == 1 and rows["HP-HB"]["not_opened"] == 1
+    # opened, no page saved: a break-off (R), not a non-contact (NC)
+    assert (rows["HP-HB-01"]["opened"], rows["HP-HB-01"]["started"]) == (1, 0)
+    assert (rows["HP-HB-01"]["R"], rows["HP-HB-01"]["not_opened"]) == (1, 0)
     rated = live.with_rates(table)
     snv = rated[rated["unit_id"] == next(k for k, v in codes.items() if v == "HP-SNV")].iloc[0]
-    # I=5, P=1, R=2 (break-off + refused), NC=1, NE=2: RR1 = 5/9, RR2 = 6/9, COOP1 = 5/8
-    assert snv["RR1"] == pytest.approx(5 / 9) and snv["RR2"] == pytest.approx(6 / 9)
-    assert snv["COOP1"] == pytest.approx(5 / 8)
+    # I=5, P=1, R=3 (break-off, opened and left, refused), NC=1, NE=3: RR1 = 5/10, RR2 = 6/10, COOP1 = 5/9
+    assert snv["RR1"] == pytest.approx(5 / 10) and snv["RR2"] == pytest.approx(6 / 10)
+    assert snv["COOP1"] == pytest.approx(5 / 9)
 
 
 def test_report_rates_counts_paper_and_marks_the_same_way(case, runner):
     result = runner.invoke(args=["report", "rates", "--survey", "par", "--by", "unit", "--format", "csv"])
     rows = {r["unit"]: r for r in csv.DictReader(io.StringIO(result.output))}
-    assert (rows["HP-SNV"]["I"], rows["HP-SNV"]["R"], rows["HP-SNV"]["NE"]) == ("5", "2", "2")
-    assert float(rows["HP-SNV"]["RR1"]) == pytest.approx(5 / 9)
+    assert (rows["HP-SNV"]["I"], rows["HP-SNV"]["R"], rows["HP-SNV"]["NC"], rows["HP-SNV"]["NE"]) == (
+        "5", "3", "1", "3")
+    assert float(rows["HP-SNV"]["RR1"]) == pytest.approx(5 / 10)
 
 
 @pytest.fixture
@@ -111,7 +134,8 @@ def test_the_csv_has_one_row_per_unit_and_group_with_fractions(staff, app):
     assert set(rows) == {"HP-SNV", "HP-HB", "HP-HB-01"}
     snv = rows["HP-SNV"]
     assert snv["group"] == "dept_leader" and snv["completed"] == "5" and snv["completed_paper"] == "3"
-    assert float(snv["RR1"]) == pytest.approx(5 / 9) and float(snv["COOP1"]) == pytest.approx(0.625)
+    assert (snv["opened"], snv["not_opened"]) == ("6", "1"), "a revoked code's opening is deleted with it"
+    assert float(snv["RR1"]) == pytest.approx(5 / 10) and float(snv["COOP1"]) == pytest.approx(5 / 9)
     assert rows["HP-HB-01"]["parent"] == "HP-HB"
 
 
@@ -119,15 +143,17 @@ def test_the_page_drills_down_with_subtotals(staff, app):
     client = logged_in(app.test_client(), "admin@hp.vn")
     top = client.get("/console/surveys/par/participation").get_data(as_text=True)
     assert "Hải Phòng" in top
-    # one top unit (the province), its whole tree summed: 8 + 2 + 1 issued, 5 + 1 started, 2 + 1 online, 3 paper
+    # one top unit (the province), its whole tree summed: 10 + 2 + 1 issued, 6 + 1 + 1 opened, 5 + 1 started,
+    # 2 + 1 online, 3 paper
     total = re.search(r'<tr class="total[^"]*">(.*?)</tr>', top, re.S).group(1)
-    assert re.findall(r'<td class="num">(\d+)</td>', total)[:4] == ["11", "6", "3", "3"]
+    assert re.findall(r'<td class="num">(\d+)</td>', total)[:5] == ["13", "8", "6", "3", "3"]
     province = client.get("/console/surveys/par/participation?unit=HP&lang=en").get_data(as_text=True)
     assert "Sở Nội vụ" in province and "Quận Hồng Bàng" in province
     assert 'href="/console/surveys/par/participation?unit=HP-HB"' in province  # the district drills further
     district = client.get("/console/surveys/par/participation?unit=HP-HB&lang=en").get_data(as_text=True)
     assert "Phường Hoàng Văn Thụ" in district and "Sở Nội vụ" not in district
-    assert "dưới mục tiêu" in province  # HP-SNV's RR1 of 55.6% is under 70%
+    snv_row = re.search(r'<tr class="subtotal([^"]*)">\s*<th scope="row">Sở Nội vụ', province)
+    assert "below-target" in snv_row.group(1)  # HP-SNV's RR1 of 50.0% is under 70%
 
 
 def test_a_coordinator_sees_only_its_subtree(staff, app):

@@ -97,6 +97,22 @@ def test_saving_a_page_costs_the_same_few_queries_for_10_and_60_questions(costs)
     assert large_save <= 4  # today: 2 for a code (the same query, then the draft insert), 4 for a link
 
 
+def test_a_personal_code_s_first_visit_adds_only_its_opened_marker(app):
+    """The first visit writes one pseudonymous marker (its own transaction, insert-if-absent; on PostgreSQL after
+    the revocation lock); later visits see it in the page's one statement and write nothing."""
+    with app.app_context():
+        url = personal_link(10) + "/p/1"
+    client = app.test_client()
+    with counted(app) as first:
+        client.get(url)
+    with counted(app) as second:
+        client.get(url)
+    inserts = [s for s in first if s.lstrip().upper().startswith("INSERT")]
+    assert len(inserts) == 1 and "opened_invitation" in inserts[0]
+    assert len(second) == 1
+    assert len(first) - len(second) == (2 if "pg_advisory_xact_lock" in " ".join(first) else 1)
+
+
 def test_the_thank_you_page_of_a_personal_code_costs_one_query(app):
     """The code's invitation, its survey and whether its draft is gone (= submitted) come in one statement."""
     from tests.survey_app.respondent_support import FLOW_QUESTIONNAIRE, post_page
