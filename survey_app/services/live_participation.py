@@ -20,10 +20,8 @@ Python. Columns per (unit, group):
 
 Opened without a saved page is counted by subtraction: markers, less those of marked cases (looked up), less
 completions and drafts in progress (each was opened first: the visit that saves a page records the marker before it,
-a paper form typed in the console records it, and the migration that brought markers gave one to every invitation
-already started or completed; revoking a code deletes its marker). A code completed through the spreadsheet import
-(``responses import-paper``) without ever being opened has no marker; it makes one opened case of its cell count as
-not opened.
+a paper form typed in the console or imported with its code records it, and the migration that brought markers gave
+one to every invitation already started or completed; revoking a code deletes its marker).
 
 A case marked refused or not eligible keeps that disposition unless it completes (a complete is a complete).
 """

@@ -32,6 +32,7 @@ from survey_app.models import Invitation, RespondentGroup, Response, Survey, Uni
 from survey_app.services import invitation_status
 from survey_app.services.errors import CodeNotFound, FileProblemsError
 from survey_app.services.invitations import find_invitation
+from survey_app.services.openings import record_opening
 from survey_app.services.paper_sheet import read_sheet
 from survey_app.services.questionnaire_versions import questionnaire_for
 from survey_app.services.responses import store_paper, submit_for_invitation
@@ -94,6 +95,9 @@ def import_paper(survey: Survey, path: Path, dry_run: bool = False, today: date 
     stored = set(db.session.scalars(select(Response.submission_id).where(Response.submission_id.in_(ids.values()))))
     result = ImportResult(entries=entries, dropped=sum(e.dropped for e in entries))
     invitation_status.load(e.invitation for e in entries if e.invitation is not None)
+    if not dry_run:  # a code on a paper form reached its respondent: opened, as when a clerk types it in the console
+        record_opening([e.invitation for e in entries
+                        if e.invitation is not None and e.invitation.status != "completed"])
     for entry in entries:
         if ids[entry.entry_id] in stored or (entry.invitation is not None and entry.invitation.status == "completed"):
             result.already_there += 1

@@ -186,6 +186,22 @@ def test_a_group_typed_for_a_unit_of_the_wrong_level_is_refused(app, runner, tmp
         assert stored_count() == 0
 
 
+def test_a_code_never_opened_online_counts_as_opened_once_its_paper_form_is_imported(surveys, runner, tmp_path):
+    from survey_app.services import invitations
+    from survey_app.services.live_participation import cells
+
+    survey = surveys["anonymous"]
+    on_paper, unused = invitations.issue(survey, surveys["HP-SNV"], survey.groups[0], 2)
+    db.session.commit()
+    path = write_csv(tmp_path / "coded.csv", [*HEADER, "code"], [[*VALID_ROWS[0], on_paper]])
+    assert import_paper(runner, path).exit_code == 0
+    assert invitations.find_invitation(on_paper).opened, "a code typed from paper reached its respondent"
+    assert not invitations.find_invitation(unused).opened
+    counts = cells(survey)
+    snv = counts[counts["unit_id"] == surveys["HP-SNV"].id].iloc[0]
+    assert (snv["issued"], snv["opened"], snv["completed_paper"], snv["not_opened"], snv["R"]) == (2, 1, 1, 1, 0)
+
+
 def test_a_form_typed_with_its_invitation_code_completes_that_invitation_once(surveys, runner, tmp_path,
                                                                              storage_questionnaire):
     from survey_app.models import Draft
