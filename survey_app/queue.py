@@ -76,15 +76,7 @@ def job(func: Callable[..., Any]) -> TaskWrapper:
     The function gets ``task`` (Huey's task, whose ``retries`` says how many attempts are left) as a keyword.
     """
 
-    @functools.wraps(func)
-    def in_app(*args: Any, **kwargs: Any) -> Any:
-        with job_app().app_context():
-            try:
-                return func(*args, **kwargs)
-            finally:
-                db.session.remove()
-
-    wrapper = huey.task(context=True)(in_app)
+    wrapper = huey.task(context=True)(_in_app(func))
     _jobs[func.__name__] = wrapper
     return wrapper
 
@@ -97,15 +89,7 @@ def periodic_job(when: Callable[[Any], bool]) -> Callable[[Callable[..., Any]], 
     """
 
     def declare(func: Callable[..., Any]) -> TaskWrapper:
-        @functools.wraps(func)
-        def in_app(*args: Any, **kwargs: Any) -> Any:
-            with job_app().app_context():
-                try:
-                    return func(*args, **kwargs)
-                finally:
-                    db.session.remove()
-
-        wrapper = huey.periodic_task(when)(in_app)
+        wrapper = huey.periodic_task(when)(_in_app(func))
         _jobs[func.__name__] = wrapper
         return wrapper
 
@@ -132,3 +116,18 @@ def _enqueue_pending(session: Session) -> None:
 @event.listens_for(Session, "after_rollback")
 def _drop_pending(session: Session) -> None:
     session.info.pop(_PENDING, None)
+
+
+def _in_app(func: Callable[..., Any]) -> Callable[..., Any]:
+    """``func`` run inside the worker's app context with a session of its own, removed afterwards (a job never
+    leaves a transaction open for the next one on the same thread)."""
+
+    @functools.wraps(func)
+    def in_app(*args: Any, **kwargs: Any) -> Any:
+        with job_app().app_context():
+            try:
+                return func(*args, **kwargs)
+            finally:
+                db.session.remove()
+
+    return in_app

@@ -13,10 +13,8 @@ import uuid
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_wtf.csrf import validate_csrf
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
-from wtforms import ValidationError
 
 from questionnaires.answers import apply_relevance, check_page
 from questionnaires.model import ItemType
@@ -30,7 +28,7 @@ from survey_app.extensions import csrf, db
 from survey_app.i18n import current_language
 from survey_app.models import PaperEntry, PaperForm, RespondentGroup, Unit
 from survey_app.paper_entry.messages import refusal_text
-from survey_app.respondent.forms import formdata_from_answers, new_page_form, posted_answers, questions
+from survey_app.respondent.forms import csrf_is_valid, formdata_from_answers, new_page_form, posted_answers, questions
 from survey_app.respondent.messages import messages_by_variable
 from survey_app.respondent.pages import hidden_items, labels_and_anchors
 from survey_app.respondent.rendered_questions import render_question
@@ -43,14 +41,6 @@ from survey_app.services.questionnaire_versions import questionnaire_for
 
 # A question left blank on paper stays blank: the clerk types the paper, never an answer it does not have.
 NOT_BLOCKING_ON_PAPER = frozenset({"required", "soft_required"})
-
-
-def csrf_is_valid() -> bool:
-    try:
-        validate_csrf(request.form.get("csrf_token"))
-    except ValidationError:
-        return False
-    return True
 
 
 def own_entry(entry_id: int, **rest) -> dict:

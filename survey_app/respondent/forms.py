@@ -15,10 +15,21 @@ from dataclasses import dataclass, replace
 from threading import Lock
 from weakref import WeakKeyDictionary
 
+from flask import request
 from flask_wtf import FlaskForm
+from flask_wtf.csrf import validate_csrf
 from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
-from wtforms import Field, HiddenField, RadioField, SelectChoice, SelectMultipleField, StringField, TextAreaField
+from wtforms import (
+    Field,
+    HiddenField,
+    RadioField,
+    SelectChoice,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    ValidationError,
+)
 from wtforms.fields.core import UnboundField
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -288,3 +299,15 @@ def new_page_form(questionnaire: Questionnaire, section: Section, language: str,
     form = section_form_class(questionnaire, section, language)(formdata=formdata)
     form.soft_ack.data = "1" if soft_ack else ""
     return form
+
+
+def csrf_is_valid() -> bool:
+    """Whether the posted CSRF token matches this session (False when either expired or is missing).
+
+    The respondent pages and the console's paper entry check it themselves, before the form: an expired token
+    then shows the page again with what was typed, never a bare 400."""
+    try:
+        validate_csrf(request.form.get("csrf_token"))
+    except ValidationError:
+        return False
+    return True

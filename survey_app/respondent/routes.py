@@ -6,9 +6,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_wtf.csrf import validate_csrf
 from sqlalchemy import select
-from wtforms import ValidationError
 
 from questionnaires.answers import check_page
 from questionnaires.review import review as build_review
@@ -19,7 +17,7 @@ from survey_app.links import PREFIXES
 from survey_app.models import Survey, Unit
 from survey_app.respondent.errors import register_error_pages
 from survey_app.respondent.flow import Flow, adopt_resume_code, after_submit, load_flow, resume_code, show_heading
-from survey_app.respondent.forms import formdata_from_answers, posted_answers
+from survey_app.respondent.forms import csrf_is_valid, formdata_from_answers, posted_answers
 from survey_app.respondent.guessing import address_is_blocked, check_code_lookup, count_wrong_code
 from survey_app.respondent.pages import flow_url, render_page, split_new_questions
 from survey_app.services import drafts, invitations, responses
@@ -42,15 +40,6 @@ def _rule(suffix: str, endpoint: str, methods=("GET",)):
             bp.add_url_rule(prefix + suffix, endpoint, limited, methods=list(methods))
         return view
     return register
-
-
-def csrf_is_valid() -> bool:
-    """Whether the posted CSRF token matches this session (False when either expired or is missing)."""
-    try:
-        validate_csrf(request.form.get("csrf_token"))
-    except ValidationError:
-        return False
-    return True
 
 
 @bp.route("/", methods=["GET", "POST"])
