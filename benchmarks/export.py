@@ -104,6 +104,7 @@ def build_database(url: str, n: int) -> None:
     from questionnaires.loader import questionnaire_from_dict
     from survey_app.extensions import db
     from survey_app.models import Response, Unit
+    from survey_app.services.export_records import stored_record
     from survey_app.services.questionnaire_versions import publish_questionnaire
     from survey_app.services.surveys import create_survey
 
@@ -123,13 +124,16 @@ def build_database(url: str, n: int) -> None:
         group_id = survey.groups[0].id
         rng = random.Random(20261129)
         for start in range(0, n, 5000):
-            db.session.execute(insert(Response), [
-                {"id": uuid.UUID(int=rng.getrandbits(128)), "survey_id": survey.id,
-                 "questionnaire_version_id": version.id, "unit_id": rng.choice(units).id, "group_id": group_id,
-                 "mode": "online", "answers": answers(rng),
-                 "submitted_on": date(2026, 3, 1) + timedelta(rng.randint(0, 59)),
-                 "submission_id": uuid.UUID(int=rng.getrandbits(128))}
-                for _ in range(min(5000, n - start))])
+            rows = []
+            for _ in range(min(5000, n - start)):
+                data = answers(rng)
+                rows.append({"id": uuid.UUID(int=rng.getrandbits(128)), "survey_id": survey.id,
+                             "questionnaire_version_id": version.id, "unit_id": rng.choice(units).id,
+                             "group_id": group_id, "mode": "online", "answers": data,
+                             "record": stored_record(questionnaire, data),  # as a submit stores it
+                             "submitted_on": date(2026, 3, 1) + timedelta(rng.randint(0, 59)),
+                             "submission_id": uuid.UUID(int=rng.getrandbits(128))})
+            db.session.execute(insert(Response), rows)
         db.session.commit()
 
 

@@ -10,7 +10,7 @@ import uuid
 from datetime import date
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Index, String, Uuid
+from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Index, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from survey_app.extensions import db
@@ -40,6 +40,9 @@ class Response(db.Model):
     mode: Mapped[str] = mapped_column(String(10))
     answers: Mapped[dict[str, Any]] = mapped_column(JSON)
     submitted_on: Mapped[date] = mapped_column(Date)
+    # The export's values of these answers, made once when stored (services.export_records); NULL for responses
+    # stored before records existed, which exports make from the answers.
+    record: Mapped[str | None] = mapped_column(Text)
     # Online: random, drawn at submit (nothing the draft held); paper: derived from the form's entry number, so a
     # file imported twice stores each form once. Unique: the database refuses a second insert of one form.
     submission_id: Mapped[uuid.UUID] = mapped_column(Uuid, unique=True)

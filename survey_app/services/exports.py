@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import json
 import os
-import unicodedata
-from collections.abc import Iterator, Mapping, Sequence
+import uuid
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from itertools import repeat
@@ -20,17 +20,18 @@ from pathlib import Path
 
 from sqlalchemy import String, Text, cast, func, select, type_coerce
 
-from questionnaires.answers import apply_relevance
-from questionnaires.codebook import Codebook, build_codebook
-from questionnaires.expressions import ExpressionError, parse
-from questionnaires.model import Questionnaire
-from questionnaires.record import LEADING_COLUMNS, NOT_APPLICABLE, missing_value, record_column_values
+from questionnaires.codebook import build_codebook
+from questionnaires.record import LEADING_COLUMNS
 from survey_app.extensions import db
 from survey_app.models import RespondentGroup, Response, Survey, Unit
 from survey_app.services import export_disclosure, exports_csv, exports_stats, exports_xlsx
 from survey_app.services.errors import OperatorError
+from survey_app.services.export_records import RecordMaker, decoded_records, record_maker
 from survey_app.services.exports_source import CHUNK_ROWS, LANGUAGES, Chunk, ExportSource, Progress, partial_path
 from survey_app.services.questionnaire_versions import questionnaire_for
+
+__all__ = ["FORMATS", "ExportResult", "RecordMaker", "export_responses", "response_page", "response_source",
+           "response_total", "write_source"]
 
 FORMATS = ("csv", "xlsx", "sav", "dta")
 DEFAULT_K = 5  # PARSURVEY_ANONYMITY_K's default; the CLI and the jobs pass the app's setting
@@ -118,17 +119,18 @@ def response_page(survey: Survey, *, k: int = DEFAULT_K, offset: int = 0,
 
 class _RowReader:
     """What turns ``survey``'s stored responses into export columns: the query, the leading columns, the codebook
-    values (:class:`RecordMaker`) and the date rule (:mod:`export_disclosure`).
+    values and the date rule (:mod:`export_disclosure`).
 
     The query returns only the response's own columns, as the driver gives them (key and day as text on SQLite,
-    the answers as JSON text): units and groups are named from two small lookups, days parsed once each, so a
-    row costs the database driver and little else."""
+    the stored record as text): units and groups are named from two small lookups, days parsed once each, and the
+    values come from each response's stored record (:mod:`export_records`); only a response without a record it can
+    trust has its answers read and made into values by :class:`RecordMaker`, the rule the records were made by."""
 
     def __init__(self, survey: Survey, k: int):
         self.survey = survey
         questionnaire = questionnaire_for(survey)
         self.codebook = build_codebook(questionnaire)
-        self.records = RecordMaker(questionnaire, self.codebook)
+        self.records = record_maker(questionnaire)
         self.disclosed = export_disclosure.date_rule(survey, k)
         version = survey.questionnaire_version
         self.fixed = (survey.slug, version.questionnaire_id, version.version)
@@ -141,16 +143,36 @@ class _RowReader:
         self.shown: dict[tuple, date | None] = {}
 
     def query(self):
-        order = ((Unit.code, RespondentGroup.code, Response.id) if self.survey.anonymous
-                 else (Response.submitted_on, Unit.code, Response.id))  # never by time when time is hidden
+        """The survey's responses in the export's order: anonymous surveys by unit, group and random key, never
+        by time; identified ones by day, unit and key.
+
+        SQLite: a survey that holds a good part of the database's responses (:meth:`_whole_table`) is read by
+        one pass over the table into a temporary table, which is then sorted. Through an index, SQLite looks up
+        each response by its key (the table is kept in key order, see :class:`Response`), and at 100,000
+        responses those lookups cost four times the pass."""
+        columns = (Response.id, Response.unit_id, Response.group_id, Response.mode, Response.submitted_on,
+                   Response.record)
+        if not self._whole_table():
+            found = select(*columns).where(Response.survey_id == self.survey.id).subquery("found")
+        else:  # "+ 0": the planner then reads the table itself, not the survey's index
+            found = (select(*columns).where(Response.survey_id + 0 == self.survey.id)
+                     .cte("found").prefix_with("MATERIALIZED"))
+        order = ((Unit.code, RespondentGroup.code, found.c.id) if self.survey.anonymous
+                 else (found.c.submitted_on, Unit.code, found.c.id))  # never by time when time is hidden
         return (
-            select(type_coerce(Response.id, String), Response.unit_id, Response.group_id, Response.mode,
-                   type_coerce(Response.submitted_on, String), cast(Response.answers, Text))
-            .join(Unit, Response.unit_id == Unit.id)
-            .outerjoin(RespondentGroup, Response.group_id == RespondentGroup.id)
-            .where(Response.survey_id == self.survey.id)
+            select(type_coerce(found.c.id, String), found.c.unit_id, found.c.group_id, found.c.mode,
+                   type_coerce(found.c.submitted_on, String), found.c.record)
+            .join_from(found, Unit, found.c.unit_id == Unit.id)
+            .outerjoin(RespondentGroup, found.c.group_id == RespondentGroup.id)
             .order_by(*order)
         )
+
+    def _whole_table(self) -> bool:
+        """Whether to read the whole response table (SQLite, when this survey holds a quarter of it or more)."""
+        if db.session.get_bind().dialect.name != "sqlite":
+            return False  # PostgreSQL's planner chooses between its index and its table from its statistics
+        everything = db.session.scalar(select(func.count()).select_from(Response)) or 0
+        return 4 * response_total(self.survey) >= everything
 
     def columns(self, rows) -> Chunk:
         """The rows of one chunk as columns (leading columns, then the codebook's variables); the unit, group
@@ -158,7 +180,7 @@ class _RowReader:
         n = len(rows)
         if not n:
             return [[] for _ in self.names]
-        rid, unit_id, group_id, mode, day, answers = zip(*rows, strict=True)
+        rid, unit_id, group_id, mode, day, records = zip(*rows, strict=True)
         shown = self.shown
         cells = zip(unit_id, group_id, day, strict=True)
         leading = [list(map(_uuid_text, rid)), *([value] * n for value in self.fixed),
@@ -166,7 +188,21 @@ class _RowReader:
                    list(map(self.unit_levels.__getitem__, unit_id)),
                    list(map(self.groups.get, group_id, repeat(""))), list(mode),
                    [shown[cell] if cell in shown else self._shown(cell) for cell in cells]]
-        return leading + self.records.columns([a or {} for a in _decoded(answers)])
+        return leading + self._values(rid, records)
+
+    def _values(self, rid: Sequence[object], records: Sequence[str | None]) -> list[list[object]]:
+        """The codebook's columns of one chunk: the stored records, and for the rows without one it can trust,
+        the values made from their answers (read by key, in one statement)."""
+        width = len(self.codebook.variables)
+        values, stale = decoded_records(records, width)
+        if stale:
+            keys = [uuid.UUID(str(rid[row])) for row in stale]
+            found = dict(db.session.execute(select(type_coerce(Response.id, String), cast(Response.answers, Text))
+                                            .where(Response.id.in_(keys))).all())
+            made = self.records.columns([a or {} for a in _decoded([found[rid[row]] for row in stale])])
+            for row, made_row in zip(stale, zip(*made, strict=True) if width else repeat(()), strict=False):
+                values[row] = [None, *made_row]  # in the place of the record's format
+        return [list(column) for column in zip(*values, strict=True)][1:]
 
     def _shown(self, cell: tuple) -> date | None:
         """What ``submitted_on`` shows for a (unit, group, stored day) under the date rule, remembered: a
@@ -175,86 +211,6 @@ class _RowReader:
         day = value if value is None or type(value) is date else date.fromisoformat(str(value)[:10])
         found = self.shown[cell] = self.disclosed(unit_id, group_id, day)
         return found
-
-
-class RecordMaker:
-    """:func:`questionnaires.record.record_values`, with the relevance outcome memoised, by column.
-
-    Which variables are not applicable depends only on the answers that relevance expressions refer to, and a
-    survey's responses share few combinations of those; judging relevance once per combination (with
-    :func:`apply_relevance`, the one rule) instead of once per response is what keeps 100,000 rows fast. The
-    values are then read one source at a time over a chunk of responses (each item's answers looked up once, even
-    for the several flags of a multiple choice), turned into codebook values by
-    :func:`questionnaires.record.record_column_values`, and the rows that relevance hid are set to not applicable
-    afterwards: a per-cell "is it hidden?" test cost more than the values themselves.
-    """
-
-    def __init__(self, questionnaire: Questionnaire, codebook: Codebook, memo_size: int = 20_000):
-        self.questionnaire = questionnaire
-        self.variables = codebook.variables
-        self.converters = [record_column_values(variable) for variable in self.variables]
-        self.not_applicable = [missing_value(variable, NOT_APPLICABLE) for variable in self.variables]
-        self.sources = [v.item if v.type == "flag" else v.name for v in self.variables]  # what relevance hides
-        self.references = _relevance_references(questionnaire)
-        self.read_sources = tuple(dict.fromkeys([*self.sources, *self.references]))
-        self.text_positions = [i for i, v in enumerate(self.variables) if v.type == "text"]
-        self.memo: dict[tuple, frozenset[str]] = {}
-        self.memo_size = memo_size
-
-    def hidden(self, answers: Mapping[str, object]) -> frozenset[str]:
-        """The variables that ``answers`` make not applicable."""
-        key = tuple(_frozen(answers.get(name)) for name in self.references)
-        return self.memo[key] if key in self.memo else self._judged(key, answers)
-
-    def _judged(self, key: tuple, answers: Mapping[str, object]) -> frozenset[str]:
-        hidden = frozenset(apply_relevance(self.questionnaire, answers)[1])
-        if len(self.memo) < self.memo_size:
-            self.memo[key] = hidden
-        return hidden
-
-    def columns(self, answers: Sequence[Mapping[str, object]]) -> list[list[object]]:
-        """One list per variable, one value per response."""
-        answers = [a if type(a) is dict else dict(a) for a in answers]
-        stored = {source: list(map(dict.get, answers, repeat(source))) for source in self.read_sources}
-        hiding = _rows_hiding(self._hidden_of_each(answers, stored))
-        columns = []
-        for convert, source, not_applicable in zip(self.converters, self.sources, self.not_applicable, strict=True):
-            column = convert(stored[source])
-            for row in hiding.get(source, ()):
-                column[row] = not_applicable
-            columns.append(column)
-        for position in self.text_positions:
-            columns[position] = [_nfc(v) if type(v) is str else v for v in columns[position]]
-        return columns
-
-    def _hidden_of_each(self, answers: list[dict], stored: dict[str, list]) -> list[frozenset[str]]:
-        """Each response's hidden variables, from the memo keyed by the answers relevance reads."""
-        if not self.references:
-            key = ()
-            hidden = self.memo[key] if key in self.memo else self._judged(key, answers[0] if answers else {})
-            return [hidden] * len(answers)
-        read = [stored[name] for name in self.references]
-        read = [[_frozen(v) for v in column] if list in set(map(type, column)) else column for column in read]
-        memo = self.memo
-        return [memo[key] if key in memo else self._judged(key, response)
-                for key, response in zip(zip(*read, strict=True), answers, strict=True)]
-
-    def values(self, answers: Mapping[str, object]) -> list[object]:
-        """One response's values (the record contract, for one row)."""
-        return [column[0] for column in self.columns([answers])]
-
-
-def _rows_hiding(hidden: Sequence[frozenset[str]]) -> dict[str, list[int]]:
-    """``variable -> rows where it is not applicable``, from each row's hidden set (few distinct sets)."""
-    rows_of: dict[frozenset[str], list[int]] = {}
-    for row, hides in enumerate(hidden):
-        if hides:
-            rows_of.setdefault(hides, []).append(row)
-    hiding: dict[str, list[int]] = {}
-    for hides, rows in rows_of.items():
-        for name in hides:
-            hiding.setdefault(name, []).extend(rows)
-    return hiding
 
 
 def _uuid_text(value: object) -> str:
@@ -271,25 +227,3 @@ def _decoded(texts: Sequence[str | None]) -> list[object]:
     """A chunk's answer documents decoded by one ``json.loads`` of one array: decoding row by row costs more in
     the per-call wrapper than in the parsing itself."""
     return json.loads("[" + ",".join(text or "null" for text in texts) + "]")
-
-
-def _relevance_references(questionnaire: Questionnaire) -> tuple[str, ...]:
-    names: set[str] = set()
-    nodes = [*questionnaire.sections, *(item for s in questionnaire.sections for item in s.items)]
-    for node in nodes:
-        if node.relevant:
-            try:
-                names |= set(parse(node.relevant).references)
-            except ExpressionError:
-                continue  # judged "not relevant" whatever the answers (questionnaires.answers)
-    return tuple(sorted(names))
-
-
-def _nfc(value: str) -> str:
-    """Text in NFC (composed Vietnamese), whatever the respondent's keyboard sent: one spelling per word in every
-    file, so that Excel, SPSS and Stata match and sort it."""
-    return value if unicodedata.is_normalized("NFC", value) else unicodedata.normalize("NFC", value)
-
-
-def _frozen(value: object) -> object:
-    return tuple(value) if isinstance(value, list) else value

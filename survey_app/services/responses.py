@@ -3,6 +3,7 @@ answers to a code (see the anonymity guarantee in the README)."""
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Mapping
 from datetime import date, datetime
@@ -31,7 +32,9 @@ from survey_app.models import (
 from survey_app.pseudonyms import draft_key, spent_key
 from survey_app.services.drafts import responses_count
 from survey_app.services.errors import AlreadySubmitted, Incomplete, InvitationRevoked, OperatorError, SurveyFull
+from survey_app.services.export_records import stored_record
 from survey_app.services.locks import serialise
+from survey_app.services.questionnaire_versions import questionnaire_for
 from survey_app.services.surveys import ensure_open
 
 
@@ -143,6 +146,7 @@ def _insert_response(
     survey: Survey, unit_id: int, group_id: int | None, answers: Mapping, mode: str,
     submission_id: uuid.UUID, day: date | None, flush: bool = True,
 ) -> Response:
+    stored = json.loads(json.dumps(dict(answers)))  # the answers as the database gives them back
     response = Response(
         id=uuid.uuid4(),
         survey_id=survey.id,
@@ -150,7 +154,8 @@ def _insert_response(
         unit_id=unit_id,
         group_id=group_id,
         mode=mode,
-        answers=dict(answers),
+        answers=stored,
+        record=stored_record(questionnaire_for(survey), stored),  # its export values, made once (export_records)
         submitted_on=day or utc_today(),  # a day, never a time: see the anonymity guarantee
         submission_id=submission_id,
     )

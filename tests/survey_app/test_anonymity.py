@@ -29,7 +29,7 @@ def inspector():
 def test_the_response_table_has_no_column_that_could_identify_a_respondent(ctx):
     columns = {c["name"]: c for c in inspector().get_columns("response")}
     assert set(columns) == {"id", "survey_id", "questionnaire_version_id", "unit_id", "group_id", "mode", "answers",
-                            "submitted_on", "submission_id"}
+                            "record", "submitted_on", "submission_id"}
     suspicious = [name for name in columns if any(word in name.split("_") for word in LINKING_WORDS)]
     assert suspicious == []
 

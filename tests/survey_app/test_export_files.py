@@ -147,7 +147,7 @@ def test_the_export_service_reports_progress_and_refuses_unknown_formats(answere
 def test_memoised_relevance_gives_the_records_of_the_record_contract(storage_questionnaire):
     from questionnaires.codebook import build_codebook
     from questionnaires.record import record_values
-    from survey_app.services.exports import RecordMaker
+    from survey_app.services.export_records import RecordMaker
 
     codebook = build_codebook(storage_questionnaire)
     maker = RecordMaker(storage_questionnaire, codebook)
