@@ -96,7 +96,7 @@ def response_source(survey: Survey, *, k: int = DEFAULT_K) -> ExportSource:
 
     def chunks() -> Iterator[Chunk]:
         query = rows.query().execution_options(yield_per=CHUNK_ROWS)
-        for partition in db.session.execute(query).partitions():
+        for partition in db.session.connection().execute(query).partitions():  # Core rows: no ORM loading
             yield rows.columns(partition)
 
     return ExportSource(rows.codebook, total, chunks)
@@ -202,7 +202,7 @@ class _RowReader:
             made = self.records.columns([a or {} for a in _decoded([found[rid[row]] for row in stale])])
             for row, made_row in zip(stale, zip(*made, strict=True) if width else repeat(()), strict=False):
                 values[row] = [None, *made_row]  # in the place of the record's format
-        return [list(column) for column in zip(*values, strict=True)][1:]
+        return list(zip(*values, strict=True))[1:]  # columns as tuples: writers only read them
 
     def _shown(self, cell: tuple) -> date | None:
         """What ``submitted_on`` shows for a (unit, group, stored day) under the date rule, remembered: a

@@ -3,7 +3,7 @@ export service (:mod:`survey_app.services.exports`) and the writers of each form
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,9 +14,10 @@ LANGUAGES = ("vi", "en")
 CHUNK_ROWS = 1000
 
 Progress = Callable[[int, int], None]
-#: A chunk of rows held by column: one list per export column, all of one length. Writers convert and check
-#: a column at a time (one comprehension per column, not a function call per cell).
-Chunk = list[list[object]]
+#: A chunk of rows held by column: one sequence (list or tuple) per export column, all of one length. Writers
+#: convert and check a column at a time (one comprehension per column, not a function call per cell), and never
+#: change a column in place.
+Chunk = list[Sequence[object]]
 
 
 @dataclass(frozen=True)
