@@ -189,7 +189,11 @@ def reclaim_abandoned(lease_minutes: int | None = None) -> list[str]:
     for key, raw in huey.storage.result_items().items():
         if not key.startswith(LEDGER):
             continue
-        entry = _load(raw)
+        try:
+            entry = _load(raw)
+        except Exception:  # written by another version of this code: say so, leave it for a person
+            log.exception("in-flight record %s cannot be read", key)
+            continue
         if not is_abandoned(entry, now=now, lease_minutes=lease_minutes):
             continue
         taken = huey.storage.pop_data(key)
@@ -204,7 +208,11 @@ def reclaim_abandoned(lease_minutes: int | None = None) -> list[str]:
 
 
 def _give_back(entry: InFlight) -> None:
-    task = huey.deserialize_task(entry.task)
+    try:
+        task = huey.deserialize_task(entry.task)
+    except Exception:  # a job this version no longer has
+        log.exception("job %s died with its worker and cannot be queued again", entry.task_id)
+        return
     final = not task.retries
     holder = entry.holder
     where = f"{holder.host} pid {holder.pid}, started {time.strftime('%Y-%m-%d %H:%M:%S', time.gmtime(entry.started))}"
