@@ -17,8 +17,9 @@ is given up. Jobs may say what a crash means for their rows (:func:`after_crash`
 "queued", or to "failed" when given up). Every job must therefore be harmless to run again, and delivery is at
 least once: an e-mail whose worker died after the server took it and before the mail log said "sent" goes twice.
 
-Two gaps remain, each one storage write wide: between Huey taking a job and this ledger writing it down, and
-(retries without delay only) a retry the dying worker had not yet stored is queued twice.
+One gap remains, one storage write wide: a worker dying between Huey taking a job and this ledger writing it down
+loses the job. A retry queued without delay (``PARSURVEY_JOB_RETRY_DELAY=0``; Huey says nothing once it is
+stored) keeps its record until it runs again, which rewrites it: if the worker dies first, the retry runs twice.
 """
 
 from __future__ import annotations
