@@ -103,6 +103,9 @@ class Config:
         self.QUEUE_IMMEDIATE = _bool_env("QUEUE_IMMEDIATE", False)
         self.JOB_RETRIES = _int_env("JOB_RETRIES", 5)
         self.JOB_RETRY_DELAY = _int_env("JOB_RETRY_DELAY", 120)
+        # A job running on another machine whose worker may have died is queued again after this many minutes
+        # (this machine's workers are asked directly); 0 = never. See survey_app/queue_recovery.py.
+        self.JOB_LEASE_MINUTES = _int_env("JOB_LEASE_MINUTES", 120)
         # Hours a console export's file is kept for its requester before the worker deletes it.
         self.EXPORT_KEEP_HOURS = _int_env("EXPORT_KEEP_HOURS", 24)
         # Outgoing e-mail (invitations and reminders).

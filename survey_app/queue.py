@@ -5,8 +5,10 @@
 - ``redis://host:6379/0``: Redis storage, when several machines run workers;
 - ``PARSURVEY_QUEUE_IMMEDIATE=1`` (the tests): every job runs at once, in the caller's process.
 
-Jobs live in the storage until a worker (``parsurvey worker``) takes them, so they survive a worker restart;
-a job that raises is retried ``PARSURVEY_JOB_RETRIES`` times, ``PARSURVEY_JOB_RETRY_DELAY`` seconds apart.
+Jobs live in the storage until a worker (``parsurvey worker``) takes them, so they survive a worker restart, and
+while a worker runs one it is written down beside them (:mod:`survey_app.queue_recovery`), so it survives the
+worker's death too; a job that raises is retried ``PARSURVEY_JOB_RETRIES`` times, ``PARSURVEY_JOB_RETRY_DELAY``
+seconds apart.
 
 Huey binds tasks to one instance at import time, so the instance is made here, unconfigured (in memory), and
 :func:`init_app` points it at the configured storage when the app is created.

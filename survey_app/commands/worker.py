@@ -19,8 +19,11 @@ def worker_command(workers: int) -> None:
 
     Jobs wait in the queue (instance/queue.sqlite, or Redis with PARSURVEY_QUEUE_URL) while no worker runs,
     so stopping and restarting a worker loses nothing. A failing job is retried PARSURVEY_JOB_RETRIES times.
+    A job whose worker died mid-way (killed, out of memory, reboot) is queued again when a worker starts, and
+    every five minutes (another machine's: after PARSURVEY_JOB_LEASE_MINUTES).
     """
     from survey_app.queue import huey
+    from survey_app.queue_recovery import reclaim_abandoned
 
     if huey.immediate:
         click.echo("error: PARSURVEY_QUEUE_IMMEDIATE is set: jobs run where they are made, a worker has nothing "
@@ -29,6 +32,10 @@ def worker_command(workers: int) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     where = current_app.config["QUEUE_URL"] or "instance/queue.sqlite"
     click.echo(f"parsurvey worker: {workers} thread(s), queue {where}. Press Ctrl+C to stop.")
+    reclaimed = reclaim_abandoned()
+    if reclaimed:
+        click.echo(f"{len(reclaimed)} job(s) left by a worker that died: queued again, or given up on their last "
+                   "attempt (see the log).")
     consumer(workers).run()
 
 

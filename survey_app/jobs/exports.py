@@ -1,5 +1,5 @@
-"""The export job: write one console export (``services.export_jobs.run``), retried by Huey on failure, and the
-deletion of its file when its time is up."""
+"""The export job: write one console export (``services.export_jobs.run``), retried by Huey on failure or when its
+worker died (``survey_app.queue_recovery``), and the deletion of its file when its time is up."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from flask import current_app
 from survey_app.extensions import db
 from survey_app.models import ExportJob
 from survey_app.queue import huey, job
+from survey_app.queue_recovery import after_crash
 from survey_app.services import export_jobs
 from survey_app.services.errors import OperatorError
 
@@ -44,6 +45,20 @@ def run_export_job(job_id: int, task=None) -> None:
         raise
     if not huey.immediate:  # the worker deletes the file when its time is up (downloads check the time too)
         expire_export_job.schedule(args=(job_id,), delay=config["EXPORT_KEEP_HOURS"] * 3600)
+
+
+@after_crash(run_export_job)
+def _worker_died(job_id: int, final: bool) -> None:
+    """The worker died while writing export ``job_id``: its record goes back to queued (the console shows the
+    attempt failed and will be retried) or, given up, to failed; a finished export stays as it is."""
+    record = db.session.get(ExportJob, job_id)
+    if record is not None and record.status == "running":
+        export_jobs.failed(job_id, _root(), WorkerDied("the worker stopped during this export (killed, out of "
+                                                       "memory or restarted)"), final)
+
+
+class WorkerDied(Exception):
+    """What an export's record says after its worker died mid-way."""
 
 
 @job

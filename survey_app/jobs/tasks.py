@@ -18,6 +18,7 @@ from survey_app.extensions import db
 from survey_app.jobs import emails, smtp
 from survey_app.models import InvitationContact, MailLog, Survey, Unit
 from survey_app.queue import huey, job, periodic_job
+from survey_app.queue_recovery import after_crash
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +53,17 @@ def deliver_mail(log_id: int, code: str | None = None, task=None) -> None:
     entry.attempts += 1
     entry.status, entry.sent_at, entry.error = "sent", now, None
     db.session.commit()
+
+
+@after_crash(deliver_mail)
+def _worker_died(log_id: int, code: str | None = None, *, final: bool) -> None:
+    """A delivery whose worker died on its last attempt is logged failed (it may have gone: the server may have
+    taken it before the worker died); otherwise it stays queued and is delivered again."""
+    entry = db.session.get(MailLog, log_id)
+    if final and entry is not None and entry.status == "queued":
+        entry.status, entry.error = "failed", "the worker stopped while sending it (killed or restarted)"
+        log.error("%s e-mail %s to %s given up: its worker died on the last attempt", entry.kind, entry.id,
+                  entry.recipient)
 
 
 def _compose(entry: MailLog, code: str | None):
