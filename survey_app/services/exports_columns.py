@@ -96,11 +96,16 @@ def csv_value(value: object) -> str:
     return value_text(int(value) if isinstance(value, bool) else value)
 
 
-def csv_column(values: list[object]) -> list[object]:
-    """A chunk's column as CSV cells (:func:`csv_value`: whole floats without ``.0``, every text through
-    :func:`csv_cell_text`), each distinct value of the column converted once: codes, missing codes, units and
-    days repeat down a column."""
-    return ColumnMemo(csv_value).column(values)
+def csv_columns(count: int) -> list[ColumnMemo]:
+    """One converter per column of a CSV export, kept for the whole export: each distinct value of a column is
+    converted once (:func:`csv_value`: whole floats without ``.0``, every text through :func:`csv_cell_text`), not
+    once per chunk: codes, missing codes, units and days repeat down a column."""
+    return [ColumnMemo(csv_value, limit=CSV_MEMO_LIMIT) for _ in range(count)]
+
+
+#: Distinct values a CSV column remembers before it starts afresh: free text and response keys rarely repeat, and
+#: a memo of all of them would grow with the export.
+CSV_MEMO_LIMIT = 20_000
 
 
 class ColumnMemo(dict):
@@ -108,15 +113,19 @@ class ColumnMemo(dict):
     converts a whole chunk's column by ``map`` over the look-up, in C, not a Python step per cell.
 
     Values that are equal as dictionary keys (``1``, ``1.0``, ``True``) share one entry, so ``convert`` must
-    give them the same result (whole floats print as integers, true/false as 1/0)."""
+    give them the same result (whole floats print as integers, true/false as 1/0). With a ``limit``, the memo
+    forgets everything once it holds that many values (a column whose values rarely repeat)."""
 
-    __slots__ = ("convert",)
+    __slots__ = ("convert", "limit")
 
-    def __init__(self, convert: Callable[[object], object]):
+    def __init__(self, convert: Callable[[object], object], limit: int | None = None):
         super().__init__()
         self.convert = convert
+        self.limit = limit
 
     def __missing__(self, value: object) -> object:
+        if self.limit is not None and len(self) >= self.limit:
+            self.clear()
         converted = self[value] = self.convert(value)
         return converted
 

@@ -7,7 +7,7 @@ import csv
 import json
 from pathlib import Path
 
-from survey_app.services.exports_columns import csv_column, csv_value
+from survey_app.services.exports_columns import csv_columns, csv_value
 from survey_app.services.exports_source import ExportSource, Progress, partial_path
 
 
@@ -26,12 +26,15 @@ def write_codebook_json(source: ExportSource, path: Path) -> tuple[Path, Path]:
 
 def write_csv(source: ExportSource, path: Path, language: str = "vi",
               progress: Progress | None = None) -> list[tuple[Path, Path]]:
-    """Header, then one row per response; every text cell goes through ``csv_cell_text`` (by column,
-    ``csv_column``), rows written by ``csv.writer`` from the converted columns."""
+    """Header, then one row per response; every text cell goes through ``csv_cell_text`` (by column, one
+    converter per column for the whole file, ``csv_columns``), rows written by ``csv.writer`` from the converted
+    columns."""
     partial = partial_path(path)
+    converters = csv_columns(len(source.columns))
     with partial.open("w", newline="", encoding="utf-8-sig") as fh:
         writer = csv.writer(fh)
         writer.writerow([csv_value(name) for name in source.columns])
         for chunk in source.read(progress):
-            writer.writerows(zip(*(csv_column(column) for column in chunk), strict=True))
+            writer.writerows(zip(*(convert.column(column) for convert, column in zip(converters, chunk,
+                                                                                      strict=True)), strict=True))
     return [(path, partial), write_codebook_json(source, path)]

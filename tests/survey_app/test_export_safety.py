@@ -81,3 +81,14 @@ def test_the_csv_rule_in_isolation(text, safe):
     from survey_app.services.cell_safety import csv_text
 
     assert csv_text(text) == safe
+
+
+def test_a_csv_column_that_outgrows_its_memo_still_neutralises_every_cell():
+    """The CSV writer remembers each column's converted values across chunks up to a limit, then starts afresh;
+    a formula seen before and after the memo was emptied is neutralised both times."""
+    from survey_app.services.exports_columns import ColumnMemo, csv_value
+
+    memo = ColumnMemo(csv_value, limit=2)
+    column = ["=1+1", "a", "b", "=1+1", 3.0, "=1+1"]
+    assert memo.column(column) == ["'=1+1", "a", "b", "'=1+1", "3", "'=1+1"]
+    assert len(memo) <= 2
