@@ -7,7 +7,7 @@ Each run is a fresh subprocess, so its peak resident memory (``ru_maxrss``, inte
 is its own. Prints wall and CPU time, peak memory and the ratios (aim: peak under 300 MB in every format, no
 format slower than 2x the pandas writer). On a shared machine the CPU-time ratio is the steadier figure.
 
-    .venv/bin/python benchmarks/export.py [--n 100000] [--formats csv,xlsx,sav,dta]
+    .venv/bin/python benchmarks/export.py [--n 100000] [--formats csv,xlsx,sav,dta] [--repeat 1]
 
 The export is timed from the database to the finished file (reading, relevance, typing, writing); the pandas
 reference only writes a frame already in memory, and its peak includes holding that frame.
@@ -19,6 +19,7 @@ import argparse
 import json
 import random
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -199,10 +200,23 @@ def subprocess_run(*args: str) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def median_run(runs: list[dict]) -> dict:
+    """One measurement from several runs: the median of each time, the largest peak (on a shared machine one
+    run moves by a second either way; interleaved runs and their medians are steadier)."""
+    out = dict(runs[0])
+    for key in ("seconds", "cpu"):
+        out[key] = statistics.median(run[key] for run in runs)
+    for key in ("peak_mb",):
+        out[key] = max(run[key] for run in runs)
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--n", type=int, default=100_000, help="responses (default 100,000)")
     parser.add_argument("--formats", default=",".join(FORMATS))
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="runs of each measurement, interleaved (ours, pandas, writer, ours, ...); medians shown")
     parser.add_argument("--worker", nargs=4, metavar=("KIND", "SOURCE", "FORMAT", "OUT"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
@@ -224,9 +238,11 @@ def main() -> None:
         print(f"{'format':6} {'export s':>9} {'cpu s':>6} {'peak MB':>8} {'pandas s':>9} {'cpu s':>6} {'peak MB':>8}"
               f" {'ratio':>6} {'cpu ratio':>9} {'writer s':>9} {'cpu ratio':>9} {'file MB':>8} {'export +MB':>10}")
         for fmt in args.formats.split(","):
-            ours = subprocess_run("--worker", "export", url, fmt, str(folder / f"ours.{fmt}"))
-            theirs = subprocess_run("--worker", "pandas", str(reference_csv), fmt, str(folder / f"pandas.{fmt}"))
-            writer = subprocess_run("--worker", "writer", url, fmt, str(folder / f"writer.{fmt}"))
+            runs = [(subprocess_run("--worker", "export", url, fmt, str(folder / f"ours.{fmt}")),
+                     subprocess_run("--worker", "pandas", str(reference_csv), fmt, str(folder / f"pandas.{fmt}")),
+                     subprocess_run("--worker", "writer", url, fmt, str(folder / f"writer.{fmt}")))
+                    for _ in range(max(args.repeat, 1))]
+            ours, theirs, writer = (median_run([run[i] for run in runs]) for i in range(3))
             assert ours["rows"] == theirs["rows"] == writer["rows"] == args.n, (ours, theirs, writer)
             print(f"{fmt:6} {ours['seconds']:9.2f} {ours['cpu']:6.2f} {ours['peak_mb']:8.0f} {theirs['seconds']:9.2f} "
                   f"{theirs['cpu']:6.2f} {theirs['peak_mb']:8.0f} {ours['seconds'] / theirs['seconds']:5.2f}x "
