@@ -43,10 +43,11 @@ def progress_by_code_hash(code_hashes: Collection[str], survey_ids: Collection[i
     opened_keys = {opened: h for h, (opened, _, _) in keys.items()}
     draft_keys = {draft: h for h, (_, draft, _) in keys.items()}
     spent_keys = {spent: h for h, (_, _, spent) in keys.items()}
-    if len(spent_keys) <= BY_KEY_LIMIT:
+    if len(keys) <= BY_KEY_LIMIT:  # furthest stage first: a stage is looked up only for the codes not further
         spent = _existing(SpentInvitation.key, list(spent_keys))
-        drafted = _existing(Draft.invitation_key, list(draft_keys))
-        opened = _existing(OpenedInvitation.key, list(opened_keys))
+        rest = [h for h, (_, _, spent_key_) in keys.items() if spent_key_ not in spent]
+        drafted = _existing(Draft.invitation_key, [keys[h][1] for h in rest])
+        opened = _existing(OpenedInvitation.key, [keys[h][0] for h in rest if keys[h][1] not in drafted])
     else:
         surveys = sorted(survey_ids)
         spent = set(db.session.scalars(select(SpentInvitation.key).where(SpentInvitation.survey_id.in_(surveys))))

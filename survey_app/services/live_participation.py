@@ -107,14 +107,14 @@ def _invitation_drafts(survey: Survey, units: list[int] | None) -> list:
     return _rows(statement)
 
 
-def _raw_cells(survey: Survey, units: list[int] | None, drafts: list) -> tuple[dict[tuple[int, int], Counter], set]:
-    """Per (unit id, group id): a Counter of the columns of ``_RAW``; and the draft keys of marked invitations (not
+def _raw_cells(survey: Survey, units: list[int] | None, drafts: list) -> tuple[dict[tuple[int, int], dict], set]:
+    """Per (unit id, group id): every column of ``_RAW``; and the draft keys of marked invitations (not
     judged as partial: their case is the coordinator's mark)."""
 
     def scoped(statement, unit_column):
         return statement if units is None else statement.where(unit_column.in_(units))
 
-    cells: defaultdict[tuple[int, int], Counter] = defaultdict(Counter)
+    cells: defaultdict[tuple[int, int], dict[str, int]] = defaultdict(lambda: dict.fromkeys(_RAW, 0))
     by_status = scoped(  # as bare as a GROUP BY gets; the few marked cases are read one by one below
         select(Invitation.unit_id, Invitation.group_id, Invitation.recorded_status, func.count())
         .where(Invitation.survey_id == survey.id)
@@ -243,7 +243,7 @@ def counts_by_cell(survey: Survey, unit_ids: Collection[int] | None = None) -> d
         in_progress = r["drafts"] - r["marked_drafts"]
         marked = r["marked_not_eligible"] + r["marked_refused"]
         opened_only = max(0, r["opened"] - r["opened_marked"] - r["spent"] - in_progress)
-        p = min(partial[(unit_id, group_id)], in_progress)
+        p = min(partial.get((unit_id, group_id), 0), in_progress)
         found[(unit_id, groups[group_id])] = {
             "issued": r["issued"], "opened": r["opened"], "started": r["saved_drafts"] + r["spent"],
             "completed_online": r["completed_online"], "completed_paper": r["completed_paper"],
