@@ -1,7 +1,8 @@
 """AAPOR outcome rates (Standard Definitions): response, cooperation, refusal and contact rates.
 
 One function serves the analyst's notebook and the web dashboard alike, so that a rate printed in a report and the
-rate on the coordinator's screen can never disagree. The formulas are AAPOR's (see ``RATE_FORMULAS``); ineligible
+rate on the coordinator's screen can never disagree (the dashboard's thousands of small rows use its vectorised core,
+:func:`rates_from_counts`, with the same formulas). The formulas are AAPOR's (see ``RATE_FORMULAS``); ineligible
 cases (NE) are counted but enter no denominator.
 """
 
@@ -12,6 +13,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 #: AAPOR final disposition categories, in the order they appear in the output.
 DISPOSITIONS: tuple[str, ...] = ("I", "P", "R", "NC", "O", "UH", "UO", "NE")
@@ -125,8 +127,7 @@ def response_rates(
     ValueError
         For a negative count, an unknown category or code, an ``e`` outside [0, 1], or a missing column.
     """
-    if e is not None and (isinstance(e, bool) or not isinstance(e, numbers.Real) or not 0 <= e <= 1):
-        raise ValueError(f"e must be a number between 0 and 1, got {e!r}")
+    _check_e(e)
     by_cols = [by] if isinstance(by, str) else list(by or [])
     counts = _counts_frame(dispositions, by_cols, disposition_col)
     if margins and by_cols:
@@ -200,17 +201,74 @@ def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
     return out
 
 
+def rates_from_counts(counts: Mapping[str, ArrayLike], e: float | None = None) -> dict[str, np.ndarray]:
+    """The rates of :func:`response_rates` for rows of counts already held as arrays, without building a frame:
+    the vectorised core of :func:`response_rates`, for callers (the console's live participation page) whose
+    thousands of small rows would spend more time in pandas than in the arithmetic.
+
+    Parameters
+    ----------
+    counts : mapping of category to array-like
+        One array per disposition category (``I, P, R, NC, O, UH, UO, NE``), all of the same length, one element
+        per row; a missing category counts as zero.
+    e : float, optional
+        As in :func:`response_rates`.
+
+    Returns
+    -------
+    dict
+        ``e`` (the value used) and one float array per name of ``RATES``; NaN where a denominator is zero.
+
+    Raises
+    ------
+    ValueError
+        For an unknown category, arrays of different lengths, a count that is not a number >= 0, or an ``e``
+        outside [0, 1].
+    """
+    _check_e(e)
+    unknown = [k for k in counts if k not in DISPOSITIONS]
+    if unknown:
+        raise ValueError(f"unknown disposition categories {unknown}; expected {', '.join(DISPOSITIONS)}")
+    arrays = {d: np.asarray(counts[d], dtype=float) for d in counts}
+    lengths = {len(a) for a in arrays.values()}
+    if len(lengths) > 1:
+        raise ValueError(f"counts of every category must have one element per row, got lengths {sorted(lengths)}")
+    rows = lengths.pop() if lengths else 0
+    for d, values in arrays.items():
+        bad = np.isnan(values) | (values < 0)
+        if bad.any():
+            row = int(np.argmax(bad))
+            raise ValueError(f"count of {d} in row {row} is {counts[d][row]!r}; counts must be numbers >= 0")
+    zero = np.zeros(rows)
+    return _rates({d: arrays.get(d, zero) for d in DISPOSITIONS}, e, rows)
+
+
+def _check_e(e: float | None) -> None:
+    if e is not None and (isinstance(e, bool) or not isinstance(e, numbers.Real) or not 0 <= e <= 1):
+        raise ValueError(f"e must be a number between 0 and 1, got {e!r}")
+
+
 def _with_rates(counts: pd.DataFrame, e: float | None) -> pd.DataFrame:
-    c = {d: counts[d].to_numpy(dtype=float) for d in DISPOSITIONS}
+    rates = _rates({d: counts[d].to_numpy(dtype=float) for d in DISPOSITIONS}, e, len(counts))
+    out = counts.copy()
+    out["e"] = rates["e"]
+    for name in RATES:
+        out[name] = rates[name]
+    return out
+
+
+def _rates(c: Mapping[str, np.ndarray], e: float | None, rows: int) -> dict[str, np.ndarray]:
+    """The one home of the AAPOR formulas (``RATE_FORMULAS``), on one float array per category."""
     interviews, i_plus_p = c["I"], c["I"] + c["P"]
     eligible = i_plus_p + c["R"] + c["NC"] + c["O"]
     unknown = c["UH"] + c["UO"]
-    e_used = _ratio(eligible, eligible + c["NE"]) if e is None else np.full(len(counts), float(e))
+    e_used = _ratio(eligible, eligible + c["NE"]) if e is None else np.full(rows, float(e))
     contacted = i_plus_p + c["R"] + c["O"]
     known, all_cases = eligible, eligible + unknown
     estimated = eligible + np.nan_to_num(e_used) * unknown
     estimated = np.where(np.isnan(e_used) & (unknown > 0), np.nan, estimated)
-    rates = {
+    return {
+        "e": e_used,
         "RR1": _ratio(interviews, all_cases), "RR2": _ratio(i_plus_p, all_cases),
         "RR3": _ratio(interviews, estimated), "RR4": _ratio(i_plus_p, estimated),
         "RR5": _ratio(interviews, known), "RR6": _ratio(i_plus_p, known),
@@ -219,8 +277,3 @@ def _with_rates(counts: pd.DataFrame, e: float | None) -> pd.DataFrame:
         "REF1": _ratio(c["R"], all_cases), "REF2": _ratio(c["R"], estimated), "REF3": _ratio(c["R"], known),
         "CON1": _ratio(contacted, all_cases), "CON2": _ratio(contacted, estimated), "CON3": _ratio(contacted, known),
     }  # fmt: skip
-    out = counts.copy()
-    out["e"] = e_used
-    for name in RATES:
-        out[name] = rates[name]
-    return out

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from collections.abc import Iterable
 from functools import lru_cache
 
 from flask import current_app
@@ -37,6 +38,14 @@ def spent_key(code_hash: str) -> str:
 def opened_key(code_hash: str) -> str:
     """The primary key of the marker saying the invitation with ``code_hash`` was opened (its first visit)."""
     return _pseudonym("opened", code_hash)
+
+
+def progress_keys(code_hashes: Iterable[str]) -> dict[str, tuple[str, str, str]]:
+    """Each code hash's (opened, draft, spent) keys, as :func:`opened_key`, :func:`draft_key` and
+    :func:`spent_key` give them, for many invitations at once (the application's key is read once, not three
+    times per invitation)."""
+    key = current_app.config["PSEUDONYM_KEY"]
+    return {h: (_hmac(key, "opened", h), _hmac(key, "draft", h), _hmac(key, "spent", h)) for h in code_hashes}
 
 
 def _pseudonym(purpose: str, code_hash: str) -> str:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import math
 
-import pandas as pd
 from flask import Response, abort, current_app, render_template, request
 from flask_login import current_user
 from sqlalchemy import select
@@ -28,14 +27,15 @@ def participation(survey):
     scope = scope_unit_ids(current_user)
     if request.args.get("format") == "csv":
         return _csv(survey, scope)
-    tree = live_participation.unit_tree(scope)
-    counts = live_participation.cells(survey, scope)
+    units = live_participation.units(scope)
+    counts = live_participation.counts_by_cell(survey, scope)
     root = _root(scope)
-    rows = live_participation.drill_down(counts, tree, root.id if root else None)
+    root_id = root.id if root else None
+    rows = live_participation.drill_down(counts, {u: info.parent_id for u, info in units.items()}, root_id)
     shown_units = None if root is None else units_below(root.id)
     k = current_app.config["ANONYMITY_K"]
     return render_template(
-        "console/participation.html", survey=survey, root=root, rows=_page_rows(rows, tree), k=k,
+        "console/participation.html", survey=survey, root=root, rows=_page_rows(rows, units, root_id), k=k,
         periods=completion_periods(survey, k, shown_units if shown_units is not None else scope),
         stops=_stops(survey, shown_units if shown_units is not None else scope),
         target=current_app.config["PARTICIPATION_TARGET"], percent=_percent, breadcrumbs=_breadcrumbs(root, scope),
@@ -65,27 +65,35 @@ def _breadcrumbs(root, scope) -> list:
     return chain
 
 
-def _page_rows(rows: pd.DataFrame, tree: pd.DataFrame) -> list[dict]:
-    """Per unit shown: a subtotal row (all groups) then one row per group; the grand total last. The rates of
-    every row come from one call of the analysts' function."""
+def _page_rows(rows: dict[int, dict[str, dict[str, int]]], units: dict, root: int | None) -> list[dict]:
+    """Per unit shown (``root``'s own invitations first, then by unit code): a subtotal row (all groups) then one
+    row per group; the grand total last. The rates of every row come from one call of the analysts' formulas."""
     language = current_language()
-    counts = list(live_participation.COUNTS)
-    has_children = set(tree["parent_id"].dropna().astype(int))
+    counts = live_participation.COUNTS
+    has_children = {info.parent_id for info in units.values() if info.parent_id is not None}
     ordered: list[dict] = []
-    blocks = sorted(rows.groupby("row_unit", sort=False), key=lambda b: (not b[1]["own"].iloc[0],
-                                                                          tree.loc[b[0], "code"]))
-    for unit_id, block in blocks:
-        info = tree.loc[unit_id]
-        name = (info["name_en"] if language == "en" and info["name_en"] else None) or info["name_vi"]
-        ordered.append({"kind": "subtotal", "code": info["code"], "name": name, "own": bool(block["own"].iloc[0]),
-                        "has_children": unit_id in has_children, **block[counts].sum().astype(int).to_dict()})
-        ordered.extend({"kind": "group", "code": info["code"], **row} for row in block.to_dict("records"))
-    if len(rows):
-        ordered.append({"kind": "total", **rows[counts].sum().astype(int).to_dict()})
+    for unit_id in sorted(rows, key=lambda u: (u != root, units[u].code)):
+        info, own = units[unit_id], unit_id == root
+        name = (info.name_en if language == "en" and info.name_en else None) or info.name_vi
+        ordered.append({"kind": "subtotal", "code": info.code, "name": name, "own": own,
+                        "has_children": unit_id in has_children, **_summed(rows[unit_id].values())})
+        ordered.extend({"kind": "group", "code": info.code, "group": group, "own": own, **cell}
+                       for group, cell in rows[unit_id].items())
     if not ordered:
         return []
-    table = live_participation.with_rates(pd.DataFrame(ordered))
-    return table.astype({c: int for c in counts}).to_dict("records")
+    ordered.append({"kind": "total", **_summed(cell for by_group in rows.values() for cell in by_group.values())})
+    rates = live_participation.rates_of({c: [row[c] for row in ordered] for c in counts})
+    for i, row in enumerate(ordered):
+        row.update({rate: float(values[i]) for rate, values in rates.items()})
+    return ordered
+
+
+def _summed(cells) -> dict[str, int]:
+    total = dict.fromkeys(live_participation.COUNTS, 0)
+    for cell in cells:
+        for column in total:
+            total[column] += cell[column]
+    return total
 
 
 def _stops(survey, unit_ids) -> list[tuple[str, int]]:

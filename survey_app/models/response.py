@@ -27,9 +27,11 @@ class Response(db.Model):
 
     __tablename__ = "response"
     # WITHOUT ROWID: SQLite then stores rows in (random) key order, not in the order they were submitted.
-    # The participation page counts responses per unit, group and mode, and per day, from this index alone.
+    # The participation page counts paper responses per unit and group from the first index alone, and
+    # completions per day (of every unit, or of those in scope) from the second, in day order.
     __table_args__ = (CheckConstraint("mode IN ('online', 'paper')", name="mode"),
                       Index("ix_response_participation", "survey_id", "mode", "unit_id", "group_id", "submitted_on"),
+                      Index("ix_response_days", "survey_id", "submitted_on", "unit_id"),
                       {"sqlite_with_rowid": False})
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)

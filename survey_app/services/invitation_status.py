@@ -12,12 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
 
-from sqlalchemy import String, any_, bindparam, select
+from sqlalchemy import String, bindparam, func, select
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from survey_app.extensions import db
 from survey_app.models import Draft, Invitation, OpenedInvitation, SpentInvitation
-from survey_app.pseudonyms import draft_key, opened_key, spent_key
+from survey_app.pseudonyms import progress_keys, spent_key
 
 # Up to this many invitations are looked up by their keys; more read every key of their surveys (keys only).
 BY_KEY_LIMIT = 5000
@@ -39,13 +39,15 @@ def load(invitations: Iterable[Invitation]) -> list[Invitation]:
 def progress_by_code_hash(code_hashes: Collection[str], survey_ids: Collection[int]) -> dict[str, str]:
     """issued | opened | started | completed for each code hash (of invitations of ``survey_ids``), from keys
     alone."""
-    spent_keys = {spent_key(h): h for h in code_hashes}
-    draft_keys = {draft_key(h): h for h in code_hashes}
-    opened_keys = {opened_key(h): h for h in code_hashes}
-    if len(spent_keys) <= BY_KEY_LIMIT:
+    keys = progress_keys(code_hashes)
+    opened_keys = {opened: h for h, (opened, _, _) in keys.items()}
+    draft_keys = {draft: h for h, (_, draft, _) in keys.items()}
+    spent_keys = {spent: h for h, (_, _, spent) in keys.items()}
+    if len(keys) <= BY_KEY_LIMIT:  # furthest stage first: a stage is looked up only for the codes not further
         spent = _existing(SpentInvitation.key, list(spent_keys))
-        drafted = _existing(Draft.invitation_key, list(draft_keys))
-        opened = _existing(OpenedInvitation.key, list(opened_keys))
+        rest = [h for h, (_, _, spent_key_) in keys.items() if spent_key_ not in spent]
+        drafted = _existing(Draft.invitation_key, [keys[h][1] for h in rest])
+        opened = _existing(OpenedInvitation.key, [keys[h][0] for h in rest if keys[h][1] not in drafted])
     else:
         surveys = sorted(survey_ids)
         spent = set(db.session.scalars(select(SpentInvitation.key).where(SpentInvitation.survey_id.in_(surveys))))
@@ -80,8 +82,10 @@ def _existing(column, keys: list[str]) -> set[str]:
     if not keys:
         return set()
     if db.session.get_bind().dialect.name == "postgresql":  # one array parameter: a thousand placeholders cost
-        wanted = bindparam("keys", keys, type_=ARRAY(String))  # more to build and parse than the lookup itself
-        return set(db.session.scalars(select(column).where(column == any_(wanted))))
+        wanted = bindparam("keys", keys, type_=ARRAY(String))  # more to build and parse than the lookup itself;
+        # IN (SELECT unnest(...)) is probed key by key in the primary key's index, where "= ANY(array)" was
+        # planned as a scan of every marker of the table (its cost grew with the survey, not with the keys asked)
+        return set(db.session.scalars(select(column).where(column.in_(select(func.unnest(wanted))))))
     return {k for chunk in _chunks(keys) for k in db.session.scalars(select(column).where(column.in_(chunk)))}
 
 

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis.rates import RATES, aapor_category, response_rates
+from analysis.rates import RATES, aapor_category, rates_from_counts, response_rates
 
 CASE = {"I": 40, "P": 10, "R": 15, "NC": 20, "O": 5, "UH": 6, "UO": 4, "NE": 10}
 
@@ -128,6 +128,30 @@ def test_unknowns_with_no_known_case_leave_e_and_the_e_rates_undefined():
 def test_bad_input_is_refused_with_a_message_naming_the_problem(kwargs, message):
     with pytest.raises(ValueError) as excinfo:
         response_rates(**kwargs)
+    assert message in str(excinfo.value)
+
+
+def test_rows_of_counts_held_as_arrays_get_the_rates_response_rates_gives_their_frame():
+    rows = pd.DataFrame([CASE, {"I": 3, "NE": 2}, {"NE": 5}, {"UH": 3}]).fillna(0).astype(int)
+    expected = response_rates(rows.assign(row=range(len(rows))), by="row")
+    found = rates_from_counts({d: rows[d].tolist() for d in CASE})
+    for name in ("e", *RATES):
+        assert found[name] == pytest.approx(expected[name].to_numpy(), nan_ok=True), name
+    assert found["RR1"][0] == pytest.approx(float(EXPECTED_E_PROPORTIONAL["RR1"]))
+    assert found["RR1"][1] == 1 and pd.isna(found["RR1"][2])  # only ineligible cases: no rate
+
+
+@pytest.mark.parametrize(
+    ("counts", "message"),
+    [
+        ({"I": [1, -1]}, "count of I in row 1 is -1"),
+        ({"I": [1], "X": [2]}, "unknown disposition categories ['X']"),
+        ({"I": [1, 2], "R": [3]}, "one element per row"),
+    ],
+)
+def test_bad_arrays_of_counts_are_refused_with_a_message_naming_the_problem(counts, message):
+    with pytest.raises(ValueError) as excinfo:
+        rates_from_counts(counts)
     assert message in str(excinfo.value)
 
 
