@@ -1,7 +1,7 @@
 """response export record: each response's export values, computed once when it is stored
 
 Revision ID: a9d3e5f7b1c2
-Revises: f3c9a1d7e5b2
+Revises: a8d3e5f1c927
 Create Date: 2026-11-30 04:30:00
 
 A nullable text column ``response.record`` holds the response's values in the export's variables (a JSON array
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = 'a9d3e5f7b1c2'
-down_revision = 'f3c9a1d7e5b2'
+down_revision = 'a8d3e5f1c927'
 branch_labels = None
 depends_on = None
 
