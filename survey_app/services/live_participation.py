@@ -301,7 +301,10 @@ def flat_table(survey: Survey, unit_ids: Collection[int] | None = None) -> pd.Da
         row.update({rate: float(rates[rate][i]) for rate in RATES})
     rows.sort(key=lambda row: (row["unit"], row["group"]))
     table = pd.DataFrame(rows, columns=list(FLAT_COLUMNS))
-    return table.astype({"group": "object", **dict.fromkeys(COUNTS, "int64"), **dict.fromkeys(RATES, "float64")})
+    # text columns stay text (object) even when every value is missing: a scope whose parents are all outside it
+    # has only NaN parents, which pandas would otherwise type as numbers
+    text = dict.fromkeys(("unit", "unit_name", "level", "parent", "group"), "object")
+    return table.astype({**text, **dict.fromkeys(COUNTS, "int64"), **dict.fromkeys(RATES, "float64")})
 
 
 def units(unit_ids: Collection[int] | None = None) -> dict[int, UnitRow]:
