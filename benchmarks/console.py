@@ -2,8 +2,9 @@
 PostgreSQL, beside bare ``GROUP BY`` statements measured in the same run. Prints median and p95 (ms) and the
 ratio page / bare (aim: under 300 ms and within 3x) against two references: the single ``GROUP BY`` of invitations
 by status (the floor no page can beat), and the bare ``GROUP BY``s of every count the page shows (invitations,
-opened and spent markers, drafts, paper responses: since the anonymity design keeps them in separate tables that no
-statement may join, these are "the same counts" the page computes, without its Python, pandas and template).
+opened and spent markers, drafts, paper responses, completions per day, drafts per page: since the anonymity
+design keeps them in separate tables that no statement may join, these are "the same counts" the page computes,
+without its Python and template).
 
     .venv/bin/python benchmarks/console.py [--invitations 100000] [--units 2000] [--repeat 20]
         [--postgres postgresql+psycopg://postgres@127.0.0.1:5432/postgres]   (omit PostgreSQL with --no-postgres)
@@ -140,6 +141,10 @@ def measure(url: str, args) -> dict[str, list[float]]:
         "AND invitation_key IS NOT NULL GROUP BY unit_id, group_id, current_section IS NOT NULL",
         "SELECT unit_id, group_id, count(*) FROM response WHERE survey_id = :s AND mode = 'paper' "
         "GROUP BY unit_id, group_id",
+        # the page's other counts: completions per day (its chart) and drafts per page (where respondents stop)
+        "SELECT submitted_on, count(*) FROM response WHERE survey_id = :s GROUP BY submitted_on "
+        "ORDER BY submitted_on",
+        "SELECT current_section, count(*) FROM draft WHERE survey_id = :s GROUP BY current_section",
     )]
     engine = sa.create_engine(url)
 
