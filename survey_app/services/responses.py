@@ -4,6 +4,7 @@ answers to a code (see the anonymity guarantee in the README)."""
 from __future__ import annotations
 
 import json
+import logging
 import uuid
 from collections.abc import Mapping
 from datetime import date, datetime
@@ -36,6 +37,8 @@ from survey_app.services.export_records import stored_record
 from survey_app.services.locks import serialise
 from survey_app.services.questionnaire_versions import questionnaire_for
 from survey_app.services.surveys import ensure_open
+
+log = logging.getLogger(__name__)
 
 
 def submit(
@@ -155,7 +158,7 @@ def _insert_response(
         group_id=group_id,
         mode=mode,
         answers=stored,
-        record=stored_record(questionnaire_for(survey), stored),  # its export values, made once (export_records)
+        record=_export_record(survey, stored),
         submitted_on=day or utc_today(),  # a day, never a time: see the anonymity guarantee
         submission_id=submission_id,
     )
@@ -163,6 +166,16 @@ def _insert_response(
     if flush:
         _flush_once()
     return response
+
+
+def _export_record(survey: Survey, answers: Mapping) -> str | None:
+    """The response's export values, made once (:mod:`export_records`); a record is only a shortcut for exports,
+    so a failure to make one never costs the respondent their submit: the export then reads the answers."""
+    try:
+        return stored_record(questionnaire_for(survey), answers)
+    except Exception:
+        log.exception("survey %s: export record not made; exports will read this response's answers", survey.slug)
+        return None
 
 
 def enter_paper(

@@ -35,11 +35,11 @@ def answered(surveys, storage_questionnaire):
     return survey
 
 
-def export(runner, tmp_path, fmt):
+def export(runner, tmp_path, fmt, rows=2):
     out = tmp_path / f"out.{fmt}"
     result = runner.invoke(args=["export", "responses", "--survey", "anon", "--format", fmt, "--out", str(out)])
     assert result.exit_code == 0, result.output
-    assert "2 response(s)" in result.output
+    assert f"{rows} response(s)" in result.output
     return out
 
 
@@ -145,3 +145,25 @@ def test_each_response_keeps_its_export_values_and_an_export_without_them_is_the
                        .values(record=json.dumps([RECORD_FORMAT + 1, "stale"])))
     db.session.commit()
     assert export(runner, tmp_path / "answers", "csv").read_bytes() == from_records
+
+
+def test_a_response_whose_export_values_cannot_be_made_is_still_stored_and_exported(
+        surveys, storage_questionnaire, runner, tmp_path, monkeypatch):
+    """The stored export values are a shortcut: if making them fails, the respondent's submit is kept (record
+    NULL) and the export reads the answers."""
+    from sqlalchemy import select
+
+    from survey_app.models import Response
+    from survey_app.services import responses
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("record maker broke")
+
+    monkeypatch.setattr(responses, "stored_record", broken)
+    survey = surveys["anonymous"]
+    submit_through_invitation(survey, surveys["HP-HB"], {"S1": {"Q1": "2"}}, storage_questionnaire, DURING)
+    db.session.commit()
+    assert db.session.scalars(select(Response.record).where(Response.survey_id == survey.id)).all() == [None]
+    with export(runner, tmp_path, "csv", rows=1).open(encoding="utf-8-sig", newline="") as fh:
+        (row,) = csv.DictReader(fh)
+    assert (row["Q1"], row["Q2"]) == ("2", "-97")
