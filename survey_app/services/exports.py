@@ -26,12 +26,9 @@ from survey_app.extensions import db
 from survey_app.models import RespondentGroup, Response, Survey, Unit
 from survey_app.services import export_disclosure, exports_csv, exports_stats, exports_xlsx
 from survey_app.services.errors import OperatorError
-from survey_app.services.export_records import RecordMaker, decoded_records, record_maker
+from survey_app.services.export_records import decoded_records, record_maker
 from survey_app.services.exports_source import CHUNK_ROWS, LANGUAGES, Chunk, ExportSource, Progress, partial_path
 from survey_app.services.questionnaire_versions import questionnaire_for
-
-__all__ = ["FORMATS", "ExportResult", "RecordMaker", "export_responses", "response_page", "response_source",
-           "response_total", "write_source"]
 
 FORMATS = ("csv", "xlsx", "sav", "dta")
 DEFAULT_K = 5  # PARSURVEY_ANONYMITY_K's default; the CLI and the jobs pass the app's setting
@@ -91,7 +88,6 @@ def response_source(survey: Survey, *, k: int = DEFAULT_K) -> ExportSource:
     (anonymous surveys: dates coarsened to the month or suppressed, rows by unit, group and random key;
     identified surveys: by day and unit). The one home of what an export row holds, for every file and the API.
     """
-    total = response_total(survey)
     rows = _RowReader(survey, k)
 
     def chunks() -> Iterator[Chunk]:
@@ -99,7 +95,7 @@ def response_source(survey: Survey, *, k: int = DEFAULT_K) -> ExportSource:
         for partition in db.session.connection().execute(query).partitions():  # Core rows: no ORM loading
             yield rows.columns(partition)
 
-    return ExportSource(rows.codebook, total, chunks)
+    return ExportSource(rows.codebook, rows.total, chunks)
 
 
 def response_total(survey: Survey) -> int:
@@ -124,7 +120,7 @@ class _RowReader:
     The query returns only the response's own columns, as the driver gives them (key and day as text on SQLite,
     the stored record as text): units and groups are named from two small lookups, days parsed once each, and the
     values come from each response's stored record (:mod:`export_records`); only a response without a record it can
-    trust has its answers read and made into values by :class:`RecordMaker`, the rule the records were made by."""
+    trust has its answers read and made into values by the ``RecordMaker`` the records were made by."""
 
     def __init__(self, survey: Survey, k: int):
         self.survey = survey
@@ -141,6 +137,7 @@ class _RowReader:
         self.unit_levels = {i: level for i, _, level in units}
         self.groups = dict(db.session.execute(select(RespondentGroup.id, RespondentGroup.code)).all())
         self.shown: dict[tuple, date | None] = {}
+        self.total = response_total(survey)  # counted once: the source's row count and the reading plan's
 
     def query(self):
         """The survey's responses in the export's order: anonymous surveys by unit, group and random key, never
@@ -172,7 +169,7 @@ class _RowReader:
         if db.session.get_bind().dialect.name != "sqlite":
             return False  # PostgreSQL's planner chooses between its index and its table from its statistics
         everything = db.session.scalar(select(func.count()).select_from(Response)) or 0
-        return 4 * response_total(self.survey) >= everything
+        return 4 * self.total >= everything
 
     def columns(self, rows) -> Chunk:
         """The rows of one chunk as columns (leading columns, then the codebook's variables); the unit, group

@@ -171,19 +171,6 @@ def _raw_cells(survey: Survey, units: list[int] | None, drafts: list) -> tuple[d
     return cells, marked_draft_keys
 
 
-def raw_counts(survey: Survey, unit_ids: Collection[int] | None = None) -> tuple[pd.DataFrame, set[str]]:
-    """Per (unit id, group): every column of ``_RAW``; and the draft keys of marked invitations (not judged
-    as partial: their case is the coordinator's mark)."""
-    units = list(unit_ids) if unit_ids is not None else None
-    cells, marked_draft_keys = _raw_cells(survey, units, _invitation_drafts(survey, units))
-    groups = _group_codes()
-    keys = list(cells)
-    frame = pd.DataFrame({"unit_id": [u for u, _ in keys], "group": [groups[g] for _, g in keys],
-                          **{column: [cells[key][column] for key in keys] for column in _RAW}},
-                         columns=[*KEYS, *_RAW])
-    return frame.astype(_KEY_TYPES), marked_draft_keys
-
-
 # (questionnaire checksum, draft id, draft updated_at) -> partial? A draft's verdict changes only when it is
 # saved again, so a page refreshed while collecting re-judges only the drafts saved since (bounded, per process).
 _verdicts: dict[tuple, bool] = {}
@@ -269,17 +256,6 @@ def rates_of(counts: Mapping[str, ArrayLike]) -> dict[str, np.ndarray]:
     found = rates_from_counts({"I": counts["completed"], "P": counts["P"], "R": counts["R"],
                                "NC": counts["not_opened"], "NE": counts["not_eligible"]})
     return {rate: found[rate] for rate in RATES}
-
-
-def with_rates(table: pd.DataFrame) -> pd.DataFrame:
-    """Add RR1, RR2 and COOP1 (fractions) to a table of counts, row by row, with the analysts' formulas."""
-    if table.empty:
-        return table.assign(**{rate: pd.Series(dtype=float) for rate in RATES})
-    rates = rates_of({c: table[c].to_numpy() for c in ("completed", "P", "R", "not_opened", "not_eligible")})
-    out = table.reset_index(drop=True).copy()
-    for rate in RATES:
-        out[rate] = rates[rate]
-    return out
 
 
 def flat_table(survey: Survey, unit_ids: Collection[int] | None = None) -> pd.DataFrame:

@@ -103,8 +103,8 @@ def test_counts_per_unit_and_group_match_the_hand_count(case):
     # opened, no page saved: a break-off (R), not a non-contact (NC)
     assert (rows["HP-HB-01"]["opened"], rows["HP-HB-01"]["started"]) == (1, 0)
     assert (rows["HP-HB-01"]["R"], rows["HP-HB-01"]["not_opened"]) == (1, 0)
-    rated = live.with_rates(table)
-    snv = rated[rated["unit_id"] == next(k for k, v in codes.items() if v == "HP-SNV")].iloc[0]
+    rated = live.flat_table(case)  # the rates the console's CSV and the API give
+    snv = rated[rated["unit"] == "HP-SNV"].iloc[0]
     # I=5, P=1, R=3 (break-off, opened and left, refused), NC=1, NE=3: RR1 = 5/10, RR2 = 6/10, COOP1 = 5/9
     assert snv["RR1"] == pytest.approx(5 / 10) and snv["RR2"] == pytest.approx(6 / 10)
     assert snv["COOP1"] == pytest.approx(5 / 9)
