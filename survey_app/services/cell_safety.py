@@ -17,6 +17,10 @@ import re
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 _PLAIN_NUMBER = re.compile(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?")
+# A field (at the start or after a comma) that may start a formula: quoted, any trigger; unquoted, =, @, tab or
+# CR, or + and - unless a plain number (digits, an optional point, an exponent) runs to the field's end.
+_SUSPECT_FIELD = re.compile(
+    r'(?:^|,)(?:"[=+\-@\t\r]|[=@\t\r]|[+-](?!(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?(?:,|\Z)))')
 # C0 controls except tab, newline and carriage return; the non-characters U+FFFE/U+FFFF; lone surrogates.
 _XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
@@ -24,6 +28,14 @@ _XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udff
 def starts_formula(text: str) -> bool:
     """Whether a spreadsheet would read ``text`` as a formula (and it is not simply a number)."""
     return text.startswith(FORMULA_TRIGGERS) and not _PLAIN_NUMBER.fullmatch(text)
+
+
+def may_start_formula(line: str) -> bool:
+    """Whether a field of ``line`` (a row as ``csv.writer`` writes it) may be one :func:`starts_formula` judges a
+    formula: never false when one is, sometimes true when none is (a comma inside quoted text), so that a writer
+    can pass most lines through unread and read only these. A field starts the line or follows a comma; a quoted
+    field starting with a trigger is suspect whatever follows, an unquoted one unless it is a plain number."""
+    return _SUSPECT_FIELD.search(line) is not None
 
 
 def csv_text(text: str) -> str:

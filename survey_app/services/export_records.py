@@ -4,18 +4,26 @@
 An export of 100,000 responses spent most of its time re-deriving every value from the answers: decoding each
 answer document into a dict, looking up every variable in it, judging relevance, coding. Responses never change
 once stored, and neither does their questionnaire version, so the values are computed once, at submit, by the
-same :class:`RecordMaker` an export uses, and kept as a short JSON array whose first element is
-:data:`RECORD_FORMAT`. An export decodes those arrays (:func:`decoded_records`); a response stored before records
-existed, or whose record was written by another format of this code, is exported from its answers as before. A
-change to what a record holds (the codebook's variables, missing codes, text normalisation) must therefore raise
-:data:`RECORD_FORMAT`, so stored records written by the old rule are no longer trusted.
+same :class:`RecordMaker` an export uses, and kept as one line of CSV text (:func:`record_lines`), headed by
+:data:`RECORD_FORMAT`.
+
+Why CSV text and not a JSON array: it is the one form every export reads fastest. The CSV export copies the line
+as it is (it is what ``csv.writer`` writes for those values); SPSS and Stata hand a whole chunk of lines to pandas'
+C parser, which types each column (``int8`` codes, ``float64`` numbers) without a Python object per cell
+(:func:`typed_columns`); the workbook and the read API take Python values (:func:`record_columns`). Types are not in
+the text: the codebook says them (codes are text, flags and numbers are numbers).
+
+A response stored before records existed, whose record was written by another format of this code, or whose
+questionnaire version is not the survey's, is exported from its answers (made into lines by the same functions).
+A change to what a record holds (the codebook's variables, missing codes, text normalisation, the text of a value)
+must therefore raise :data:`RECORD_FORMAT`, so stored records written by the old rule are no longer trusted.
 
 A record holds nothing the answers do not: the same values after relevance and coding (see the anonymity guarantee).
 """
 
 from __future__ import annotations
 
-import json
+import io
 import unicodedata
 from collections.abc import Mapping, Sequence
 from itertools import repeat
@@ -24,11 +32,13 @@ from questionnaires.answers import apply_relevance
 from questionnaires.codebook import Codebook, build_codebook
 from questionnaires.expressions import ExpressionError, parse
 from questionnaires.model import Questionnaire
-from questionnaires.record import NOT_APPLICABLE, missing_value, record_column_values
+from questionnaires.record import NOT_APPLICABLE, NUMERIC_TYPES, missing_value, record_column_values, value_text
+from survey_app.services.exports_columns import ColumnMemo, as_number, csv_line
 
-#: What a stored record's first element must be for an export to trust it; raise it when what a record holds
-#: changes (see the module's docstring).
-RECORD_FORMAT = 1
+#: What a stored record's line must start with (before a comma) for an export to trust it; raise it when what a
+#: record holds changes (see the module's docstring). 1 was a JSON array.
+RECORD_FORMAT = 2
+_PREFIX = f"{RECORD_FORMAT},"
 _MAKERS: dict[str, RecordMaker] = {}
 _MAX_MAKERS = 32
 
@@ -44,22 +54,59 @@ def record_maker(questionnaire: Questionnaire) -> RecordMaker:
 
 
 def stored_record(questionnaire: Questionnaire, answers: Mapping[str, object]) -> str:
-    """The text of ``answers``' record as a response stores it: ``[RECORD_FORMAT, value, ...]`` in codebook
-    order."""
-    values = record_maker(questionnaire).values(answers)
-    return json.dumps([RECORD_FORMAT, *values], ensure_ascii=False, separators=(",", ":"))
+    """The text of ``answers``' record as a response stores it: ``RECORD_FORMAT,value,...`` in codebook order."""
+    maker = record_maker(questionnaire)
+    return _PREFIX + record_lines(maker.columns([answers]), 1)[0]
 
 
-def decoded_records(texts: Sequence[str | None], width: int) -> tuple[list[list[object] | None], list[int]]:
-    """A chunk's stored records decoded by one ``json.loads`` (``width`` values each): each row as stored (its
-    format first, then its values; None where the record cannot be trusted) and the positions of the rows to be
-    made from their answers."""
-    decoded = json.loads("[" + ",".join(text or "null" for text in texts) + "]")
-    stale = [row for row, record in enumerate(decoded)
-             if type(record) is not list or len(record) != width + 1 or record[0] != RECORD_FORMAT]
-    for row in stale:
-        decoded[row] = None
-    return decoded, stale
+def trusted_lines(texts: Sequence[str | None]) -> tuple[list[str | None], list[int]]:
+    """A chunk's stored records as record lines (their format stripped; None where the record cannot be
+    trusted) and the positions of the rows to be made from their answers."""
+    width = len(_PREFIX)
+    lines = [text[width:] if text is not None and text.startswith(_PREFIX) else None for text in texts]
+    return lines, [row for row, line in enumerate(lines) if line is None]
+
+
+def record_lines(columns: Sequence[Sequence[object]], count: int) -> list[str]:
+    """``count`` rows of values (given by column, codebook order) as record lines: each row as ``csv.writer``
+    writes it in an export, without its line end; a whole float without ``.0`` and true/false as 1/0
+    (:func:`questionnaires.record.value_text`), text as it is (formula neutralisation is the CSV writer's)."""
+    if not columns:
+        return [""] * count  # a codebook without variables
+    rows = zip(*([v if type(v) is str else _text(v) for v in column] for column in columns), strict=True)
+    return [csv_line(row) for row in rows]
+
+
+def record_columns(lines: Sequence[str], codebook: Codebook) -> list[list[object]]:
+    """Record lines as Python values, one list per variable: codes and text as text, flags and numbers as
+    numbers (a whole number as an ``int``), as the record contract gives them to the workbook and the read API."""
+    texts = typed_columns(lines, [object] * len(codebook.variables))
+    return [ColumnMemo(as_number).column(column) if variable.type in NUMERIC_TYPES else column.tolist()
+            for column, variable in zip(texts, codebook.variables, strict=True)]
+
+
+def typed_columns(lines: Sequence[str], dtypes: Sequence[object]) -> list:
+    """Record lines parsed by pandas' C parser into one numpy array per variable, of the given dtype (``object``
+    keeps the text). Raises ``ValueError`` when a value does not fit its dtype (a caller that must name the value
+    parses again as text) or when the lines are not records of that width."""
+    import numpy as np
+    import pandas as pd
+
+    width = len(dtypes)
+    if not width:
+        return []
+    if not lines:
+        return [np.array([], dtype=dtype) for dtype in dtypes]
+    frame = pd.read_csv(io.StringIO("\r\n".join(lines)), header=None, names=range(width), engine="c",
+                        dtype=dict(enumerate(dtypes)), na_filter=False, keep_default_na=False,
+                        skip_blank_lines=False)
+    if len(frame) != len(lines):
+        raise ValueError(f"{len(lines)} record line(s) read as {len(frame)} row(s)")
+    return [frame[position].to_numpy() for position in range(width)]
+
+
+def _text(value: object) -> str:
+    return value_text(int(value) if isinstance(value, bool) else value)
 
 
 class RecordMaker:

@@ -26,7 +26,7 @@ from survey_app.extensions import db
 from survey_app.models import RespondentGroup, Response, Survey, Unit
 from survey_app.services import export_disclosure, exports_csv, exports_stats, exports_xlsx
 from survey_app.services.errors import OperatorError
-from survey_app.services.export_records import decoded_records, record_maker
+from survey_app.services.export_records import record_lines, record_maker, trusted_lines
 from survey_app.services.exports_source import CHUNK_ROWS, LANGUAGES, Chunk, ExportSource, Progress, partial_path
 from survey_app.services.questionnaire_versions import questionnaire_for
 
@@ -109,7 +109,7 @@ def response_page(survey: Survey, *, k: int = DEFAULT_K, offset: int = 0,
     the same disclosure rule as the files. Values are as the CSV export holds them before text rendering."""
     rows = _RowReader(survey, k)
     found = db.session.execute(rows.query().offset(max(offset, 0)).limit(max(limit, 0))).all()
-    columns = rows.columns(found)
+    columns = rows.columns(found).columns(rows.codebook)
     return rows.names, [list(row) for row in zip(*columns, strict=True)] if found else []
 
 
@@ -119,8 +119,9 @@ class _RowReader:
 
     The query returns only the response's own columns, as the driver gives them (key and day as text on SQLite,
     the stored record as text): units and groups are named from two small lookups, days parsed once each, and the
-    values come from each response's stored record (:mod:`export_records`); only a response without a record it can
-    trust has its answers read and made into values by the ``RecordMaker`` the records were made by."""
+    values are each response's stored record line (:mod:`export_records`), passed on as text for each writer to
+    read its way; only a response without a record it can trust has its answers read and made into a line by the
+    ``RecordMaker`` the records were made by."""
 
     def __init__(self, survey: Survey, k: int):
         self.survey = survey
@@ -148,7 +149,7 @@ class _RowReader:
         each response by its key (the table is kept in key order, see :class:`Response`), and at 100,000
         responses those lookups cost four times the pass."""
         columns = (Response.id, Response.unit_id, Response.group_id, Response.mode, Response.submitted_on,
-                   Response.record)
+                   Response.questionnaire_version_id, Response.record)
         if not self._whole_table():
             found = select(*columns).where(Response.survey_id == self.survey.id).subquery("found")
         else:  # "+ 0": the planner then reads the table itself, not the survey's index
@@ -158,7 +159,7 @@ class _RowReader:
                  else (found.c.submitted_on, Unit.code, found.c.id))  # never by time when time is hidden
         return (
             select(_key_text(found.c.id), found.c.unit_id, found.c.group_id, found.c.mode,
-                   type_coerce(found.c.submitted_on, String), found.c.record)
+                   type_coerce(found.c.submitted_on, String), found.c.questionnaire_version_id, found.c.record)
             .join_from(found, Unit, found.c.unit_id == Unit.id)
             .outerjoin(RespondentGroup, found.c.group_id == RespondentGroup.id)
             .order_by(*order)
@@ -172,12 +173,12 @@ class _RowReader:
         return 4 * self.total >= everything
 
     def columns(self, rows) -> Chunk:
-        """The rows of one chunk as columns (leading columns, then the codebook's variables); the unit, group
-        and date columns by ``map`` over look-ups, each distinct (unit, group, day) judged once."""
-        n = len(rows)
-        if not n:
-            return [[] for _ in self.names]
-        rid, unit_id, group_id, mode, day, records = zip(*rows, strict=True)
+        """The rows of one chunk: the leading columns, by ``map`` over look-ups (each distinct (unit, group, day)
+        judged once), and each row's record line."""
+        if not rows:
+            return Chunk([[] for _ in LEADING_COLUMNS], [])
+        rid, unit_id, group_id, mode, day, version, records = zip(*rows, strict=True)
+        n = len(rid)
         shown = self.shown
         cells = zip(unit_id, group_id, day, strict=True)
         leading = [list(rid), *([value] * n for value in self.fixed),
@@ -185,21 +186,23 @@ class _RowReader:
                    list(map(self.unit_levels.__getitem__, unit_id)),
                    list(map(self.groups.get, group_id, repeat(""))), list(mode),
                    [shown[cell] if cell in shown else self._shown(cell) for cell in cells]]
-        return leading + self._values(rid, records)
+        return Chunk(leading, self._lines(rid, version, records))
 
-    def _values(self, rid: Sequence[object], records: Sequence[str | None]) -> list[list[object]]:
-        """The codebook's columns of one chunk: the stored records, and for the rows without one it can trust,
-        the values made from their answers (read by key, in one statement)."""
-        width = len(self.codebook.variables)
-        values, stale = decoded_records(records, width)
+    def _lines(self, rid: Sequence[object], version: Sequence[int], records: Sequence[str | None]) -> list[str]:
+        """The chunk's record lines: the stored ones, and for the rows without one it can trust (no record,
+        another format, another questionnaire version), lines made from their answers (read by key, in one
+        statement)."""
+        lines, stale = trusted_lines(records)
+        current = self.survey.questionnaire_version_id
+        stale += [row for row, made_by in enumerate(version) if made_by != current and lines[row] is not None]
         if stale:
             keys = [uuid.UUID(str(rid[row])) for row in stale]
             found = dict(db.session.execute(select(_key_text(Response.id), cast(Response.answers, Text))
                                             .where(Response.id.in_(keys))).all())
             made = self.records.columns([a or {} for a in _decoded([found[rid[row]] for row in stale])])
-            for row, made_row in zip(stale, zip(*made, strict=True) if width else repeat(()), strict=False):
-                values[row] = [None, *made_row]  # in the place of the record's format
-        return list(zip(*values, strict=True))[1:]  # columns as tuples: writers only read them
+            for row, line in zip(stale, record_lines(made, len(stale)), strict=True):
+                lines[row] = line
+        return lines
 
     def _shown(self, cell: tuple) -> date | None:
         """What ``submitted_on`` shows for a (unit, group, stored day) under the date rule, remembered: a

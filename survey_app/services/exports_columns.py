@@ -7,6 +7,9 @@ codes are all whole numbers: written as numbers), ``code_text`` (other categoric
 
 from __future__ import annotations
 
+import csv
+import io
+import threading
 from collections.abc import Callable, Iterable
 from datetime import date
 
@@ -98,9 +101,30 @@ def csv_value(value: object) -> str:
 
 def csv_columns(count: int) -> list[ColumnMemo]:
     """One converter per column of a CSV export, kept for the whole export: each distinct value of a column is
-    converted once (:func:`csv_value`: whole floats without ``.0``, every text through :func:`csv_cell_text`), not
-    once per chunk: codes, missing codes, units and days repeat down a column."""
-    return [ColumnMemo(csv_value, limit=CSV_MEMO_LIMIT) for _ in range(count)]
+    made into its CSV field once (:func:`csv_value`: whole floats without ``.0``, every text through
+    :func:`csv_cell_text`; then quoted as ``csv.writer`` quotes it), not once per chunk: codes, missing codes,
+    units and days repeat down a column."""
+    return [ColumnMemo(lambda value: csv_field(csv_value(value)), limit=CSV_MEMO_LIMIT) for _ in range(count)]
+
+
+def csv_line(values: list[str]) -> str:
+    """A row of text as ``csv.writer`` writes it in an export (the excel dialect), without its line end."""
+    line = getattr(_LINE, "buffer", None)
+    if line is None:  # one buffer per thread: exports may run in a worker's threads
+        line = _LINE.buffer = io.StringIO()
+        _LINE.writer = csv.writer(line)
+    line.seek(0)
+    line.truncate()
+    _LINE.writer.writerow(values)
+    return line.getvalue()[:-2]
+
+
+def csv_field(text: str) -> str:
+    """One field as ``csv.writer`` writes it inside a row (quoted only when it must be)."""
+    return csv_line([text, ""])[:-1]  # alone, an empty field would be written as ``""``
+
+
+_LINE = threading.local()
 
 
 #: Distinct values a CSV column remembers before it starts afresh: free text and response keys rarely repeat, and

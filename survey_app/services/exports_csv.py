@@ -7,7 +7,9 @@ import csv
 import json
 from pathlib import Path
 
-from survey_app.services.exports_columns import csv_columns, csv_value
+from questionnaires.record import LEADING_COLUMNS, NUMERIC_TYPES
+from survey_app.services.cell_safety import may_start_formula
+from survey_app.services.exports_columns import csv_cell_text, csv_columns, csv_line, csv_value
 from survey_app.services.exports_source import ExportSource, Progress, partial_path
 
 
@@ -26,15 +28,26 @@ def write_codebook_json(source: ExportSource, path: Path) -> tuple[Path, Path]:
 
 def write_csv(source: ExportSource, path: Path, language: str = "vi",
               progress: Progress | None = None) -> list[tuple[Path, Path]]:
-    """Header, then one row per response; every text cell goes through ``csv_cell_text`` (by column, one
-    converter per column for the whole file, ``csv_columns``), rows written by ``csv.writer`` from the converted
-    columns."""
+    """Header, then one row per response: the leading columns converted by column (``csv_columns``, one memo
+    per column for the whole file), then the response's record line as stored, which is what ``csv.writer``
+    writes for its values; only a line where a cell may start a formula is read and written again, every cell
+    through ``csv_cell_text`` (numbers stay as they are)."""
     partial = partial_path(path)
-    converters = csv_columns(len(source.columns))
+    leading = csv_columns(len(LEADING_COLUMNS))
+    numeric = [variable.type in NUMERIC_TYPES for variable in source.codebook.variables]
     with partial.open("w", newline="", encoding="utf-8-sig") as fh:
-        writer = csv.writer(fh)
-        writer.writerow([csv_value(name) for name in source.columns])
+        csv.writer(fh).writerow([csv_value(name) for name in source.columns])
         for chunk in source.read(progress):
-            writer.writerows(zip(*(convert.column(column) for convert, column in zip(converters, chunk,
-                                                                                      strict=True)), strict=True))
+            fields = [convert.column(column) for convert, column in zip(leading, chunk.leading, strict=True)]
+            lines = [neutralised_line(line, numeric) if may_start_formula(line) else line for line in chunk.lines]
+            if source.codebook.variables:
+                fields.append(lines)
+            fh.write("".join([",".join(row) + "\r\n" for row in zip(*fields, strict=True)]))
     return [(path, partial), write_codebook_json(source, path)]
+
+
+def neutralised_line(line: str, numeric: list[bool]) -> str:
+    """A record line with every text cell through ``csv_cell_text``, written again as ``csv.writer`` writes it."""
+    (values,) = csv.reader([line])
+    return csv_line([value if number else csv_cell_text(value) for value, number in zip(values, numeric,
+                                                                                          strict=True)])

@@ -42,7 +42,8 @@ def write_xlsx(source: ExportSource, path: Path, language: str = "vi",
     responses.append([xlsx_text_cell(responses, name) for name in source.columns])
     converters = [_converter(kind, responses) for kind in column_kinds(source.codebook)]
     for chunk in source.read(progress):
-        for row in zip(*(convert(column) for convert, column in zip(converters, chunk, strict=True)), strict=True):
+        columns = chunk.columns(source.codebook)
+        for row in zip(*(convert(column) for convert, column in zip(converters, columns, strict=True)), strict=True):
             responses.append(row)
     _write_codebook(book.create_sheet("codebook"), source.codebook, language)
     _write_about(book.create_sheet("about"), source.codebook, language)

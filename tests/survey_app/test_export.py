@@ -8,6 +8,7 @@ import json
 import pytest
 
 from survey_app.extensions import db
+from survey_app.services.export_records import RECORD_FORMAT
 from tests.survey_app.conftest import DURING
 from tests.survey_app.respondent_support import submit_through_invitation
 
@@ -130,21 +131,28 @@ def test_each_response_keeps_its_export_values_and_an_export_without_them_is_the
     """A response stores its export values when submitted (what makes large exports fast); a response stored
     before that, or whose stored values another format of the code wrote, is exported from its answers, with the
     same result to the byte."""
+    import pyreadstat
     from sqlalchemy import select, update
 
     from survey_app.models import Response
-    from survey_app.services.export_records import RECORD_FORMAT
 
     stored = db.session.scalars(select(Response.record).where(Response.survey_id == answered.id)).all()
-    assert len(stored) == 2 and all(json.loads(text)[0] == RECORD_FORMAT for text in stored)
-    from_records = export(runner, tmp_path / "records", "csv").read_bytes()
+    assert len(stored) == 2 and all(text.startswith(f"{RECORD_FORMAT},") for text in stored)
+    def read_back(folder):  # a .sav file holds the time it was written: compared by what it holds
+        frame, meta = pyreadstat.read_sav(export(runner, tmp_path / folder, "sav"), user_missing=True)
+        return export(runner, tmp_path / folder, "csv").read_bytes(), frame.to_dict("list"), meta.variable_value_labels
+
+    from_records = read_back("records")
 
     first, second = db.session.scalars(select(Response.id).where(Response.survey_id == answered.id)).all()
     db.session.execute(update(Response).where(Response.id == first).values(record=None))
-    db.session.execute(update(Response).where(Response.id == second)
-                       .values(record=json.dumps([RECORD_FORMAT + 1, "stale"])))
+    db.session.execute(update(Response).where(Response.id == second)  # as the first format stored it
+                       .values(record=json.dumps([1, "2", -97, -99, -99, -99, "-97", "-97", "-99", -99, "-99"])))
     db.session.commit()
-    assert export(runner, tmp_path / "answers", "csv").read_bytes() == from_records
+    assert read_back("answers") == from_records
+    db.session.execute(update(Response).where(Response.id == second).values(record=f"{RECORD_FORMAT + 1},x"))
+    db.session.commit()
+    assert read_back("later") == from_records
 
 
 def test_a_response_whose_export_values_cannot_be_made_is_still_stored_and_exported(
@@ -167,3 +175,23 @@ def test_a_response_whose_export_values_cannot_be_made_is_still_stored_and_expor
     with export(runner, tmp_path, "csv", rows=1).open(encoding="utf-8-sig", newline="") as fh:
         (row,) = csv.DictReader(fh)
     assert (row["Q1"], row["Q2"]) == ("2", "-97")
+
+
+def test_a_record_made_under_another_questionnaire_version_is_not_trusted(answered, runner, tmp_path):
+    """Each variable's place in a record is its codebook's: a response stored under another version of the
+    questionnaire than the survey's is exported from its answers, by the survey's codebook."""
+    from sqlalchemy import select, update
+
+    from questionnaires.loader import questionnaire_from_dict
+    from survey_app.models import Response
+    from survey_app.services.questionnaire_versions import publish_questionnaire
+    from tests.survey_app.conftest import STORAGE_QUESTIONNAIRE
+
+    before = export(runner, tmp_path / "before", "csv").read_bytes()
+    other = publish_questionnaire(questionnaire_from_dict({**STORAGE_QUESTIONNAIRE, "version": "2"},
+                                                          fallback_to_bundled=False)).id
+    first = db.session.scalars(select(Response.id).where(Response.survey_id == answered.id)).first()
+    db.session.execute(update(Response).where(Response.id == first)  # values of another codebook, in its format
+                       .values(questionnaire_version_id=other, record=f"{RECORD_FORMAT},9,9,9"))
+    db.session.commit()
+    assert export(runner, tmp_path / "after", "csv").read_bytes() == before
