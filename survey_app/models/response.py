@@ -48,8 +48,8 @@ class Response(db.Model):
     # stored before records existed, which exports make from the answers.
     record: Mapped[str | None] = mapped_column(Text)
     # Last: on SQLite a WITHOUT ROWID row keeps only its first ~500-1000 bytes on the leaf page, the rest on overflow
-    # pages; the short columns come first so that an export (which never reads the answers) never walks those pages
-    # (migration 0c7785ac1582).
+    # pages; the short columns and the record come first so that an export (which never reads the answers) reads
+    # them from the leaf page, not along the overflow chain (migration 0c7785ac1582).
     answers: Mapped[dict[str, Any]] = mapped_column(JSON)
 
     survey: Mapped[Survey] = relationship()

@@ -1,4 +1,4 @@
-"""response: record before answers (SQLite), so that an export never walks the answers' overflow pages
+"""response: record before answers (SQLite), so that an export mostly stays off the answers' overflow pages
 
 Revision ID: 0c7785ac1582
 Revises: a9d3e5f7b1c2
@@ -12,7 +12,13 @@ mode, day and record but never the answers, followed every row's overflow chain.
 (``benchmarks/export.py``'s database): ``SELECT id, unit_id, group_id, mode, submitted_on, record FROM response
 WHERE survey_id+0 = 1`` took 0.47 s, the same without ``record`` 0.09 s. This revision rebuilds the table with
 the short columns first and ``answers`` last (id, survey_id, questionnaire_version_id, unit_id, group_id, mode,
-submitted_on, submission_id, record, answers), so that what an export reads sits on the leaf page.
+submitted_on, submission_id, record, answers), so that what an export reads comes first. A row that overflows keeps
+only its first ~489 bytes on the leaf page, about 100 of them the short columns: a record up to ~380 bytes now lies
+wholly on the leaf page, a longer one still reaches the first overflow page (never the rest of the chain). On the
+benchmark's database (records of 270-751 bytes, 42% of rows still reaching an overflow page) the SELECT above went
+from 0.40 s to 0.27 s (0.09 s without record) and the CSV export of 100,000 responses from 3.0-3.4 s to 2.9-3.0 s.
+The old pages go to the file's free list (a 450 MB database became 865 MB): later inserts reuse them, VACUUM
+returns them.
 
 SQLite cannot move a column, so the table is rebuilt as its documented procedure says: CREATE TABLE response_new
 (same constraints and names, WITHOUT ROWID), INSERT ... SELECT, DROP TABLE response, RENAME, CREATE INDEX. Not
