@@ -1,4 +1,5 @@
-"""``parsurvey responses import-paper``: paper questionnaires typed into a spreadsheet by data-entry clerks."""
+"""``parsurvey responses import-paper``: paper questionnaires typed into a spreadsheet by data-entry clerks;
+``parsurvey responses refresh-records``: the stored export values of responses an upgrade left without them."""
 
 from __future__ import annotations
 
@@ -61,6 +62,28 @@ def import_paper_command(slug: str, file: Path, dry_run: bool) -> None:
     else:
         db.session.commit()
     click.echo(summary(file, result, dry_run))
+
+
+@responses_cli.command("refresh-records")
+@click.option("--survey", "slug", help="Survey slug (default: every survey).")
+@with_appcontext
+def refresh_records_command(slug: str | None) -> None:
+    """Store the export values of responses that lack them (stored before this version of parsurvey, or by an
+    older record format), so that exports read them instead of re-deriving every value from the answers.
+    Exports are right either way; this makes a large one fast again after an upgrade. Safe to run again."""
+    from survey_app.models import Survey
+    from survey_app.services.exports import refresh_records
+    from survey_app.services.surveys import get_survey
+
+    try:
+        chosen = [get_survey(slug)] if slug else db.session.scalars(db.select(Survey).order_by(Survey.slug)).all()
+    except (OperatorError, SurveyError) as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(1)
+    for survey in chosen:
+        made = refresh_records(survey)
+        db.session.commit()
+        click.echo(f"{survey.slug}: {made} response record(s) made")
 
 
 def summary(file: Path, result, dry_run: bool) -> str:

@@ -53,10 +53,18 @@ def record_maker(questionnaire: Questionnaire) -> RecordMaker:
     return maker
 
 
-def stored_record(questionnaire: Questionnaire, answers: Mapping[str, object]) -> str:
-    """The text of ``answers``' record as a response stores it: ``RECORD_FORMAT,value,...`` in codebook order."""
-    maker = record_maker(questionnaire)
-    return _PREFIX + record_lines(maker.columns([answers]), 1)[0]
+def stored_record(questionnaire: Questionnaire, answers: Mapping[str, object]) -> str | None:
+    """The text of ``answers``' record as a response stores it: ``RECORD_FORMAT,value,...`` in codebook order
+    (None for text no database column can hold, see :func:`stored_lines`)."""
+    return stored_lines(record_maker(questionnaire).columns([answers]), 1)[0]
+
+
+def stored_lines(columns: Sequence[Sequence[object]], count: int) -> list[str | None]:
+    """:func:`record_lines` as responses store them, headed by their format; None for a line holding a NUL
+    character, which PostgreSQL's text refuses (input strips control characters, so only rows stored before
+    that, or imported, hold one): such a response is exported from its answers, as a response without a
+    record is."""
+    return [None if "\x00" in line else _PREFIX + line for line in record_lines(columns, count)]
 
 
 def trusted_lines(texts: Sequence[str | None]) -> tuple[list[str | None], list[int]]:

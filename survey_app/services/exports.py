@@ -18,7 +18,7 @@ from datetime import date
 from itertools import repeat
 from pathlib import Path
 
-from sqlalchemy import String, Text, cast, func, select, type_coerce
+from sqlalchemy import String, Text, cast, func, select, type_coerce, update
 
 from questionnaires.codebook import build_codebook
 from questionnaires.record import LEADING_COLUMNS
@@ -26,7 +26,7 @@ from survey_app.extensions import db
 from survey_app.models import RespondentGroup, Response, Survey, Unit
 from survey_app.services import export_disclosure, exports_csv, exports_stats, exports_xlsx
 from survey_app.services.errors import OperatorError
-from survey_app.services.export_records import record_lines, record_maker, trusted_lines
+from survey_app.services.export_records import record_lines, record_maker, stored_lines, trusted_lines
 from survey_app.services.exports_source import CHUNK_ROWS, LANGUAGES, Chunk, ExportSource, Progress, partial_path
 from survey_app.services.questionnaire_versions import questionnaire_for
 
@@ -96,6 +96,28 @@ def response_source(survey: Survey, *, k: int = DEFAULT_K) -> ExportSource:
             yield rows.columns(partition)
 
     return ExportSource(rows.codebook, rows.total, chunks)
+
+
+def refresh_records(survey: Survey, batch: int = CHUNK_ROWS) -> int:
+    """Make the stored record of every response of ``survey`` that an export cannot trust (stored before records
+    existed, or by another ``RECORD_FORMAT``), so that its exports read records again after an upgrade; returns
+    how many were made. A response of another questionnaire version than the survey's keeps what it holds: an
+    export makes its values from the answers, by the survey's codebook, either way."""
+    maker = record_maker(questionnaire_for(survey))
+    rows = db.session.execute(select(Response.id, Response.record).where(
+        Response.survey_id == survey.id, Response.questionnaire_version_id == survey.questionnaire_version_id)).all()
+    _, stale = trusted_lines([record for _, record in rows])
+    keys = [rows[row][0] for row in stale]
+    count = 0
+    for start in range(0, len(keys), batch):
+        found = db.session.execute(select(Response.id, Response.answers)
+                                   .where(Response.id.in_(keys[start:start + batch]))).all()
+        lines = stored_lines(maker.columns([answers or {} for _, answers in found]), len(found))
+        made = [{"id": key, "record": line} for (key, _), line in zip(found, lines, strict=True) if line is not None]
+        if made:
+            db.session.execute(update(Response), made)
+            count += len(made)
+    return count
 
 
 def response_total(survey: Survey) -> int:

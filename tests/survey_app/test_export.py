@@ -195,3 +195,30 @@ def test_a_record_made_under_another_questionnaire_version_is_not_trusted(answer
                        .values(questionnaire_version_id=other, record=f"{RECORD_FORMAT},9,9,9"))
     db.session.commit()
     assert export(runner, tmp_path / "after", "csv").read_bytes() == before
+
+
+def test_refresh_records_stores_the_values_an_upgrade_left_out(answered, runner, tmp_path):
+    """After an upgrade, responses whose record is missing or of an older format get theirs back from
+    ``parsurvey responses refresh-records``: the same values, once (a second run makes none)."""
+    from sqlalchemy import select, update
+
+    from survey_app.models import Response
+
+    before = export(runner, tmp_path / "before", "csv").read_bytes()
+    made = dict(db.session.execute(select(Response.id, Response.record).where(Response.survey_id == answered.id)).all())
+    first, second = made
+    db.session.execute(update(Response).where(Response.id == first).values(record=None))
+    db.session.execute(update(Response).where(Response.id == second).values(record='[1, "2"]'))
+    db.session.commit()
+
+    result = runner.invoke(args=["responses", "refresh-records", "--survey", "anon"])
+    assert result.exit_code == 0, result.output
+    assert "anon: 2 response record(s) made" in result.output
+    db.session.expire_all()
+    assert dict(db.session.execute(select(Response.id, Response.record)
+                                   .where(Response.survey_id == answered.id)).all()) == made
+    assert export(runner, tmp_path / "after", "csv").read_bytes() == before
+    again = runner.invoke(args=["responses", "refresh-records"])
+    assert again.exit_code == 0 and "anon: 0 response record(s) made" in again.output
+    unknown = runner.invoke(args=["responses", "refresh-records", "--survey", "nope"])
+    assert unknown.exit_code == 1 and "no survey has the slug 'nope'" in unknown.output
