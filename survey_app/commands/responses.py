@@ -66,11 +66,14 @@ def import_paper_command(slug: str, file: Path, dry_run: bool) -> None:
 
 @responses_cli.command("refresh-records")
 @click.option("--survey", "slug", help="Survey slug (default: every survey).")
+@click.option("--all", "everything", is_flag=True, help="Make every response's values again, not only missing ones.")
 @with_appcontext
-def refresh_records_command(slug: str | None) -> None:
+def refresh_records_command(slug: str | None, everything: bool) -> None:
     """Store the export values of responses that lack them (stored before this version of parsurvey, or by an
     older record format), so that exports read them instead of re-deriving every value from the answers.
-    Exports are right either way; this makes a large one fast again after an upgrade. Safe to run again."""
+    Exports are right either way; this makes a large one fast again after an upgrade. Safe to run again.
+    With --all, every response's values are made again from its answers (an export that found stored values
+    it cannot read says to do so)."""
     from survey_app.models import Survey
     from survey_app.services.exports import refresh_records
     from survey_app.services.surveys import get_survey
@@ -81,7 +84,7 @@ def refresh_records_command(slug: str | None) -> None:
         click.echo(f"error: {error}", err=True)
         sys.exit(1)
     for survey in chosen:
-        made = refresh_records(survey)
+        made = refresh_records(survey, everything=everything)
         db.session.commit()
         click.echo(f"{survey.slug}: {made} response record(s) made")
 

@@ -5,7 +5,7 @@ An export of 100,000 responses spent most of its time re-deriving every value fr
 answer document into a dict, looking up every variable in it, judging relevance, coding. Responses never change
 once stored, and neither does their questionnaire version, so the values are computed once, at submit, by the
 same :class:`RecordMaker` an export uses, and kept as one line of CSV text (:func:`record_lines`), headed by
-:data:`RECORD_FORMAT`.
+:data:`RECORD_FORMAT` and the number of values.
 
 Why CSV text and not a JSON array: it is the one form every export reads fastest. The CSV export copies the line
 as it is (it is what ``csv.writer`` writes for those values); SPSS and Stata hand a whole chunk of lines to pandas'
@@ -13,10 +13,11 @@ C parser, which types each column (``int8`` codes, ``float64`` numbers) without 
 (:func:`typed_columns`); the workbook and the read API take Python values (:func:`record_columns`). Types are not in
 the text: the codebook says them (codes are text, flags and numbers are numbers).
 
-A response stored before records existed, whose record was written by another format of this code, or whose
-questionnaire version is not the survey's, is exported from its answers (made into lines by the same functions).
-A change to what a record holds (the codebook's variables, missing codes, text normalisation, the text of a value)
-must therefore raise :data:`RECORD_FORMAT`, so stored records written by the old rule are no longer trusted.
+A response stored before records existed, whose record was written by another format of this code or holds
+another number of values, or whose questionnaire version is not the survey's, is exported from its answers (made
+into lines by the same functions). A change to what a record holds (the codebook's variables, missing codes, text
+normalisation, the text of a value) must therefore raise :data:`RECORD_FORMAT`, so stored records written by the
+old rule are no longer trusted.
 
 A record holds nothing the answers do not: the same values after relevance and coding (see the anonymity guarantee).
 """
@@ -33,12 +34,13 @@ from questionnaires.codebook import Codebook, build_codebook
 from questionnaires.expressions import ExpressionError, parse
 from questionnaires.model import Questionnaire
 from questionnaires.record import NOT_APPLICABLE, NUMERIC_TYPES, missing_value, record_column_values, value_text
+from survey_app.services.errors import N_, OperatorError
 from survey_app.services.exports_columns import ColumnMemo, as_number, csv_line
 
-#: What a stored record's line must start with (before a comma) for an export to trust it; raise it when what a
-#: record holds changes (see the module's docstring). 1 was a JSON array.
+#: The format a stored record's line starts with, ``{RECORD_FORMAT}.{number of values},``; an export trusts
+#: only lines of its format and its codebook's width. Raise it when what a record holds changes (see the module's
+#: docstring). 1 was a JSON array.
 RECORD_FORMAT = 2
-_PREFIX = f"{RECORD_FORMAT},"
 _MAKERS: dict[str, RecordMaker] = {}
 _MAX_MAKERS = 32
 
@@ -54,24 +56,27 @@ def record_maker(questionnaire: Questionnaire) -> RecordMaker:
 
 
 def stored_record(questionnaire: Questionnaire, answers: Mapping[str, object]) -> str | None:
-    """The text of ``answers``' record as a response stores it: ``RECORD_FORMAT,value,...`` in codebook order
-    (None for text no database column can hold, see :func:`stored_lines`)."""
+    """The text of ``answers``' record as a response stores it: ``RECORD_FORMAT.width,value,...`` in codebook
+    order (None for text no database column can hold, see :func:`stored_lines`)."""
     return stored_lines(record_maker(questionnaire).columns([answers]), 1)[0]
 
 
 def stored_lines(columns: Sequence[Sequence[object]], count: int) -> list[str | None]:
-    """:func:`record_lines` as responses store them, headed by their format; None for a line holding a NUL
+    """:func:`record_lines` as responses store them, headed by their format and width; None for a line holding a NUL
     character, which PostgreSQL's text refuses (input strips control characters, so only rows stored before
     that, or imported, hold one): such a response is exported from its answers, as a response without a
     record is."""
-    return [None if "\x00" in line else _PREFIX + line for line in record_lines(columns, count)]
+    prefix = _prefix(len(columns))
+    return [None if "\x00" in line else prefix + line for line in record_lines(columns, count)]
 
 
-def trusted_lines(texts: Sequence[str | None]) -> tuple[list[str | None], list[int]]:
-    """A chunk's stored records as record lines (their format stripped; None where the record cannot be
-    trusted) and the positions of the rows to be made from their answers."""
-    width = len(_PREFIX)
-    lines = [text[width:] if text is not None and text.startswith(_PREFIX) else None for text in texts]
+def trusted_lines(texts: Sequence[str | None], width: int) -> tuple[list[str | None], list[int]]:
+    """A chunk's stored records as record lines of ``width`` values (their format stripped; None where the record
+    cannot be trusted: none, another format, another width) and the positions of the rows to be made from their
+    answers."""
+    prefix = _prefix(width)
+    skip = len(prefix)
+    lines = [text[skip:] if text is not None and text.startswith(prefix) else None for text in texts]
     return lines, [row for row, line in enumerate(lines) if line is None]
 
 
@@ -96,7 +101,7 @@ def record_columns(lines: Sequence[str], codebook: Codebook) -> list[list[object
 def typed_columns(lines: Sequence[str], dtypes: Sequence[object]) -> list:
     """Record lines parsed by pandas' C parser into one numpy array per variable, of the given dtype (``object``
     keeps the text). Raises ``ValueError`` when a value does not fit its dtype (a caller that must name the value
-    parses again as text) or when the lines are not records of that width."""
+    parses again as text), :class:`UnreadableRecords` when the lines are not records of that width."""
     import numpy as np
     import pandas as pd
 
@@ -105,12 +110,32 @@ def typed_columns(lines: Sequence[str], dtypes: Sequence[object]) -> list:
         return []
     if not lines:
         return [np.array([], dtype=dtype) for dtype in dtypes]
-    frame = pd.read_csv(io.StringIO("\r\n".join(lines)), header=None, names=range(width), engine="c",
-                        dtype=dict(enumerate(dtypes)), na_filter=False, keep_default_na=False,
-                        skip_blank_lines=False)
-    if len(frame) != len(lines):
-        raise ValueError(f"{len(lines)} record line(s) read as {len(frame)} row(s)")
+    try:
+        frame = pd.read_csv(io.StringIO("\r\n".join(lines)), header=None, names=range(width), engine="c",
+                            dtype=dict(enumerate(dtypes)), na_filter=False, keep_default_na=False,
+                            skip_blank_lines=False)
+    except pd.errors.ParserError as error:  # a line with more values than variables
+        raise UnreadableRecords(UNREADABLE, width=width) from error
+    # a line with fewer values than variables leaves its last column empty ("" as text; a number column refuses
+    # it, and a caller parsing again as text finds the gap); no stored value is empty (-99 is "not answered")
+    last = frame[width - 1]
+    if len(frame) != len(lines) or last.isna().any() or (last.dtype == object and (last == "").any()):
+        raise UnreadableRecords(UNREADABLE, width=width)
     return [frame[position].to_numpy() for position in range(width)]
+
+
+UNREADABLE = N_("stored export values are not records of this survey's %(width)s variables; run "
+                "'parsurvey responses refresh-records --all' to make them again from the answers")
+
+
+class UnreadableRecords(OperatorError):
+    """Stored record lines that are not records of the codebook (edited by hand, or written by code that changed
+    what a record holds without raising :data:`RECORD_FORMAT`): an export stops and says how to mend them,
+    rather than writing shifted columns."""
+
+
+def _prefix(width: int) -> str:
+    return f"{RECORD_FORMAT}.{width},"
 
 
 def _text(value: object) -> str:

@@ -98,15 +98,17 @@ def response_source(survey: Survey, *, k: int = DEFAULT_K) -> ExportSource:
     return ExportSource(rows.codebook, rows.total, chunks)
 
 
-def refresh_records(survey: Survey, batch: int = CHUNK_ROWS) -> int:
+def refresh_records(survey: Survey, batch: int = CHUNK_ROWS, everything: bool = False) -> int:
     """Make the stored record of every response of ``survey`` that an export cannot trust (stored before records
-    existed, or by another ``RECORD_FORMAT``), so that its exports read records again after an upgrade; returns
-    how many were made. A response of another questionnaire version than the survey's keeps what it holds: an
-    export makes its values from the answers, by the survey's codebook, either way."""
+    existed, or by another ``RECORD_FORMAT``; with ``everything``, of every response), so that its exports read
+    records again after an upgrade; returns how many were made. A response of another questionnaire version than
+    the survey's keeps what it holds: an export makes its values from the answers, by the survey's codebook,
+    either way."""
     maker = record_maker(questionnaire_for(survey))
     rows = db.session.execute(select(Response.id, Response.record).where(
         Response.survey_id == survey.id, Response.questionnaire_version_id == survey.questionnaire_version_id)).all()
-    _, stale = trusted_lines([record for _, record in rows])
+    width = len(maker.variables)
+    stale = range(len(rows)) if everything else trusted_lines([record for _, record in rows], width)[1]
     keys = [rows[row][0] for row in stale]
     count = 0
     for start in range(0, len(keys), batch):
@@ -214,7 +216,7 @@ class _RowReader:
         """The chunk's record lines: the stored ones, and for the rows without one it can trust (no record,
         another format, another questionnaire version), lines made from their answers (read by key, in one
         statement)."""
-        lines, stale = trusted_lines(records)
+        lines, stale = trusted_lines(records, len(self.codebook.variables))
         current = self.survey.questionnaire_version_id
         stale += [row for row, made_by in enumerate(version) if made_by != current and lines[row] is not None]
         if stale:

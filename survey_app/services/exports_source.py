@@ -61,11 +61,6 @@ class ExportSource:
             if progress is not None:
                 progress(done, max(self.total, done))
 
-    def rows(self) -> Iterator[list[object]]:
-        """Every row as Python values (tests, benchmarks)."""
-        for chunk in self.read():
-            yield from map(list, zip(*chunk.columns(self.codebook), strict=True))
-
     @classmethod
     def of_rows(cls, codebook: Codebook, rows: list[list[object]], chunk_rows: int = CHUNK_ROWS) -> ExportSource:
         """A source over rows already in memory (tests, benchmarks)."""

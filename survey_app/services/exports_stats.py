@@ -22,7 +22,7 @@ import numpy as np
 from questionnaires.codebook import Codebook, Variable
 from questionnaires.record import LEADING_COLUMNS, SYSTEM_MISSING, SYSTEM_MISSING_LABELS, value_text
 from survey_app.services.errors import OperatorError
-from survey_app.services.export_records import typed_columns
+from survey_app.services.export_records import UnreadableRecords, typed_columns
 from survey_app.services.exports_columns import ColumnMemo, as_number, column_kinds
 from survey_app.services.exports_csv import write_codebook_json
 from survey_app.services.exports_source import ExportSource, Progress, partial_path
@@ -110,6 +110,8 @@ def _parsed(lines: list[str], dtypes: list[object]) -> list[np.ndarray]:
     type sends the chunk through the text path instead, whose builders name the value."""
     try:
         return typed_columns(lines, dtypes)
+    except UnreadableRecords:
+        raise
     except (ValueError, OverflowError):
         return typed_columns(lines, [object] * len(dtypes))
 

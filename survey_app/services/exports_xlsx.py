@@ -8,6 +8,7 @@ through ``exports_columns.xlsx_text_cell``.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -41,15 +42,32 @@ def write_xlsx(source: ExportSource, path: Path, language: str = "vi",
     responses = book.create_sheet("responses")
     responses.append([xlsx_text_cell(responses, name) for name in source.columns])
     converters = [_converter(kind, responses) for kind in column_kinds(source.codebook)]
-    for chunk in source.read(progress):
-        columns = chunk.columns(source.codebook)
-        for row in zip(*(convert(column) for convert, column in zip(converters, columns, strict=True)), strict=True):
-            responses.append(row)
+    try:
+        for chunk in source.read(progress):
+            columns = chunk.columns(source.codebook)
+            for row in zip(*(convert(column) for convert, column in zip(converters, columns, strict=True)),
+                           strict=True):
+                responses.append(row)
+    except BaseException:
+        _abandon(responses)
+        raise
     _write_codebook(book.create_sheet("codebook"), source.codebook, language)
     _write_about(book.create_sheet("about"), source.codebook, language)
     partial = partial_path(path)
     book.save(partial)
     return [(path, partial)]
+
+
+def _abandon(sheet) -> None:
+    """Close a write-only sheet that will not be saved and remove the temporary file openpyxl streams its rows
+    to (about 1 KB per row): otherwise a failed export leaves it until the worker process ends, and the sheet's
+    row writer complains when it is collected."""
+    try:
+        sheet.close()
+    finally:
+        writer = getattr(sheet, "_writer", None)  # openpyxl keeps no public handle on it
+        if writer is not None and isinstance(writer.out, str) and os.path.exists(writer.out):
+            writer.cleanup()
 
 
 def _converter(kind: str, sheet) -> Callable[[list[object]], list[object]]:

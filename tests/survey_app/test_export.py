@@ -137,7 +137,7 @@ def test_each_response_keeps_its_export_values_and_an_export_without_them_is_the
     from survey_app.models import Response
 
     stored = db.session.scalars(select(Response.record).where(Response.survey_id == answered.id)).all()
-    assert len(stored) == 2 and all(text.startswith(f"{RECORD_FORMAT},") for text in stored)
+    assert len(stored) == 2 and all(text.startswith(f"{RECORD_FORMAT}.10,") for text in stored)
     def read_back(folder):  # a .sav file holds the time it was written: compared by what it holds
         frame, meta = pyreadstat.read_sav(export(runner, tmp_path / folder, "sav"), user_missing=True)
         return export(runner, tmp_path / folder, "csv").read_bytes(), frame.to_dict("list"), meta.variable_value_labels
@@ -150,9 +150,12 @@ def test_each_response_keeps_its_export_values_and_an_export_without_them_is_the
                        .values(record=json.dumps([1, "2", -97, -99, -99, -99, "-97", "-97", "-99", -99, "-99"])))
     db.session.commit()
     assert read_back("answers") == from_records
-    db.session.execute(update(Response).where(Response.id == second).values(record=f"{RECORD_FORMAT + 1},x"))
+    db.session.execute(update(Response).where(Response.id == second).values(record=f"{RECORD_FORMAT + 1}.10,x"))
     db.session.commit()
     assert read_back("later") == from_records
+    db.session.execute(update(Response).where(Response.id == second).values(record=f"{RECORD_FORMAT}.3,1,2,3"))
+    db.session.commit()
+    assert read_back("narrower") == from_records, "a record of another width than the codebook's"
 
 
 def test_a_response_whose_export_values_cannot_be_made_is_still_stored_and_exported(
@@ -192,7 +195,7 @@ def test_a_record_made_under_another_questionnaire_version_is_not_trusted(answer
                                                           fallback_to_bundled=False)).id
     first = db.session.scalars(select(Response.id).where(Response.survey_id == answered.id)).first()
     db.session.execute(update(Response).where(Response.id == first)  # values of another codebook, in its format
-                       .values(questionnaire_version_id=other, record=f"{RECORD_FORMAT},9,9,9"))
+                       .values(questionnaire_version_id=other, record=f"{RECORD_FORMAT}.10," + ",".join("9" * 10)))
     db.session.commit()
     assert export(runner, tmp_path / "after", "csv").read_bytes() == before
 
@@ -222,3 +225,34 @@ def test_refresh_records_stores_the_values_an_upgrade_left_out(answered, runner,
     assert again.exit_code == 0 and "anon: 0 response record(s) made" in again.output
     unknown = runner.invoke(args=["responses", "refresh-records", "--survey", "nope"])
     assert unknown.exit_code == 1 and "no survey has the slug 'nope'" in unknown.output
+
+
+@pytest.mark.parametrize("body", ["1,2", ",".join("1" * 11)], ids=["fewer values", "more values"])
+def test_stored_values_that_are_not_records_stop_the_export_with_the_way_to_mend_them(answered, runner, tmp_path,
+                                                                                      body):
+    """Stored values edited by hand (or by code that changed a record without raising its format) are never
+    written as shifted columns: the export stops, says what to run, and that mends them."""
+    from sqlalchemy import select, update
+
+    from survey_app.models import Response
+
+    before = export(runner, tmp_path / "before", "sav")
+    first = db.session.scalars(select(Response.id).where(Response.survey_id == answered.id)).first()
+    db.session.execute(update(Response).where(Response.id == first).values(record=f"{RECORD_FORMAT}.10,{body}"))
+    db.session.commit()
+    from openpyxl.worksheet._writer import ALL_TEMP_FILES
+
+    streamed = list(ALL_TEMP_FILES)
+    for fmt in ("sav", "xlsx"):
+        out = tmp_path / f"broken.{fmt}"
+        result = runner.invoke(args=["export", "responses", "--survey", "anon", "--format", fmt, "--out", str(out)])
+        assert result.exit_code == 1, result.output
+        assert "parsurvey responses refresh-records --all" in result.output
+        assert not out.exists()
+    assert streamed == ALL_TEMP_FILES, "the failed workbook's streamed rows are not left on disk"
+    mended = runner.invoke(args=["responses", "refresh-records", "--survey", "anon", "--all"])
+    assert mended.exit_code == 0 and "anon: 2 response record(s) made" in mended.output
+    import pyreadstat
+
+    assert (pyreadstat.read_sav(export(runner, tmp_path / "after", "sav"))[0]
+            .equals(pyreadstat.read_sav(before)[0]))
