@@ -33,9 +33,9 @@ from questionnaires.answers import apply_relevance
 from questionnaires.codebook import Codebook, build_codebook
 from questionnaires.expressions import ExpressionError, parse
 from questionnaires.model import Questionnaire
-from questionnaires.record import NOT_APPLICABLE, NUMERIC_TYPES, missing_value, record_column_values, value_text
+from questionnaires.record import NOT_APPLICABLE, NUMERIC_TYPES, missing_value, record_column_values
 from survey_app.services.errors import N_, OperatorError
-from survey_app.services.exports_columns import ColumnMemo, as_number, csv_line
+from survey_app.services.exports_columns import ColumnMemo, as_number, csv_line, plain_text
 
 #: The format a stored record's line starts with, ``{RECORD_FORMAT}.{number of values},``; an export trusts
 #: only lines of its format and its codebook's width. Raise it when what a record holds changes (see the module's
@@ -83,10 +83,10 @@ def trusted_lines(texts: Sequence[str | None], width: int) -> tuple[list[str | N
 def record_lines(columns: Sequence[Sequence[object]], count: int) -> list[str]:
     """``count`` rows of values (given by column, codebook order) as record lines: each row as ``csv.writer``
     writes it in an export, without its line end; a whole float without ``.0`` and true/false as 1/0
-    (:func:`questionnaires.record.value_text`), text as it is (formula neutralisation is the CSV writer's)."""
+    (``exports_columns.plain_text``), text as it is (formula neutralisation is the CSV writer's)."""
     if not columns:
         return [""] * count  # a codebook without variables
-    rows = zip(*([v if type(v) is str else _text(v) for v in column] for column in columns), strict=True)
+    rows = zip(*([v if type(v) is str else plain_text(v) for v in column] for column in columns), strict=True)
     return [csv_line(row) for row in rows]
 
 
@@ -138,10 +138,6 @@ def _prefix(width: int) -> str:
     return f"{RECORD_FORMAT}.{width},"
 
 
-def _text(value: object) -> str:
-    return value_text(int(value) if isinstance(value, bool) else value)
-
-
 class RecordMaker:
     """:func:`questionnaires.record.record_values`, with the relevance outcome memoised, by column.
 
@@ -165,11 +161,6 @@ class RecordMaker:
         self.text_positions = [i for i, v in enumerate(self.variables) if v.type == "text"]
         self.memo: dict[tuple, frozenset[str]] = {}
         self.memo_size = memo_size
-
-    def hidden(self, answers: Mapping[str, object]) -> frozenset[str]:
-        """The variables that ``answers`` make not applicable."""
-        key = tuple(_frozen(answers.get(name)) for name in self.references)
-        return self.memo[key] if key in self.memo else self._judged(key, answers)
 
     def _judged(self, key: tuple, answers: Mapping[str, object]) -> frozenset[str]:
         hidden = frozenset(apply_relevance(self.questionnaire, answers)[1])
@@ -203,10 +194,6 @@ class RecordMaker:
         memo = self.memo
         return [memo[key] if key in memo else self._judged(key, response)
                 for key, response in zip(zip(*read, strict=True), answers, strict=True)]
-
-    def values(self, answers: Mapping[str, object]) -> list[object]:
-        """One response's values (the record contract, for one row)."""
-        return [column[0] for column in self.columns([answers])]
 
 
 def _rows_hiding(hidden: Sequence[frozenset[str]]) -> dict[str, list[int]]:

@@ -91,12 +91,17 @@ def xlsx_text_cell(sheet, text: str) -> object:
     return cell
 
 
+def plain_text(value: object) -> str:
+    """A non-text value as export text: whole floats without ``.0``, true/false as 1/0 (as in SPSS and Stata), so
+    that 1, 1.0 and True, equal as dictionary keys, also read the same."""
+    return value_text(int(value) if isinstance(value, bool) else value)
+
+
 def csv_value(value: object) -> str:
-    """A value as CSV text: whole floats without ``.0``, true/false as 1/0 (as in SPSS and Stata), text through
-    :func:`csv_cell_text`."""
+    """A value as CSV text: numbers by :func:`plain_text`, text through :func:`csv_cell_text`."""
     if isinstance(value, str):
         return csv_cell_text(value)
-    return value_text(int(value) if isinstance(value, bool) else value)
+    return plain_text(value)
 
 
 def csv_columns(count: int) -> list[ColumnMemo]:

@@ -20,10 +20,10 @@ from pathlib import Path
 import numpy as np
 
 from questionnaires.codebook import Codebook, Variable
-from questionnaires.record import LEADING_COLUMNS, SYSTEM_MISSING, SYSTEM_MISSING_LABELS, value_text
+from questionnaires.record import LEADING_COLUMNS, SYSTEM_MISSING, SYSTEM_MISSING_LABELS
 from survey_app.services.errors import OperatorError
 from survey_app.services.export_records import UnreadableRecords, typed_columns
-from survey_app.services.exports_columns import ColumnMemo, as_number, column_kinds
+from survey_app.services.exports_columns import ColumnMemo, as_number, column_kinds, plain_text
 from survey_app.services.exports_csv import write_codebook_json
 from survey_app.services.exports_source import ExportSource, Progress, partial_path
 
@@ -141,19 +141,13 @@ def _builder(kind: str, variable: Variable | None, stata: bool) -> Callable[[Seq
     if kind == "day":
         memo = ColumnMemo(lambda v: v)
     elif kind == "code_text":
-        memo = ColumnMemo(_text)
+        memo = ColumnMemo(plain_text)
     elif kind == "text" and variable is None:  # leading columns: the response key is unique, the rest repeat
         memo = ColumnMemo(lambda v: v)
         return lambda values, position: np.array(values if position == 0 else memo.column(values), dtype=object)
     else:
-        memo = ColumnMemo(lambda v: v if isinstance(v, str) else _text(v))
+        memo = ColumnMemo(lambda v: v if isinstance(v, str) else plain_text(v))
     return lambda values, _: np.array(memo.column(values), dtype=object)
-
-
-def _text(value: object) -> str:
-    """A non-text value in a text column: whole floats without ``.0``, true/false as 1/0 (one memo entry holds
-    1, 1.0 and True)."""
-    return value_text(int(value) if isinstance(value, bool) else value)
 
 
 def _number_of(variable: Variable) -> Callable[[object], object]:
