@@ -92,7 +92,9 @@ def test_killing_a_worker_mid_submit_loses_no_acknowledged_submit_and_everyone_c
         try:
             if answer_and_submit(base, code):
                 acknowledged.add(code)
-        except (requests.ConnectionError, requests.Timeout, AssertionError, KeyError):
+        except (requests.RequestException, AssertionError, KeyError):
+            # The worker died before, during or after its answer: refused, reset, or a body cut short
+            # (ChunkedEncodingError). Each is a request the respondent did not see through.
             interrupted.append(code)
 
     threads = [threading.Thread(target=respondent, args=(code,)) for code in codes]
@@ -112,7 +114,7 @@ def test_killing_a_worker_mid_submit_loses_no_acknowledged_submit_and_everyone_c
                 try:
                     if answer_and_submit(base, code):
                         break
-                except (requests.ConnectionError, requests.Timeout):
+                except (requests.RequestException, AssertionError, KeyError):
                     time.sleep(1)
             else:
                 pytest.fail(f"{code} could not finish after the crash")
