@@ -21,7 +21,8 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from flask import Flask
@@ -120,16 +121,23 @@ def _drop_pending(session: Session) -> None:
     session.info.pop(_PENDING, None)
 
 
+@contextmanager
+def job_context() -> Iterator[None]:
+    """The worker's app context with a database session of its own, removed afterwards: a job (or the queue's
+    own bookkeeping about one) never leaves a transaction open for the next one on the same thread."""
+    with job_app().app_context():
+        try:
+            yield
+        finally:
+            db.session.remove()
+
+
 def _in_app(func: Callable[..., Any]) -> Callable[..., Any]:
-    """``func`` run inside the worker's app context with a session of its own, removed afterwards (a job never
-    leaves a transaction open for the next one on the same thread)."""
+    """``func`` run inside :func:`job_context`."""
 
     @functools.wraps(func)
     def in_app(*args: Any, **kwargs: Any) -> Any:
-        with job_app().app_context():
-            try:
-                return func(*args, **kwargs)
-            finally:
-                db.session.remove()
+        with job_context():
+            return func(*args, **kwargs)
 
     return in_app

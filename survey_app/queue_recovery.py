@@ -29,7 +29,7 @@ import os
 import socket
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -40,7 +40,7 @@ from huey.api import PeriodicTask, Task, TaskWrapper
 from huey.constants import EmptyData
 
 from survey_app.extensions import db
-from survey_app.queue import huey, job_app, periodic_job
+from survey_app.queue import huey, job_app, job_context, periodic_job
 
 log = logging.getLogger(__name__)
 
@@ -144,8 +144,12 @@ def record(task: Task, holder: Holder, started: float | None = None) -> None:
 
 def in_flight() -> list[InFlight]:
     """The jobs written down as running, oldest first."""
-    return sorted((_load(raw) for key, raw in huey.storage.result_items().items() if key.startswith(LEDGER)),
-                  key=lambda entry: entry.started)
+    return sorted((_load(raw) for _, raw in _ledger()), key=lambda entry: entry.started)
+
+
+def _ledger() -> Iterator[tuple[str, bytes]]:
+    """The ledger's records as stored (key, serialised :class:`InFlight`), beside the queue's other data."""
+    return ((key, raw) for key, raw in huey.storage.result_items().items() if key.startswith(LEDGER))
 
 
 def _load(raw: bytes) -> InFlight:
@@ -187,9 +191,7 @@ def reclaim_abandoned(lease_minutes: int | None = None) -> list[str]:
         lease_minutes = job_app().config["JOB_LEASE_MINUTES"]
     now = time.time()
     reclaimed = []
-    for key, raw in huey.storage.result_items().items():
-        if not key.startswith(LEDGER):
-            continue
+    for key, raw in _ledger():
         try:
             entry = _load(raw)
         except Exception:  # written by another version of this code: say so, leave it for a person
@@ -220,12 +222,9 @@ def _give_back(entry: InFlight) -> None:
     handler = _after_crash.get(type(task))
     if handler is not None:
         try:
-            with job_app().app_context():
-                try:
-                    handler(*task.args, final=final, **task.kwargs)
-                    db.session.commit()
-                finally:
-                    db.session.remove()
+            with job_context():
+                handler(*task.args, final=final, **task.kwargs)
+                db.session.commit()
         except Exception:
             log.exception("job %s %s: recording its crash failed", task.name, task.id)
     if final:

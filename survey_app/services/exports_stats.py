@@ -76,13 +76,13 @@ def _frame(source: ExportSource, progress: Progress | None, stata: bool):
     call per cell when it reads them back (about 0.6 s of 100,000 rows)."""
     import pandas as pd
 
-    kinds = column_kinds(source.codebook)
-    variables = [None] * len(LEADING_COLUMNS) + list(source.codebook.variables)
-    builders = [_builder(kind, variable, stata) for kind, variable in zip(kinds, variables, strict=True)]
-    dtypes = [_parse_dtype(kind, variable) for kind, variable in zip(kinds, variables, strict=True)]
-    dtypes = dtypes[len(LEADING_COLUMNS):]
-    parts: list[list[np.ndarray]] = [[] for _ in builders]
     lead = len(LEADING_COLUMNS)
+    kinds = column_kinds(source.codebook)
+    variables = [None] * lead + list(source.codebook.variables)
+    builders = [_builder(kind, variable, stata) for kind, variable in zip(kinds, variables, strict=True)]
+    dtypes = [_number_dtype(kind, variable) or object for kind, variable in zip(kinds[lead:], variables[lead:],
+                                                                                 strict=True)]
+    parts: list[list[np.ndarray]] = [[] for _ in builders]
     pending: list[str] = []
 
     def parse_pending() -> None:
@@ -110,27 +110,27 @@ def _parsed(lines: list[str], dtypes: list[object]) -> list[np.ndarray]:
     type sends the chunk through the text path instead, whose builders name the value."""
     try:
         return typed_columns(lines, dtypes)
-    except UnreadableRecords:
+    except UnreadableRecords:  # a ValueError too, but no other reading of the lines would mend it
         raise
     except (ValueError, OverflowError):
         return typed_columns(lines, [object] * len(dtypes))
 
 
-def _parse_dtype(kind: str, variable: Variable | None) -> object:
-    """What the parser makes of a variable's text: codes, flags and numbers as numbers, the rest as text."""
+def _number_dtype(kind: str, variable: Variable | None) -> type | None:
+    """The numeric type a column of ``kind`` is written as (codes and flags: the smallest integer that holds them;
+    integers and decimals: float64, for their missing codes and the system-missing value), None for text: what
+    the parser types a variable's text as, and what its builder converts to."""
     if kind in ("code_number", "flag"):
         return _code_dtype(variable)
     if kind in ("integer", "decimal"):
         return np.float64
-    return object
+    return None
 
 
 def _builder(kind: str, variable: Variable | None, stata: bool) -> Callable[[Sequence, int], np.ndarray]:
-    if kind in ("code_number", "flag"):
-        dtype = _code_dtype(variable)
+    dtype = _number_dtype(kind, variable)
+    if dtype is not None:
         return lambda values, _: _numbers(values, dtype, variable)
-    if kind in ("integer", "decimal"):
-        return lambda values, _: _numbers(values, np.float64, variable)
     if kind == "code_text" and stata:
         positions = {value.code: number for number, value in enumerate(variable.values, start=1)}
         positions.update({code: int(code) for code in SYSTEM_MISSING})

@@ -83,12 +83,13 @@ def test_the_csv_rule_in_isolation(text, safe):
     assert csv_text(text) == safe
 
 
-def test_a_csv_column_that_outgrows_its_memo_still_neutralises_every_cell():
+def test_a_csv_column_that_outgrows_its_memo_still_neutralises_every_cell(monkeypatch):
     """The CSV writer remembers each column's converted values across chunks up to a limit, then starts afresh;
     a formula seen before and after the memo was emptied is neutralised both times."""
-    from survey_app.services.exports_columns import ColumnMemo, csv_value
+    from survey_app.services import exports_columns
 
-    memo = ColumnMemo(csv_value, limit=2)
+    monkeypatch.setattr(exports_columns, "CSV_MEMO_LIMIT", 2)
+    [memo] = exports_columns.csv_columns(1)  # the converter the CSV writer keeps for a column
     column = ["=1+1", "a", "b", "=1+1", 3.0, "=1+1"]
     assert memo.column(column) == ["'=1+1", "a", "b", "'=1+1", "3", "'=1+1"]
     assert len(memo) <= 2
